@@ -1,0 +1,199 @@
+package dev.pmsconversations.config;
+
+import dev.pmsconversations.source.SourceDefinition;
+import dev.pmsconversations.source.SourceRegistry;
+import dev.pmsconversations.yaml.YamlDoc;
+import dev.pmsconversations.yaml.YamlFileException;
+import dev.pmsconversations.yaml.YamlNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads {@code config/pms-conversations.yaml}. Every error names file, line and key. Credentials are
+ * references ({@code env: NAME} or {@code file: path}; {@code value:} only for demos and tests).
+ */
+public final class ConfigLoader {
+    /** Sink types with a route template {@code routes/sink-<type>.camel.yaml}. */
+    public static final Set<String> SINK_TYPES = Set.of("file");
+
+    private final Function<String, String> env;
+
+    public ConfigLoader() {
+        this(System::getenv);
+    }
+
+    public ConfigLoader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    public RuntimeConfig load(Path file) {
+        return read(YamlDoc.load(file), file);
+    }
+
+    public RuntimeConfig parse(String name, String text) {
+        return read(YamlDoc.parse(name, text), Path.of(name));
+    }
+
+    private RuntimeConfig read(YamlDoc doc, Path file) {
+        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "sinks", "accounts"));
+        Path base = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
+        YamlNode rt = root.get("runtime");
+        Path mappings = Path.of("mappings");
+        Path routes = Path.of("routes");
+        RuntimeConfig.StoreConfig store = new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
+        boolean deprecated = false;
+        boolean dev = false;
+        if (!rt.isMissing()) {
+            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode"));
+            mappings = Path.of(rt.text("mappings", "mappings"));
+            routes = Path.of(rt.text("routes", "routes"));
+            dev = rt.bool("devMode", false);
+            if (rt.has("store")) {
+                YamlNode s = rt.get("store").onlyKeys(Set.of("url", "user", "password"));
+                String url = s.text("url");
+                if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                    throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
+                }
+                store = new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secret(s.get("password"), base) : null);
+            }
+            if (rt.has("output")) {
+                YamlNode o = rt.get("output").onlyKeys(Set.of("includeDeprecated"));
+                deprecated = o.bool("includeDeprecated", false);
+            }
+        }
+        List<SinkConfig> sinks = new ArrayList<>();
+        Set<String> sinkNames = new HashSet<>();
+        if (root.has("sinks")) {
+            for (YamlNode s : root.get("sinks").items()) {
+                s.object();
+                String name = s.text("name");
+                if (!name.matches("[A-Za-z0-9_-]+")) {
+                    throw s.get("name").error("sink names use letters, digits, '-' and '_'");
+                }
+                if (!sinkNames.add(name)) {
+                    throw s.get("name").error("duplicate sink name '" + name + "'");
+                }
+                String type = s.text("type");
+                if (!SINK_TYPES.contains(type)) {
+                    throw s.get("type").error("unknown sink type '" + type + "'; one of " + SINK_TYPES);
+                }
+                Map<String, String> options = new LinkedHashMap<>();
+                s.entries().forEach((k, v) -> {
+                    if (!k.equals("name") && !k.equals("type")) {
+                        options.put(k, v.text());
+                    }
+                });
+                if (type.equals("file") && !options.containsKey("directory")) {
+                    throw s.error("a file sink needs 'directory'");
+                }
+                sinks.add(new SinkConfig(name, type, options));
+            }
+        }
+        List<AccountConfig> accounts = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        if (root.has("accounts")) {
+            for (YamlNode a : root.get("accounts").items()) {
+                a.onlyKeys(Set.of("id", "source", "baseUrl", "timeZone", "credentials", "schedule", "sinks"));
+                String id = a.text("id");
+                if (!id.matches("[A-Za-z0-9_-]+")) {
+                    throw a.get("id").error("account ids use letters, digits, '-' and '_'");
+                }
+                if (!ids.add(id)) {
+                    throw a.get("id").error("duplicate account id '" + id + "'");
+                }
+                ZoneId zone = null;
+                if (a.has("timeZone")) {
+                    try {
+                        zone = ZoneId.of(a.text("timeZone"));
+                    } catch (RuntimeException e) {
+                        throw a.get("timeZone").error("unknown time zone '" + a.text("timeZone") + "'");
+                    }
+                }
+                Map<String, Secret> credentials = new LinkedHashMap<>();
+                if (a.has("credentials")) {
+                    a.get("credentials").entries().forEach((k, v) -> credentials.put(k, secret(v, base)));
+                }
+                String every = "60s";
+                String cron = null;
+                if (a.has("schedule")) {
+                    YamlNode sch = a.get("schedule").onlyKeys(Set.of("every", "cron"));
+                    cron = sch.text("cron", null);
+                    every = sch.text("every", "60s");
+                    try {
+                        Durations.millis(every);
+                    } catch (IllegalArgumentException e) {
+                        throw sch.get("every").error(e.getMessage());
+                    }
+                }
+                List<String> accountSinks = a.has("sinks") ? a.get("sinks").textList() : List.copyOf(sinkNames);
+                for (String s : accountSinks) {
+                    if (!sinkNames.contains(s)) {
+                        throw a.get("sinks").error("no sink named '" + s + "' in 'sinks'");
+                    }
+                }
+                accounts.add(new AccountConfig(id, a.text("source"), a.text("baseUrl", null), zone, credentials, every, cron,
+                        accountSinks));
+            }
+        }
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, sinks, accounts);
+    }
+
+    private Secret secret(YamlNode ref, Path base) {
+        ref.onlyKeys(Set.of("env", "file", "value"));
+        if (ref.has("env")) {
+            String name = ref.text("env");
+            String v = env.apply(name);
+            if (v == null || v.isEmpty()) {
+                throw ref.get("env").error("environment variable '" + name + "' is not set");
+            }
+            return new Secret(v, "env:" + name);
+        }
+        if (ref.has("file")) {
+            Path p = base.resolve(ref.text("file"));
+            try {
+                return new Secret(Files.readString(p).strip(), "file:" + ref.text("file"));
+            } catch (IOException e) {
+                throw ref.get("file").error("cannot read secret file '" + ref.text("file") + "'");
+            }
+        }
+        if (ref.has("value")) {
+            return new Secret(ref.text("value"), "inline value");
+        }
+        throw ref.error("a credential is {env: NAME}, {file: path} or (demos only) {value: ...}");
+    }
+
+    /**
+     * Checks accounts against the source files: known source, messaging supported, credentials complete.
+     * Returns the problems (empty when valid).
+     */
+    public static List<String> crossCheck(RuntimeConfig config, SourceRegistry sources) {
+        List<String> problems = new ArrayList<>();
+        for (AccountConfig a : config.accounts()) {
+            SourceDefinition def = sources.get(a.source());
+            String where = config.file() + ": account '" + a.id() + "': ";
+            if (def == null) {
+                problems.add(where + "unknown source '" + a.source() + "'; known: " + sources.all().keySet());
+                continue;
+            }
+            if (!def.messaging()) {
+                problems.add(where + def.name() + " cannot be synced for conversations: " + def.unsupportedReason());
+                continue;
+            }
+            for (String c : def.api().auth().credentialNames()) {
+                if (!a.credentials().containsKey(c)) {
+                    problems.add(where + "missing credential '" + c + "' (" + def.name() + " auth: " + def.api().auth().type() + ")");
+                }
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.pmsconversations.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.model.Attachment;
+import dev.pmsconversations.model.Conversation;
+import dev.pmsconversations.model.Message;
+import dev.pmsconversations.model.MessageStatus;
+import dev.pmsconversations.model.MessageType;
+import dev.pmsconversations.model.Recipient;
+import dev.pmsconversations.model.SeenStatus;
+import dev.pmsconversations.model.SenderType;
+import dev.pmsconversations.yaml.YamlNode;
+import java.math.BigInteger;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code mapping:} section of a source file, compiled once into field readers. Mapping a thread is
+ * then a walk over pre-built readers: no lookups in the file, no reflection.
+ */
+public final class ConversationMapping {
+    public static final List<String> CONVERSATION_FIELDS = List.of("id", "externalThreadId", "reservationId",
+            "propertyId", "roomId", "type", "createdAt", "updatedAt", "recipient");
+    public static final List<String> RECIPIENT_FIELDS = List.of("name", "email", "phone", "picture");
+    public static final List<String> MESSAGE_FIELDS = List.of("id", "createdAt", "updatedAt", "body", "subject",
+            "senderType", "type", "status", "seenStatus", "isAutomatic", "attachments");
+    public static final List<String> ATTACHMENT_FIELDS = List.of("id", "name", "url", "extension", "mimeType");
+    private static final Map<String, String> NATURAL_TYPE = Map.of(
+            "createdAt", "time", "updatedAt", "time", "body", "text", "isAutomatic", "bool", "id", "id",
+            "reservationId", "id", "propertyId", "id", "roomId", "id", "externalThreadId", "id");
+    private static final Map<String, Set<String>> ENUMS = Map.of(
+            "senderType", names(SenderType.values()), "type", names(MessageType.values()),
+            "status", names(MessageStatus.values()), "seenStatus", names(SeenStatus.values()));
+
+    private final String source;
+    private final Map<String, FieldReader> conversation = new LinkedHashMap<>();
+    private final Map<String, FieldReader> recipient = new LinkedHashMap<>();
+    private final Map<String, FieldReader> message = new LinkedHashMap<>();
+    private final Map<String, FieldReader> attachment = new LinkedHashMap<>();
+    private FieldCompiler.RawPath attachmentsPath;
+    /** unified field path -> "mapped" | "assumed"; what the coverage matrix is generated from. */
+    private final Map<String, String> coverage = new LinkedHashMap<>();
+
+    ConversationMapping(String source, YamlNode spec, ZoneId defaultZone) {
+        this.source = source;
+        FieldCompiler compiler = new FieldCompiler(source, defaultZone);
+        spec.onlyKeys(Set.of("conversation", "message"));
+        YamlNode conv = spec.get("conversation").onlyKeys(Set.copyOf(CONVERSATION_FIELDS));
+        for (String f : CONVERSATION_FIELDS) {
+            if (f.equals("recipient")) {
+                if (conv.has(f)) {
+                    YamlNode r = conv.get(f).onlyKeys(Set.copyOf(RECIPIENT_FIELDS));
+                    for (String rf : RECIPIENT_FIELDS) {
+                        recipient.put(rf, field(compiler, r.get(rf), "recipient." + rf, "string", null));
+                    }
+                }
+                continue;
+            }
+            conversation.put(f, field(compiler, conv.get(f), f, NATURAL_TYPE.getOrDefault(f, "string"), null));
+        }
+        YamlNode msg = spec.get("message").onlyKeys(Set.copyOf(MESSAGE_FIELDS));
+        for (String f : MESSAGE_FIELDS) {
+            if (f.equals("attachments")) {
+                compileAttachments(compiler, msg.get(f));
+                continue;
+            }
+            Set<String> allowed = ENUMS.get(f);
+            message.put(f, field(compiler, msg.get(f), "messages." + f, NATURAL_TYPE.getOrDefault(f, "string"), allowed));
+        }
+        for (String required : List.of("id", "reservationId")) {
+            if (!conv.has(required)) {
+                throw conv.error("'" + required + "' must be mapped: every conversation needs it");
+            }
+        }
+        for (String required : List.of("id", "createdAt", "senderType")) {
+            if (!msg.has(required)) {
+                throw msg.error("'" + required + "' must be mapped: every message needs it");
+            }
+        }
+    }
+
+    private void compileAttachments(FieldCompiler compiler, YamlNode spec) {
+        if (spec.isMissing()) {
+            return;
+        }
+        spec.onlyKeys(Set.of("path", "item", "assumed", "note"));
+        attachmentsPath = FieldCompiler.path(spec.get("path"), spec.text("path"));
+        YamlNode item = spec.get("item").onlyKeys(Set.copyOf(ATTACHMENT_FIELDS));
+        boolean assumed = spec.bool("assumed", false);
+        for (String f : ATTACHMENT_FIELDS) {
+            String key = "messages.attachments." + (f.equals("extension") || f.equals("mimeType") ? "type." + f : f);
+            attachment.put(f, field(compiler, item.get(f), key, "string", null));
+            if (assumed && item.has(f)) {
+                coverage.put(key, "assumed");
+            }
+        }
+    }
+
+    private FieldReader field(FieldCompiler compiler, YamlNode spec, String key, String natural, Set<String> allowed) {
+        if (spec.isMissing()) {
+            return FieldReader.NULL;
+        }
+        if (allowed != null && spec.isObject() && spec.has("values")) {
+            for (Map.Entry<String, YamlNode> e : spec.get("values").entries().entrySet()) {
+                if (!allowed.contains(e.getValue().text())) {
+                    throw e.getValue().error("'" + e.getValue().text() + "' is not a " + key + " value; one of " + allowed);
+                }
+            }
+            if (spec.has("else") && !allowed.contains(spec.text("else"))) {
+                throw spec.get("else").error("'" + spec.text("else") + "' is not a " + key + " value; one of " + allowed);
+            }
+        } else if (allowed != null && !(spec.isObject() && (spec.has("const") || spec.has("hook")))) {
+            throw spec.error("an enum field needs a values table (native value: unified value), or const/hook");
+        }
+        coverage.put(key, spec.isObject() && spec.bool("assumed", false) ? "assumed" : "mapped");
+        FieldReader reader = compiler.compile(spec, key, natural);
+        if (allowed != null && spec.isObject() && spec.has("const") && !allowed.contains(spec.text("const"))) {
+            throw spec.get("const").error("'" + spec.text("const") + "' is not a " + key + " value; one of " + allowed);
+        }
+        return reader;
+    }
+
+    /** unified field -> "mapped" or "assumed", for every field this file fills. */
+    public Map<String, String> coverage() {
+        return coverage;
+    }
+
+    public Conversation map(NativeBundle bundle) {
+        JsonNode c = bundle.conversation();
+        String id = requiredText(conversation.get("id"), c, null, "id");
+        try {
+            Recipient r = recipient.isEmpty() ? Recipient.EMPTY : new Recipient(
+                    str(recipient.get("name"), c, null), str(recipient.get("email"), c, null),
+                    str(recipient.get("phone"), c, null), str(recipient.get("picture"), c, null));
+            List<Message> messages = new ArrayList<>(bundle.messages().size());
+            for (JsonNode m : bundle.messages()) {
+                messages.add(mapMessage(m, c));
+            }
+            messages.sort(NEWEST_FIRST);
+            return new Conversation(id,
+                    str(conversation.get("externalThreadId"), c, null),
+                    requiredText(conversation.get("reservationId"), c, null, "reservationId"),
+                    str(conversation.get("propertyId"), c, null),
+                    str(conversation.get("roomId"), c, null),
+                    str(conversation.get("type"), c, null),
+                    str(conversation.get("createdAt"), c, null),
+                    str(conversation.get("updatedAt"), c, null),
+                    r, messages);
+        } catch (MappingException e) {
+            throw e.within("conversation[id=" + id + "]");
+        }
+    }
+
+    private Message mapMessage(JsonNode m, JsonNode c) {
+        String id = requiredText(message.get("id"), m, c, "messages.id");
+        try {
+            return new Message(id,
+                    requiredText(message.get("createdAt"), m, c, "messages.createdAt"),
+                    str(message.get("updatedAt"), m, c),
+                    str(message.get("body"), m, c),
+                    str(message.get("subject"), m, c),
+                    SenderType.valueOf(requiredText(message.get("senderType"), m, c, "messages.senderType")),
+                    enumOf(MessageType.class, message.get("type"), m, c),
+                    enumOf(MessageStatus.class, message.get("status"), m, c),
+                    enumOf(SeenStatus.class, message.get("seenStatus"), m, c),
+                    (Boolean) message.get("isAutomatic").read(m, c),
+                    attachments(m, c));
+        } catch (MappingException e) {
+            throw e.within("message[id=" + id + "]");
+        }
+    }
+
+    private List<Attachment> attachments(JsonNode m, JsonNode c) {
+        if (attachmentsPath == null) {
+            return List.of();
+        }
+        JsonNode list = attachmentsPath.node(m, c);
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            return List.of();
+        }
+        List<Attachment> out = new ArrayList<>(list.size());
+        for (JsonNode a : list) {
+            // an attachment given as a bare URL string is read as {url}
+            JsonNode item = a.isTextual() ? dev.pmsconversations.model.Json.MAPPER.createObjectNode().put("url", a.asText()) : a;
+            out.add(new Attachment(str(attachment.get("id"), item, m), str(attachment.get("name"), item, m),
+                    str(attachment.get("url"), item, m),
+                    new Attachment.Type(str(attachment.get("extension"), item, m), str(attachment.get("mimeType"), item, m))));
+        }
+        return out;
+    }
+
+    private static String str(FieldReader reader, JsonNode record, JsonNode parent) {
+        Object v = reader.read(record, parent);
+        return v == null ? null : v.toString();
+    }
+
+    private String requiredText(FieldReader reader, JsonNode record, JsonNode parent, String field) {
+        String v = str(reader, record, parent);
+        if (v == null) {
+            throw new MappingException(source, field, "required value is missing or empty");
+        }
+        return v;
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, FieldReader reader, JsonNode record, JsonNode parent) {
+        Object v = reader.read(record, parent);
+        return v == null ? null : Enum.valueOf(type, v.toString());
+    }
+
+    private static Set<String> names(Enum<?>[] values) {
+        return Set.copyOf(Arrays.stream(values).map(Enum::name).toList());
+    }
+
+    /** Newest first; equal times ordered by id, numerically where both ids are numbers. */
+    static final Comparator<Message> NEWEST_FIRST = Comparator.comparing(Message::createdAt, ConversationMapping::compareTimes)
+            .thenComparing(Message::id, ConversationMapping::compareIds).reversed();
+
+    private static int compareTimes(String a, String b) {
+        return java.time.Instant.parse(a).compareTo(java.time.Instant.parse(b));
+    }
+
+    static int compareIds(String a, String b) {
+        if (a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit) && !a.isEmpty() && !b.isEmpty()) {
+            return new BigInteger(a).compareTo(new BigInteger(b));
+        }
+        return a.compareTo(b);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.pmsconversations.mapping;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.yaml.YamlNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one field rule of a mapping file into a {@link FieldReader}. A rule is either a path
+ * ({@code /a/b} on the record, {@code ^/a/b} on the parent conversation record) or a mapping:
+ *
+ * <pre>
+ * path | paths (first non-empty) | join (+ separator) | latest (times: the newest) | const | hook
+ * as: string | id | time | text | html | bool | present
+ * format, zone, zonePath   (for time)
+ * values, else             (enum table: native value -> unified value; unmatched -> else, or an error)
+ * </pre>
+ */
+final class FieldCompiler {
+    static final Set<String> KEYS = Set.of("path", "paths", "join", "separator", "latest", "const", "hook", "as",
+            "format", "zone", "zonePath", "values", "else", "assumed", "note");
+    private static final Set<String> TYPES = Set.of("string", "id", "time", "text", "html", "bool", "present");
+
+    private final String source;
+    private final ZoneId defaultZone;
+
+    FieldCompiler(String source, ZoneId defaultZone) {
+        this.source = source;
+        this.defaultZone = defaultZone;
+    }
+
+    /** Compiles {@code spec}; {@code field} names the unified field in errors, {@code defaultAs} its natural type. */
+    FieldReader compile(YamlNode spec, String field, String defaultAs) {
+        if (spec.isMissing()) {
+            return FieldReader.NULL;
+        }
+        if (spec.isText()) {
+            String as = defaultAs;
+            return typed(field, spec, as, List.of(path(spec, spec.text())), null, null);
+        }
+        spec.onlyKeys(KEYS);
+        String as = spec.text("as", spec.has("values") ? "string" : defaultAs);
+        if (!TYPES.contains(as)) {
+            throw spec.get("as").error("unknown type '" + as + "'; one of " + TYPES);
+        }
+        if (spec.has("hook")) {
+            FieldReader hook = FieldHooks.find(spec.text("hook"));
+            if (hook == null) {
+                throw spec.get("hook").error("no Java hook registered under the name '" + spec.text("hook") + "'");
+            }
+            return hook;
+        }
+        if (spec.has("const")) {
+            String constant = spec.text("const");
+            return (r, p) -> constant;
+        }
+        Map<String, String> values = spec.has("values") ? spec.get("values").stringMap() : null;
+        String otherwise = spec.has("else") ? spec.text("else") : null;
+        if (spec.has("latest")) {
+            if (!as.equals("time")) {
+                throw spec.get("latest").error("'latest' picks the newest of several times: use it with as: time");
+            }
+            List<RawPath> paths = spec.get("latest").textList().stream().map(p -> path(spec.get("latest"), p)).toList();
+            TimeReader time = timeReader(spec, field);
+            return (r, p) -> {
+                Instant newest = null;
+                for (RawPath path : paths) {
+                    String v = path.text(r, p);
+                    if (v != null) {
+                        Instant t = time.parse(v, r, p);
+                        newest = newest == null || t.isAfter(newest) ? t : newest;
+                    }
+                }
+                return newest == null ? null : TimeFormat.format(newest);
+            };
+        }
+        if (spec.has("join")) {
+            List<RawPath> parts = spec.get("join").textList().stream().map(p -> path(spec.get("join"), p)).toList();
+            String sep = spec.text("separator", " ");
+            return (r, p) -> {
+                List<String> found = new ArrayList<>();
+                for (RawPath part : parts) {
+                    String v = part.text(r, p);
+                    if (v != null) {
+                        found.add(v);
+                    }
+                }
+                return found.isEmpty() ? null : String.join(sep, found);
+            };
+        }
+        List<RawPath> paths;
+        if (spec.has("paths")) {
+            paths = spec.get("paths").textList().stream().map(p -> path(spec.get("paths"), p)).toList();
+        } else if (spec.has("path")) {
+            paths = List.of(path(spec.get("path"), spec.text("path")));
+        } else {
+            throw spec.error("needs one of path, paths, join, latest, const or hook");
+        }
+        return typed(field, spec, as, paths, values, otherwise);
+    }
+
+    private FieldReader typed(String field, YamlNode spec, String as, List<RawPath> paths,
+                              Map<String, String> values, String otherwise) {
+        FieldReader raw = paths.size() == 1 ? paths.get(0)::text : (r, p) -> {
+            for (RawPath path : paths) {
+                String v = path.text(r, p);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        };
+        if (as.equals("present")) {
+            return (r, p) -> raw.read(r, p) != null;
+        }
+        if (values != null) {
+            String nativePaths = paths.stream().map(RawPath::toString).toList().toString();
+            boolean bool = as.equals("bool");
+            return (r, p) -> {
+                String v = (String) raw.read(r, p);
+                if (v == null) {
+                    return null;
+                }
+                String mapped = values.get(v);
+                if (mapped == null) {
+                    if (otherwise == null) {
+                        throw new MappingException(source, field, "unknown value '" + abbreviate(v) + "' at native "
+                                + nativePaths + "; known: " + values.keySet());
+                    }
+                    mapped = otherwise;
+                }
+                return bool ? Boolean.valueOf(mapped) : mapped;
+            };
+        }
+        return switch (as) {
+            case "time" -> {
+                TimeReader time = timeReader(spec, field);
+                yield (r, p) -> {
+                    String v = (String) raw.read(r, p);
+                    return v == null ? null : TimeFormat.format(time.parse(v, r, p));
+                };
+            }
+            case "text" -> (r, p) -> {
+                String v = (String) raw.read(r, p);
+                return v == null ? null : emptyToNull(TextBodies.text(v));
+            };
+            case "html" -> (r, p) -> {
+                String v = (String) raw.read(r, p);
+                return v == null ? null : emptyToNull(TextBodies.htmlToText(v));
+            };
+            case "bool" -> (r, p) -> {
+                String v = (String) raw.read(r, p);
+                if (v == null) {
+                    return null;
+                }
+                return switch (v.toLowerCase()) {
+                    case "true", "1", "yes" -> Boolean.TRUE;
+                    case "false", "0", "no" -> Boolean.FALSE;
+                    default -> throw new MappingException(source, field, "'" + abbreviate(v) + "' is not a boolean");
+                };
+            };
+            default -> raw;
+        };
+    }
+
+    private interface TimeReader {
+        Instant parse(String value, JsonNode record, JsonNode parent);
+    }
+
+    private TimeReader timeReader(YamlNode spec, String field) {
+        TimeFormat format;
+        try {
+            format = TimeFormat.of(spec.isObject() ? spec.text("format", "iso") : "iso");
+        } catch (IllegalArgumentException e) {
+            throw spec.get("format").error("not a time format: " + e.getMessage());
+        }
+        ZoneId zone = defaultZone;
+        if (spec.isObject() && spec.has("zone")) {
+            try {
+                zone = ZoneId.of(spec.text("zone"));
+            } catch (RuntimeException e) {
+                throw spec.get("zone").error("unknown time zone '" + spec.text("zone") + "'");
+            }
+        }
+        RawPath zonePath = spec.isObject() && spec.has("zonePath") ? path(spec.get("zonePath"), spec.text("zonePath")) : null;
+        ZoneId fixed = zone;
+        return (value, r, p) -> {
+            ZoneId z = fixed;
+            if (zonePath != null) {
+                String name = zonePath.text(r, p);
+                if (name != null) {
+                    try {
+                        z = ZoneId.of(name);
+                    } catch (RuntimeException e) {
+                        throw new MappingException(source, field, "unknown time zone '" + abbreviate(name) + "' at native " + zonePath);
+                    }
+                }
+            }
+            try {
+                return format.parse(value, z);
+            } catch (IllegalArgumentException e) {
+                throw new MappingException(source, field, abbreviate(e.getMessage()));
+            }
+        };
+    }
+
+    static RawPath path(YamlNode at, String expression) {
+        boolean parent = expression.startsWith("^");
+        String pointer = parent ? expression.substring(1) : expression;
+        if (!pointer.startsWith("/")) {
+            throw at.error("'" + expression + "' is not a path: write a JSON pointer such as /guest/name (or ^/name for the conversation record)");
+        }
+        try {
+            return new RawPath(JsonPointer.compile(pointer), parent, expression);
+        } catch (IllegalArgumentException e) {
+            throw at.error("'" + expression + "' is not a valid JSON pointer");
+        }
+    }
+
+    /** A compiled JSON pointer; reads a scalar as text, empty strings as null. */
+    record RawPath(JsonPointer pointer, boolean onParent, String expression) {
+        String text(JsonNode record, JsonNode parent) {
+            JsonNode base = onParent ? parent : record;
+            if (base == null) {
+                return null;
+            }
+            JsonNode n = base.at(pointer);
+            if (n.isMissingNode() || n.isNull() || n.isContainerNode()) {
+                return null;
+            }
+            String s = n.isFloatingPointNumber() && n.doubleValue() == Math.rint(n.doubleValue())
+                    ? Long.toString(n.longValue()) : n.asText();
+            return s.isEmpty() ? null : s;
+        }
+
+        JsonNode node(JsonNode record, JsonNode parent) {
+            JsonNode base = onParent ? parent : record;
+            return base == null ? null : base.at(pointer);
+        }
+
+        @Override
+        public String toString() {
+            return expression;
+        }
+    }
+
+    static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

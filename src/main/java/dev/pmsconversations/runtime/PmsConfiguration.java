@@ -1,0 +1,106 @@
+package dev.pmsconversations.runtime;
+
+import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.config.ConfigLoader;
+import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.config.SinkConfig;
+import dev.pmsconversations.source.PmsHttp;
+import dev.pmsconversations.source.SourceRegistry;
+import dev.pmsconversations.store.StateStore;
+import dev.pmsconversations.sync.EventFormat;
+import dev.pmsconversations.sync.SyncService;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+
+/**
+ * Wires the runtime the camel-main way: routes come from {@code routes/*.camel.yaml} (live-reloaded in dev
+ * mode), the engine's beans are bound to the registry, and one poll route per account plus one route per
+ * sink are instantiated from the YAML templates. Used by {@code run}, {@code demo} and the tests alike.
+ */
+public final class PmsConfiguration implements CamelConfiguration {
+    private final RuntimeConfig config;
+    private final SourceRegistry sources;
+    private final Function<AccountConfig, String> quartzOptions;
+    private StateStore store;
+    private SyncService sync;
+
+    /** Loads and checks everything up front: a bad mapping or config fails here, before Camel starts. */
+    public PmsConfiguration(RuntimeConfig config, Function<AccountConfig, String> quartzOptions) {
+        this.config = config;
+        this.sources = SourceRegistry.load(config.mappings(), config.devMode());
+        List<String> problems = ConfigLoader.crossCheck(config, sources);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("\n", problems));
+        }
+        this.quartzOptions = quartzOptions;
+    }
+
+    public PmsConfiguration(RuntimeConfig config) {
+        this(config, AccountConfig::quartzOptions);
+    }
+
+    /** Applies to camel-main's configuration (the {@code Main} of {@code run}, or a CamelMainTestSupport test). */
+    public void apply(MainConfigurationProperties main) {
+        main.withRoutesIncludePattern("file:" + config.routes().toString().replace('\\', '/') + "/*.camel.yaml");
+        main.withName("pms-conversations");
+        if (config.devMode()) {
+            main.withRoutesReloadEnabled(true)
+                    .withRoutesReloadDirectory(config.routes().toString())
+                    .withRoutesReloadPattern("*.camel.yaml");
+        }
+        main.addConfiguration(this);
+        main.addRoutesBuilder(new AccountRoutes());
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        store = new StateStore(config.store());
+        sync = new SyncService(sources, store, new PmsHttp(context), config.accounts());
+        context.getRegistry().bind("stateStore", store);
+        context.getRegistry().bind("sourceRegistry", sources);
+        context.getRegistry().bind("syncService", sync);
+        context.getRegistry().bind("eventFormat", new EventFormat(config.includeDeprecated()));
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext ctx) {
+                store.close();
+            }
+        });
+    }
+
+    public SyncService sync() {
+        return sync;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public SourceRegistry sources() {
+        return sources;
+    }
+
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    /** One route per account and per sink, from the templates in routes/. */
+    private final class AccountRoutes extends RouteBuilder {
+        @Override
+        public void configure() {
+            for (SinkConfig sink : config.sinks()) {
+                var route = templatedRoute("sink-" + sink.type()).routeId("sink-" + sink.name()).parameter("name", sink.name());
+                sink.options().forEach(route::parameter);
+            }
+            for (AccountConfig account : config.accounts()) {
+                templatedRoute("poll-conversations").routeId("poll-" + account.id())
+                        .parameter("accountId", account.id())
+                        .parameter("quartzOptions", quartzOptions.apply(account));
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.pmsconversations.simulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmsconversations.model.Json;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hostaway public API v1 (docs: github.com/Hostaway/api, source/includes/_conversation*.md):
+ * OAuth client credentials at POST /accessTokens; GET /conversations (limit/offset,
+ * includeResources=1 embeds the Reservation), GET /conversations/{id}, GET /conversations/{id}/messages.
+ * Responses wrapped {"status": "success", "result": ...}. Dates "YYYY-MM-DD HH:MM:SS" without offset
+ * (UTC here, see mappings/hostaway.yaml).
+ */
+final class HostawaySim extends SimSource {
+    private static final String TIME = "yyyy-MM-dd HH:mm:ss";
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private long nextId = 1000;
+
+    HostawaySim(long seed) {
+        super(seed);
+    }
+
+    @Override
+    public String key() {
+        return "hostaway";
+    }
+
+    @Override
+    protected SimAccount newAccount(String id) {
+        return new SimAccount(id, Map.of("clientId", id, "clientSecret", "hostaway-secret-" + id));
+    }
+
+    @Override
+    protected String threadId(ObjectNode record) {
+        return record.path("id").asText();
+    }
+
+    @Override
+    public SimAccount seed(String accountId, int threads, int messages) {
+        SimAccount account = accounts.computeIfAbsent(accountId, this::newAccount);
+        Instant t0 = seedStart();
+        for (int i = 0; i < threads; i++) {
+            long conversationId = 80000 + accountId.hashCode() % 1000 * 100L + i;
+            long reservationId = 3000000 + i;
+            String name = guestName(i);
+            ObjectNode reservation = Json.MAPPER.createObjectNode()
+                    .put("id", reservationId).put("listingMapId", 40160 + i % 3).put("channelId", 2018)
+                    .put("guestName", name).put("guestFirstName", name.split(" ")[0]).put("guestLastName", name.split(" ")[1])
+                    .put("guestEmail", name.toLowerCase().replace(' ', '.') + "@guest.example")
+                    .put("guestPicture", "https://img.example/guests/" + i + ".jpg").put("phone", "+4930555" + (1000 + i))
+                    .put("arrivalDate", "2025-02-0" + (1 + i % 9)).put("departureDate", "2025-02-1" + (i % 9));
+            ObjectNode c = Json.MAPPER.createObjectNode()
+                    .put("id", Math.abs(conversationId)).put("listingMapId", 40160 + i % 3).put("reservationId", reservationId)
+                    .put("type", "host-guest-email").put("recipientName", name).put("recipientEmail", reservation.get("guestEmail").asText())
+                    .put("recipientPicture", reservation.get("guestPicture").asText()).put("hasUnreadMessages", 0);
+            c.putNull("messageSentOn");
+            c.putNull("messageReceivedOn");
+            c.set("Reservation", reservation);
+            SimThread thread = new SimThread(c.path("id").asText(), c);
+            account.threads.add(thread);
+            for (int m = 0; m < messages; m++) {
+                boolean guest = m % 2 == 0;
+                render(thread, new NewMessage(guest ? GUEST_LINES[(i + m) % GUEST_LINES.length] : HOST_LINES[(i + m) % HOST_LINES.length],
+                        guest, t0.plusSeconds(3600L * i + 600L * m)));
+            }
+        }
+        return account;
+    }
+
+    @Override
+    public ObjectNode addMessage(SimAccount account, SimThread thread, NewMessage message) {
+        return render(thread, message);
+    }
+
+    private ObjectNode render(SimThread thread, NewMessage message) {
+        ZoneId utc = ZoneId.of("UTC");
+        String at = local(message.at(), utc, TIME);
+        ObjectNode c = thread.record;
+        ObjectNode m = Json.MAPPER.createObjectNode()
+                .put("id", nextId++).put("accountId", 10001).put("listingMapId", c.path("listingMapId").asLong())
+                .put("reservationId", c.path("reservationId").asLong()).put("conversationId", c.path("id").asLong())
+                .put("communicationId", (String) null).put("airbnbThreadMessageId", (String) null)
+                .put("body", message.body()).put("isIncoming", message.fromGuest() ? 1 : 0)
+                .put("isSeen", 0).put("sentUsingHostaway", message.fromGuest() ? 0 : 1)
+                .put("hash", UUID.nameUUIDFromBytes((thread.id + nextId).getBytes()).toString())
+                .put("listingTimeZoneName", "Europe/Berlin").put("communicationEvent", (String) null)
+                .put("communicationTimeDelta", (String) null).put("communicationTimeDeltaSeconds", 0)
+                .put("communicationApplyListingTimeZone", (String) null).put("communicationAlwaysTrigger", (String) null)
+                .put("date", at).put("sentChannelDate", message.fromGuest() ? null : at)
+                .put("communicationType", "channel").put("status", "sent").put("sentEmailDate", (String) null)
+                .put("insertedOn", at).put("updatedOn", at);
+        m.putArray("imagesUrls");
+        thread.messages.add(m);
+        c.put(message.fromGuest() ? "messageReceivedOn" : "messageSentOn", at);
+        if (message.fromGuest()) {
+            c.put("hasUnreadMessages", 1);
+        }
+        return m;
+    }
+
+    @Override
+    public SimResponse handle(SimExchange ex) {
+        String path = ex.path();
+        if (ex.method().equals("POST") && path.equals("/v1/accessTokens")) {
+            Map<String, String> form = PmsSimulator.parseForm(ex.body());
+            SimAccount a = accounts.get(form.getOrDefault("client_id", ""));
+            if (a == null || !a.credentials.get("clientSecret").equals(form.get("client_secret"))
+                    || !"client_credentials".equals(form.get("grant_type"))) {
+                return SimResponse.json(401, "{\"status\":\"fail\",\"message\":\"Invalid client credentials\"}");
+            }
+            ex.record(key(), a.id);
+            String token = "hostaway-token-" + UUID.randomUUID();
+            tokens.put(token, a.id);
+            return SimResponse.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":62208000,\"access_token\":\"" + token + "\"}");
+        }
+        String auth = ex.header("Authorization");
+        String accountId = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
+        if (accountId == null) {
+            return SimResponse.json(403, "{\"status\":\"fail\",\"message\":\"Unauthorized\"}");
+        }
+        ex.record(key(), accountId);
+        SimResponse limited = ex.simulator().throttle(key(), accountId);
+        if (limited != null) {
+            return limited;
+        }
+        SimAccount account = accounts.get(accountId);
+        String[] p = path.split("/");
+        // /v1/conversations[/{id}[/messages]]
+        if (!ex.method().equals("GET") || p.length < 3 || !p[1].equals("v1") || !p[2].equals("conversations")) {
+            return SimResponse.error(404, "Not found");
+        }
+        int limit = intParam(ex.query(), "limit", 100);
+        int offset = intParam(ex.query(), "offset", 0);
+        if (p.length == 3) {
+            List<ObjectNode> all = account.threads.stream()
+                    .sorted(Comparator.comparing((SimThread t) -> latest(t.record)).reversed())
+                    .map(t -> withLatest(t, !"0".equals(ex.query().getOrDefault("includeResources", "1"))))
+                    .toList();
+            return SimResponse.json(200, page(all, offset, limit, arr -> wrap(arr, all.size(), limit, offset)));
+        }
+        SimThread thread = account.thread(p[3]);
+        if (thread == null) {
+            return SimResponse.json(404, "{\"status\":\"fail\",\"message\":\"Conversation not found\"}");
+        }
+        if (p.length == 4) {
+            return SimResponse.json(200, Json.MAPPER.createObjectNode().put("status", "success")
+                    .set("result", withLatest(thread, true)).toString());
+        }
+        if (p.length == 5 && p[4].equals("messages")) {
+            List<ObjectNode> msgs = thread.messages.stream()
+                    .sorted(Comparator.comparing((ObjectNode m) -> m.path("insertedOn").asText()).reversed()).toList();
+            return SimResponse.json(200, page(msgs, offset, limit, arr -> wrap(arr, msgs.size(), limit, offset)));
+        }
+        return SimResponse.error(404, "Not found");
+    }
+
+    private static String latest(ObjectNode c) {
+        String s = c.path("messageSentOn").asText("");
+        String r = c.path("messageReceivedOn").asText("");
+        return s.compareTo(r) > 0 ? s : r;
+    }
+
+    /** includeResources=1 embeds the reservation and the latest message, as the list call does. */
+    private static ObjectNode withLatest(SimThread t, boolean resources) {
+        ObjectNode copy = t.record.deepCopy();
+        if (!resources) {
+            copy.remove("Reservation");
+        }
+        t.messages.stream().max(Comparator.comparing((ObjectNode m) -> m.path("insertedOn").asText()))
+                .ifPresent(m -> copy.putArray("conversationMessages").add(m));
+        return copy;
+    }
+
+    private static ObjectNode wrap(com.fasterxml.jackson.databind.node.ArrayNode arr, int count, int limit, int offset) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("status", "success");
+        o.set("result", arr);
+        o.put("count", count).put("limit", limit).put("offset", offset);
+        return o;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.pmsconversations.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.pmsconversations.model.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking the native APIs of the simulated PMSs, each under its own
+ * prefix ({@code http://127.0.0.1:<port>/<source>/...}). Deterministic seeded data, request log, fault
+ * injection, a per-account rate limit (429 + Retry-After), and a control API to add messages while running:
+ * {@code POST /_sim/<source>/<account>/threads/<threadId>/messages {"body": "...", "fromGuest": true}}.
+ */
+public final class PmsSimulator implements AutoCloseable {
+    private final HttpServer server;
+    private final Map<String, SimSource> sources = new LinkedHashMap<>();
+    private final List<SimRequest> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<SimFault>> faults = new ConcurrentHashMap<>();
+    private final Map<String, int[]> rateLimits = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> recentCalls = new ConcurrentHashMap<>();
+
+    public PmsSimulator(int port, long seed) throws IOException {
+        register(new HostawaySim(seed));
+        // register(new GuestySim(seed));
+        // register(new SmoobuSim(seed));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.createContext("/", this::dispatch);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    private void register(SimSource source) {
+        sources.put(source.key(), source);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Base URL of a simulated source, to put in an account's {@code baseUrl}. */
+    public String baseUrl(String source) {
+        String root = "http://127.0.0.1:" + port() + "/" + source;
+        return switch (source) {
+            case "hostaway", "guesty" -> root + "/v1";
+            case "smoobu" -> root + "/api";
+            default -> root;
+        };
+    }
+
+    public SimSource source(String key) {
+        SimSource s = sources.get(key);
+        if (s == null) {
+            throw new IllegalArgumentException("the simulator has no source '" + key + "'; it has " + sources.keySet());
+        }
+        return s;
+    }
+
+    public List<String> sourceKeys() {
+        return List.copyOf(sources.keySet());
+    }
+
+    /** Adds a message to a thread, rendered in the source's native shape. */
+    public JsonNode addMessage(String source, String account, String threadId, String body, boolean fromGuest) {
+        SimSource s = source(source);
+        SimAccount a = s.account(account);
+        SimThread t = a == null ? null : a.thread(threadId);
+        if (t == null) {
+            throw new IllegalArgumentException("no thread " + threadId + " in " + source + "/" + account);
+        }
+        synchronized (s) {
+            return s.addMessage(a, t, new NewMessage(body, fromGuest, Instant.now()));
+        }
+    }
+
+    /** The next {@code times} requests of {@code source} whose path contains the fault's text fail with it. */
+    public void inject(String source, SimFault fault, int times) {
+        Deque<SimFault> q = faults.computeIfAbsent(source, k -> new ArrayDeque<>());
+        synchronized (q) {
+            for (int i = 0; i < times; i++) {
+                q.add(fault);
+            }
+        }
+    }
+
+    /** Enforce a request limit per account of {@code source}, answering 429 with Retry-After beyond it. */
+    public void rateLimit(String source, int requests, int perSeconds) {
+        rateLimits.put(source, new int[] {requests, perSeconds});
+    }
+
+    public List<SimRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<SimRequest> requests(String source, String account) {
+        return requests.stream().filter(r -> r.source().equals(source) && account.equals(r.account())).toList();
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    void record(SimRequest r) {
+        requests.add(r);
+    }
+
+    /** Applies the configured rate limit; returns a 429 response or null. */
+    SimResponse throttle(String source, String account) {
+        int[] limit = rateLimits.get(source);
+        if (limit == null) {
+            return null;
+        }
+        Deque<Long> calls = recentCalls.computeIfAbsent(source + "/" + account, k -> new ArrayDeque<>());
+        long now = System.currentTimeMillis();
+        synchronized (calls) {
+            while (!calls.isEmpty() && calls.peekFirst() < now - limit[1] * 1000L) {
+                calls.pollFirst();
+            }
+            if (calls.size() >= limit[0]) {
+                long wait = Math.max(1, (calls.peekFirst() + limit[1] * 1000L - now + 999) / 1000);
+                return new SimResponse(429, "application/json", "{\"message\":\"Too Many Requests\"}", Map.of("Retry-After", Long.toString(wait)));
+            }
+            calls.addLast(now);
+        }
+        return null;
+    }
+
+    private SimResponse fault(String source, String path) {
+        Deque<SimFault> q = faults.get(source);
+        if (q == null) {
+            return null;
+        }
+        synchronized (q) {
+            for (var it = q.iterator(); it.hasNext(); ) {
+                SimFault f = it.next();
+                if (path.contains(f.pathContains())) {
+                    it.remove();
+                    Map<String, String> headers = f.retryAfter() == null ? Map.of() : Map.of("Retry-After", f.retryAfter());
+                    String body = f.body() != null ? f.body() : "{\"message\":\"injected fault " + f.status() + "\"}";
+                    return new SimResponse(f.status(), "application/json", body, headers);
+                }
+            }
+        }
+        return null;
+    }
+
+    private void dispatch(HttpExchange http) throws IOException {
+        SimResponse response;
+        try {
+            String fullPath = http.getRequestURI().getPath();
+            String[] parts = fullPath.split("/", 3);
+            String prefix = parts.length > 1 ? parts[1] : "";
+            String rest = parts.length > 2 ? "/" + parts[2] : "/";
+            String body = new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new LinkedHashMap<>();
+            http.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? "" : v.get(0)));
+            Map<String, String> query = parseQuery(http.getRequestURI().getRawQuery());
+            if (prefix.equals("_sim")) {
+                response = control(http.getRequestMethod(), rest, body);
+            } else if (!sources.containsKey(prefix)) {
+                response = SimResponse.error(404, "no simulated PMS at /" + prefix);
+            } else {
+                SimResponse injected = fault(prefix, rest);
+                if (injected != null) {
+                    requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query));
+                    response = injected;
+                } else {
+                    SimSource source = sources.get(prefix);
+                    synchronized (source) {
+                        response = source.handle(new SimExchange(http.getRequestMethod(), rest, query, headers, body, this));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            response = SimResponse.error(500, "simulator error: " + e.getMessage());
+        }
+        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+        http.getResponseHeaders().set("Content-Type", response.contentType());
+        response.headers().forEach((k, v) -> http.getResponseHeaders().set(k, v));
+        http.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = http.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private SimResponse control(String method, String path, String body) {
+        // /<source>/<account>/threads/<threadId>/messages
+        String[] p = path.substring(1).split("/");
+        if (method.equals("POST") && p.length == 5 && p[2].equals("threads") && p[4].equals("messages")) {
+            try {
+                JsonNode req = Json.MAPPER.readTree(body);
+                JsonNode created = addMessage(p[0], p[1], p[3], req.path("body").asText("hello"), req.path("fromGuest").asBoolean(true));
+                return SimResponse.json(201, created.toString());
+            } catch (IOException | IllegalArgumentException e) {
+                return SimResponse.error(400, e.getMessage());
+            }
+        }
+        return SimResponse.error(404, "control API: POST /_sim/<source>/<account>/threads/<id>/messages");
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    public static Map<String, String> parseForm(String body) {
+        return parseQuery(body);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** Lists the threads of an account (ids), for tests and the demo summary. */
+    public List<String> threadIds(String source, String account) {
+        List<String> out = new ArrayList<>();
+        SimAccount a = source(source).account(account);
+        if (a != null) {
+            a.threads.forEach(t -> out.add(t.id));
+        }
+        return out;
+    }
+}

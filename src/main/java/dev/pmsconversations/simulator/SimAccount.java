@@ -1,0 +1,21 @@
+package dev.pmsconversations.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** An account of a simulated PMS: its credentials (as the PMS issues them) and its threads. */
+public final class SimAccount {
+    public final String id;
+    public final Map<String, String> credentials;
+    public final List<SimThread> threads = new ArrayList<>();
+
+    public SimAccount(String id, Map<String, String> credentials) {
+        this.id = id;
+        this.credentials = credentials;
+    }
+
+    public SimThread thread(String threadId) {
+        return threads.stream().filter(t -> t.id.equals(threadId)).findFirst().orElse(null);
+    }
+}

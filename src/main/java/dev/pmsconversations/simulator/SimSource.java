@@ -1,0 +1,97 @@
+package dev.pmsconversations.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmsconversations.model.Json;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One simulated PMS: its native HTTP API, written from the PMS's public docs (see
+ * ../shared/reference/pms/), deliberately independent of mappings/ so a wrong mapping fails a test.
+ */
+public abstract class SimSource {
+    protected static final String[] FIRST = {"Ana", "Ben", "Chloe", "David", "Emma", "Felix", "Greta", "Hugo", "Ines", "Jonas"};
+    protected static final String[] LAST = {"Silva", "Meyer", "Rossi", "Dubois", "Novak", "Larsen", "Garcia", "Kowalski"};
+    protected static final String[] GUEST_LINES = {"Hi! What time can we check in?", "Is there parking nearby?",
+            "We will arrive around 9pm, is that ok?", "Thanks, see you soon!", "Where do we find the keys?"};
+    protected static final String[] HOST_LINES = {"Welcome! Check-in is from 3pm.", "Yes, free parking in front of the house.",
+            "No problem, the lockbox code will be sent on arrival day.", "Enjoy your stay!"};
+
+    protected final Map<String, SimAccount> accounts = new ConcurrentHashMap<>();
+    protected final Random random;
+
+    protected SimSource(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** Path prefix and source key, e.g. {@code hostaway}. */
+    public abstract String key();
+
+    /** Creates an account with {@code threads} seeded threads of {@code messages} messages each. */
+    public abstract SimAccount seed(String accountId, int threads, int messages);
+
+    /** Adds a thread from a fixture bundle {@code {"conversation": {...}, "messages": [...]}} in native shape. */
+    public SimThread load(String accountId, JsonNode bundle) {
+        SimAccount account = accounts.computeIfAbsent(accountId, id -> newAccount(id));
+        ObjectNode record = (ObjectNode) bundle.get("conversation").deepCopy();
+        SimThread thread = new SimThread(threadId(record), record);
+        bundle.path("messages").forEach(m -> thread.messages.add((ObjectNode) m.deepCopy()));
+        account.threads.add(thread);
+        return thread;
+    }
+
+    /** Appends a message in native shape and updates the thread's activity markers, as the PMS would. */
+    public abstract ObjectNode addMessage(SimAccount account, SimThread thread, NewMessage message);
+
+    /** Answers one request under {@code /<key>}; {@code path} is what follows the prefix. */
+    public abstract SimResponse handle(SimExchange exchange);
+
+    protected abstract SimAccount newAccount(String id);
+
+    protected abstract String threadId(ObjectNode record);
+
+    public SimAccount account(String id) {
+        return accounts.get(id);
+    }
+
+    public List<SimAccount> accounts() {
+        return List.copyOf(accounts.values());
+    }
+
+    // ---- helpers shared by the simulated PMSs
+
+    protected static String page(List<? extends JsonNode> all, int from, int size, java.util.function.Function<ArrayNode, ObjectNode> wrap) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (int i = Math.max(0, from); i < Math.min(all.size(), from + size); i++) {
+            arr.add(all.get(i));
+        }
+        return wrap.apply(arr).toString();
+    }
+
+    protected static int intParam(Map<String, String> query, String name, int fallback) {
+        try {
+            return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    protected static String local(Instant at, ZoneId zone, String pattern) {
+        return DateTimeFormatter.ofPattern(pattern).withZone(zone).format(at);
+    }
+
+    protected String guestName(int i) {
+        return FIRST[i % FIRST.length] + " " + LAST[(i / FIRST.length + i) % LAST.length];
+    }
+
+    protected static Instant seedStart() {
+        return Instant.parse("2025-01-10T08:00:00Z");
+    }
+}

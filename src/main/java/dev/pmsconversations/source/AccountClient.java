@@ -1,0 +1,333 @@
+package dev.pmsconversations.source;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.config.Secret;
+import dev.pmsconversations.mapping.NativeBundle;
+import dev.pmsconversations.model.Json;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Talks to one PMS account as its source file describes: auth (token cached until refused), the
+ * published rate limit, retries with backoff on 5xx/timeouts/429 (honouring Retry-After), pagination.
+ */
+public final class AccountClient {
+    private final SourceDefinition source;
+    private final AccountConfig account;
+    private final PmsHttp http;
+    private final String baseUrl;
+    private final RateLimiter limiter;
+    private volatile String token;
+    private final AtomicLong requests = new AtomicLong();
+
+    public AccountClient(SourceDefinition source, AccountConfig account, PmsHttp http) {
+        this.source = source;
+        this.account = account;
+        this.http = http;
+        this.baseUrl = account.baseUrl() != null ? account.baseUrl().replaceAll("/+$", "") : source.api().baseUrl();
+        ApiSpec.RateLimit rl = source.api().rateLimit();
+        this.limiter = RateLimiter.of(account.id(), RateLimiterConfig.custom()
+                .limitForPeriod(rl.requests())
+                .limitRefreshPeriod(Duration.ofSeconds(rl.perSeconds()))
+                .timeoutDuration(Duration.ofMinutes(10))
+                .build());
+    }
+
+    public SourceDefinition source() {
+        return source;
+    }
+
+    public AccountConfig account() {
+        return account;
+    }
+
+    /** Requests sent to the PMS so far (for progress and tests). */
+    public long requestCount() {
+        return requests.get();
+    }
+
+    /**
+     * Reads a paginated list lazily, one request per {@link Pager#next()}. A page whose body is not what
+     * the source file describes raises {@link MalformedPageException}; the pager has then moved past it,
+     * so the caller may record it and go on with the next page.
+     */
+    public Pager pager(ApiSpec.Request request, Map<String, String> pathParams, Map<String, String> extraQuery) {
+        return new Pager(request, pathParams, extraQuery);
+    }
+
+    public final class Pager {
+        private final ApiSpec.Request request;
+        private final Map<String, String> pathParams;
+        private final Map<String, String> extraQuery;
+        private int offset;
+        private int pageNo;
+        private boolean done;
+
+        private Pager(ApiSpec.Request request, Map<String, String> pathParams, Map<String, String> extraQuery) {
+            this.request = request;
+            this.pathParams = pathParams;
+            this.extraQuery = extraQuery;
+            this.pageNo = request.pagination().firstPage();
+        }
+
+        /** The next page's records, or null when there are no more pages. */
+        public List<JsonNode> next() {
+            if (done) {
+                return null;
+            }
+            ApiSpec.Pagination p = request.pagination();
+            Map<String, String> query = new LinkedHashMap<>(request.query());
+            query.putAll(extraQuery);
+            switch (p.type()) {
+                case "offset" -> {
+                    query.put(p.limitParam(), Integer.toString(p.size()));
+                    query.put(p.offsetParam(), Integer.toString(offset));
+                }
+                case "page" -> {
+                    query.put(p.limitParam(), Integer.toString(p.size()));
+                    query.put(p.pageParam(), Integer.toString(pageNo));
+                }
+                default -> {
+                }
+            }
+            String path = expand(request.path(), pathParams);
+            String what = request.method() + " " + path + pageLabel(p, offset, pageNo);
+            JsonNode body;
+            try {
+                body = getJson(request.method(), path, query, what);
+            } catch (MalformedPageException e) {
+                advance(p.size(), null);
+                throw e;
+            }
+            JsonNode records = body.at(JsonPointer.compile(request.records()));
+            if (!records.isArray()) {
+                advance(p.size(), null);
+                throw new MalformedPageException(fail(what + ": no record list at '" + request.records() + "' in the answer"));
+            }
+            List<JsonNode> list = new ArrayList<>(records.size());
+            records.forEach(list::add);
+            if (list.isEmpty() || p.type().equals("none")) {
+                done = true;
+            } else {
+                advance(list.size(), body);
+            }
+            return list;
+        }
+
+        public void stop() {
+            done = true;
+        }
+
+        private void advance(int got, JsonNode body) {
+            ApiSpec.Pagination p = request.pagination();
+            switch (p.type()) {
+                case "offset" -> {
+                    done = body != null && got < p.size();
+                    offset += Math.max(got, 1);
+                }
+                case "page" -> {
+                    if (body != null && p.totalPagesPath() != null) {
+                        JsonNode total = body.at(JsonPointer.compile(p.totalPagesPath()));
+                        done = total.isNumber() && pageNo >= total.asInt();
+                    } else {
+                        done = body != null && got < p.size();
+                    }
+                    pageNo++;
+                }
+                default -> done = true;
+            }
+        }
+    }
+
+    /** All messages of one thread (every page). */
+    public List<JsonNode> messages(String conversationId) {
+        ApiSpec.Request m = source.api().messages();
+        if (m == null) {
+            return List.of();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        Pager pager = pager(m, Map.of("id", conversationId), Map.of());
+        for (List<JsonNode> page = pager.next(); page != null; page = pager.next()) {
+            out.addAll(page);
+        }
+        return out;
+    }
+
+    /** One thread fetched live: the "get one" call plus its messages. */
+    public NativeBundle fetchOne(String conversationId) {
+        ApiSpec.Request get = source.api().get();
+        if (get == null) {
+            throw new UnsupportedOperationException(source.name() + " has no 'get one conversation' call");
+        }
+        String path = expand(get.path(), Map.of("id", conversationId));
+        JsonNode body = getJson(get.method(), path, get.query(), get.method() + " " + path);
+        JsonNode record = source.api().getRecordPath().isEmpty() ? body : body.at(JsonPointer.compile(source.api().getRecordPath()));
+        return new NativeBundle(record, messages(conversationId));
+    }
+
+    JsonNode getJson(String method, String path, Map<String, String> query, String what) {
+        PmsHttp.Response r = call(method, baseUrl + path, query, null, null, what);
+        try {
+            return Json.MAPPER.readTree(r.body());
+        } catch (Exception e) {
+            throw new MalformedPageException(fail(what + ": answer is not valid JSON (" + shortReason(e) + ")"));
+        }
+    }
+
+    private PmsHttp.Response call(String method, String url, Map<String, String> query, String contentType, String body, String what) {
+        ApiSpec.Retry retry = source.api().retry();
+        boolean reauthenticated = false;
+        String last = "";
+        for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+            RateLimiter.waitForPermission(limiter);
+            Map<String, String> headers = new HashMap<>(source.api().headers());
+            headers.putAll(authHeaders());
+            requests.incrementAndGet();
+            PmsHttp.Response r = http.send(method, url, query, headers, contentType, body);
+            if (r.ok()) {
+                return r;
+            }
+            if ((r.status() == 401 || r.status() == 403) && "oauth2-client-credentials".equals(source.api().auth().type()) && !reauthenticated) {
+                token = null; // expired or revoked: fetch a new one once
+                reauthenticated = true;
+                attempt--;
+                continue;
+            }
+            if (r.status() == 401 || r.status() == 403) {
+                throw new PmsApiException(source.key(), account.id(), what + ": authentication refused (HTTP " + r.status() + ")", r.status());
+            }
+            boolean transientFailure = r.status() == 429 || r.status() >= 500 || r.status() < 0;
+            last = r.status() < 0 ? "no answer (" + r.body() + ")" : "HTTP " + r.status();
+            if (!transientFailure) {
+                throw new PmsApiException(source.key(), account.id(), what + ": " + last, r.status());
+            }
+            if (attempt < retry.maxAttempts()) {
+                sleep(backoff(retry, attempt, r.retryAfter()));
+            }
+        }
+        throw new PmsApiException(source.key(), account.id(), what + ": " + last + " after " + retry.maxAttempts() + " attempts", -1);
+    }
+
+    static long backoff(ApiSpec.Retry retry, int attempt, String retryAfter) {
+        if (retryAfter != null) {
+            try {
+                return Math.min(retry.maxBackoffMillis(), Long.parseLong(retryAfter.trim()) * 1000);
+            } catch (NumberFormatException ignored) {
+                // an HTTP date: fall back to exponential backoff
+            }
+        }
+        long exp = Math.min(retry.maxBackoffMillis(), retry.backoffMillis() << Math.min(attempt - 1, 16));
+        return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1); // jitter
+    }
+
+    private Map<String, String> authHeaders() {
+        ApiSpec.Auth auth = source.api().auth();
+        return switch (auth.type()) {
+            case "header" -> Map.of(auth.header(), auth.prefix() + credential(auth.credential()).reveal());
+            case "oauth2-client-credentials" -> Map.of("Authorization", "Bearer " + token());
+            default -> Map.of();
+        };
+    }
+
+    private synchronized String token() {
+        if (token != null) {
+            return token;
+        }
+        ApiSpec.Auth auth = source.api().auth();
+        String tokenUrl = URI.create(baseUrl + "/").resolve(auth.tokenUrl()).toString();
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.putAll(auth.form());
+        form.put("client_id", credential(auth.clientIdCredential()).reveal());
+        form.put("client_secret", credential(auth.clientSecretCredential()).reveal());
+        String what = "POST " + URI.create(tokenUrl).getPath() + " (access token)";
+        ApiSpec.Retry retry = source.api().retry();
+        for (int attempt = 1; ; attempt++) {
+            RateLimiter.waitForPermission(limiter);
+            requests.incrementAndGet();
+            PmsHttp.Response r = http.send("POST", tokenUrl, Map.of(), Map.of("Accept", "application/json"),
+                    "application/x-www-form-urlencoded", PmsHttp.encode(form));
+            if (r.ok()) {
+                try {
+                    JsonNode t = Json.MAPPER.readTree(r.body()).at(JsonPointer.compile(auth.tokenPath()));
+                    if (!t.isTextual() || t.asText().isEmpty()) {
+                        throw new PmsApiException(source.key(), account.id(), what + ": no token at '" + auth.tokenPath() + "'", r.status());
+                    }
+                    token = t.asText();
+                    return token;
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new PmsApiException(source.key(), account.id(), what + ": answer is not valid JSON", r.status());
+                }
+            }
+            if (r.status() == 400 || r.status() == 401 || r.status() == 403) {
+                throw new PmsApiException(source.key(), account.id(), what + ": credentials refused (HTTP " + r.status() + ")", 401);
+            }
+            if (attempt >= retry.maxAttempts()) {
+                throw new PmsApiException(source.key(), account.id(), what + ": HTTP " + r.status() + " after " + attempt + " attempts", r.status());
+            }
+            sleep(backoff(retry, attempt, r.retryAfter()));
+        }
+    }
+
+    private Secret credential(String name) {
+        Secret s = account.credentials().get(name);
+        if (s == null) {
+            throw new PmsApiException(source.key(), account.id(), "credential '" + name + "' is not configured", 401);
+        }
+        return s;
+    }
+
+    private String fail(String what) {
+        return "source '" + source.key() + "', account '" + account.id() + "': " + what;
+    }
+
+    static String expand(String path, Map<String, String> params) {
+        String out = path;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            out = out.replace("{" + e.getKey() + "}", java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static String pageLabel(ApiSpec.Pagination p, int offset, int page) {
+        return switch (p.type()) {
+            case "offset" -> " (offset " + offset + ")";
+            case "page" -> " (page " + page + ")";
+            default -> "";
+        };
+    }
+
+    private static String shortReason(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+
+    /** A 2xx answer whose body is not what the source file describes. */
+    public static final class MalformedPageException extends RuntimeException {
+        MalformedPageException(String message) {
+            super(message);
+        }
+    }
+
+}

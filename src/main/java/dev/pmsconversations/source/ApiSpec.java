@@ -1,0 +1,178 @@
+package dev.pmsconversations.source;
+
+import dev.pmsconversations.yaml.YamlNode;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The {@code api:} section of a source file: how to talk to the PMS. Read once, immutable. */
+public record ApiSpec(
+        String baseUrl,
+        ZoneId timeZone,
+        Auth auth,
+        Map<String, String> headers,
+        RateLimit rateLimit,
+        Retry retry,
+        Request list,
+        String listIdPath,
+        Request get,
+        String getRecordPath,
+        Request messages,
+        Incremental incremental) {
+
+    public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
+                       String clientSecretCredential, String tokenPath, String header, String credential, String prefix) {
+        public Set<String> credentialNames() {
+            return switch (type) {
+                case "oauth2-client-credentials" -> Set.of(clientIdCredential, clientSecretCredential);
+                case "header" -> Set.of(credential);
+                default -> Set.of();
+            };
+        }
+    }
+
+    public record RateLimit(int requests, int perSeconds) {
+    }
+
+    public record Retry(int maxAttempts, long backoffMillis, long maxBackoffMillis) {
+    }
+
+    public record Pagination(String type, String limitParam, String offsetParam, String pageParam, int size,
+                             int firstPage, String totalPagesPath) {
+        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null);
+    }
+
+    public record Request(String method, String path, Map<String, String> query, String records, Pagination pagination) {
+    }
+
+    /**
+     * marker: list everything, fetch messages only where the record's marker changed.
+     * sortedDesc: list newest-activity first and stop at the stored cursor.
+     * window: list with a date filter relative to now (e.g. reservations departing from N days ago).
+     */
+    public record Incremental(String strategy, List<String> marker, Map<String, String> sortQuery, String updatedPath,
+                              String updatedFormat, String windowParam, int windowDaysBack, String windowFormat) {
+    }
+
+    static ApiSpec read(YamlNode api) {
+        api.onlyKeys(Set.of("baseUrl", "timeZone", "auth", "headers", "rateLimit", "retry", "list", "get", "messages",
+                "incremental", "send", "webhook", "docs"));
+        String baseUrl = api.text("baseUrl");
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw api.get("baseUrl").error("must be an http(s) URL");
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(api.text("timeZone", "UTC"));
+        } catch (RuntimeException e) {
+            throw api.get("timeZone").error("unknown time zone");
+        }
+        YamlNode list = api.get("list");
+        YamlNode get = api.get("get");
+        return new ApiSpec(baseUrl.replaceAll("/+$", ""), zone, auth(api.get("auth")),
+                api.has("headers") ? api.get("headers").stringMap() : Map.of(),
+                rateLimit(api.get("rateLimit")), retry(api.get("retry")),
+                request(list, Set.of("id")), list.text("id", "/id"),
+                get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
+                api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of()),
+                incremental(api.get("incremental")));
+    }
+
+    private static Auth auth(YamlNode a) {
+        String type = a.object().text("type");
+        return switch (type) {
+            case "oauth2-client-credentials" -> {
+                a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "tokenPath"));
+                yield new Auth(type, a.text("tokenUrl"), a.has("form") ? a.get("form").stringMap() : Map.of(),
+                        a.text("clientId", "clientId"), a.text("clientSecret", "clientSecret"),
+                        a.text("tokenPath", "/access_token"), null, null, null);
+            }
+            case "header" -> {
+                a.onlyKeys(Set.of("type", "header", "credential", "prefix"));
+                yield new Auth(type, null, Map.of(), null, null, null, a.text("header"), a.text("credential"), a.text("prefix", ""));
+            }
+            case "none" -> new Auth(type, null, Map.of(), null, null, null, null, null, null);
+            default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, header, none");
+        };
+    }
+
+    private static RateLimit rateLimit(YamlNode r) {
+        if (r.isMissing()) {
+            return new RateLimit(10, 1);
+        }
+        r.onlyKeys(Set.of("requests", "perSeconds", "note"));
+        int requests = r.integer("requests", 10);
+        int per = r.integer("perSeconds", 1);
+        if (requests < 1 || per < 1) {
+            throw r.error("requests and perSeconds must be at least 1");
+        }
+        return new RateLimit(requests, per);
+    }
+
+    private static Retry retry(YamlNode r) {
+        if (r.isMissing()) {
+            return new Retry(4, 500, 30_000);
+        }
+        r.onlyKeys(Set.of("maxAttempts", "backoffMillis", "maxBackoffMillis"));
+        return new Retry(Math.max(1, r.integer("maxAttempts", 4)), r.integer("backoffMillis", 500), r.integer("maxBackoffMillis", 30_000));
+    }
+
+    private static Request request(YamlNode r, Set<String> extraKeys) {
+        Set<String> keys = new java.util.HashSet<>(Set.of("method", "path", "query", "records", "pagination"));
+        keys.addAll(extraKeys);
+        r.onlyKeys(keys);
+        String path = r.text("path");
+        if (!path.startsWith("/")) {
+            throw r.get("path").error("must start with '/' (it is appended to baseUrl)");
+        }
+        return new Request(r.text("method", "GET"), path, r.has("query") ? r.get("query").stringMap() : Map.of(),
+                r.text("records", ""), pagination(r.get("pagination")));
+    }
+
+    private static Pagination pagination(YamlNode p) {
+        if (p.isMissing()) {
+            return Pagination.NONE;
+        }
+        String type = p.object().text("type");
+        return switch (type) {
+            case "offset" -> {
+                p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size"));
+                yield new Pagination(type, p.text("limitParam", "limit"), p.text("offsetParam", "offset"), null,
+                        p.integer("size", 100), 0, null);
+            }
+            case "page" -> {
+                p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages"));
+                yield new Pagination(type, p.text("sizeParam", "pageSize"), null, p.text("pageParam", "page"),
+                        p.integer("size", 100), p.integer("firstPage", 1), p.text("totalPages", null));
+            }
+            case "none" -> Pagination.NONE;
+            default -> throw p.get("type").error("unknown pagination '" + type + "'; one of offset, page, none");
+        };
+    }
+
+    private static Incremental incremental(YamlNode i) {
+        if (i.isMissing()) {
+            return new Incremental("full", List.of(), Map.of(), null, null, null, 0, null);
+        }
+        String strategy = i.object().text("strategy");
+        return switch (strategy) {
+            case "full" -> new Incremental(strategy, List.of(), Map.of(), null, null, null, 0, null);
+            case "marker" -> {
+                i.onlyKeys(Set.of("strategy", "marker", "note"));
+                yield new Incremental(strategy, i.get("marker").textList(), Map.of(), null, null, null, 0, null);
+            }
+            case "sortedDesc" -> {
+                i.onlyKeys(Set.of("strategy", "sortQuery", "updated", "format", "note"));
+                yield new Incremental(strategy, List.of(i.text("updated")), i.get("sortQuery").stringMap(),
+                        i.text("updated"), i.text("format", "iso"), null, 0, null);
+            }
+            case "window" -> {
+                i.onlyKeys(Set.of("strategy", "param", "daysBack", "format", "marker", "note"));
+                yield new Incremental(strategy, i.has("marker") ? i.get("marker").textList() : List.of(), Map.of(), null, null,
+                        i.text("param"), i.integer("daysBack", 30), i.text("format", "yyyy-MM-dd"));
+            }
+            default -> throw i.get("strategy").error("unknown strategy '" + strategy + "'; one of full, marker, sortedDesc, window");
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.pmsconversations.source;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Sends one HTTP request to a PMS through Camel's {@code http} component. One endpoint serves every
+ * account: the target URL travels in the {@code CamelHttpUri}/{@code CamelHttpQuery} headers, so
+ * no endpoint is created per URL. Status codes are returned, not thrown: the caller decides on retries.
+ */
+public final class PmsHttp {
+    static final String ENDPOINT = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=10000&responseTimeout=30000";
+
+    private final ProducerTemplate template;
+
+    public record Response(int status, String body, String retryAfter) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    public PmsHttp(CamelContext context) {
+        this.template = context.createProducerTemplate();
+    }
+
+    public Response send(String method, String url, Map<String, String> query, Map<String, String> headers,
+                         String contentType, String body) {
+        Exchange result = template.send(ENDPOINT, ExchangePattern.InOut, ex -> {
+            ex.getIn().setHeader(Exchange.HTTP_METHOD, method);
+            ex.getIn().setHeader(Exchange.HTTP_URI, url);
+            if (query != null && !query.isEmpty()) {
+                ex.getIn().setHeader(Exchange.HTTP_QUERY, encode(query));
+            }
+            headers.forEach(ex.getIn()::setHeader);
+            if (contentType != null) {
+                ex.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
+            }
+            ex.getIn().setBody(body);
+        });
+        if (result.getException() != null) {
+            // connection refused, timeout...: the caller retries these like a 5xx
+            return new Response(-1, result.getException().getClass().getSimpleName() + ": " + result.getException().getMessage(), null);
+        }
+        Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String retryAfter = result.getMessage().getHeader("Retry-After", String.class);
+        return new Response(status == null ? -1 : status, result.getMessage().getBody(String.class), retryAfter);
+    }
+
+    public static String encode(Map<String, String> params) {
+        StringJoiner j = new StringJoiner("&");
+        params.forEach((k, v) -> j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return j.toString();
+    }
+}

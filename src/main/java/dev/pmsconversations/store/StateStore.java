@@ -1,0 +1,147 @@
+package dev.pmsconversations.store;
+
+import dev.pmsconversations.config.RuntimeConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Sync state on JDBC: H2 (embedded file, the single-node default) or PostgreSQL, same schema through
+ * Flyway migrations. Writes are upserts keyed by account and conversation, so repeating one is harmless.
+ */
+public final class StateStore implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+
+    public StateStore(RuntimeConfig.StoreConfig config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.url());
+        if (config.user() != null) {
+            hc.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hc.setPassword(config.password().reveal());
+        }
+        hc.setMaximumPoolSize(8);
+        hc.setPoolName("pms-state");
+        this.postgres = config.url().startsWith("jdbc:postgresql:");
+        this.dataSource = new HikariDataSource(hc);
+        Flyway.configure().dataSource(dataSource)
+                .placeholders(Map.of("textType", postgres ? "text" : "clob"))
+                .load().migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Optional<ConversationState> conversation(String accountId, String conversationId) {
+        return query("select marker, content_hash, snapshot from conversation_state where account_id = ? and conversation_id = ?",
+                rs -> rs.next() ? Optional.of(new ConversationState(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty(),
+                accountId, conversationId);
+    }
+
+    /** Records a delivered (or unchanged) conversation. */
+    public void saveConversation(String accountId, String source, String conversationId, String marker, String hash, String snapshot) {
+        String sql = postgres
+                ? "insert into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, updated_at) values (?,?,?,?,?,?,?) "
+                  + "on conflict (account_id, conversation_id) do update set source = excluded.source, marker = excluded.marker, "
+                  + "content_hash = excluded.content_hash, snapshot = excluded.snapshot, updated_at = excluded.updated_at"
+                : "merge into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, updated_at) key (account_id, conversation_id) values (?,?,?,?,?,?,?)";
+        update(sql, accountId, conversationId, source, marker, hash, snapshot, Timestamp.from(Instant.now()));
+    }
+
+    public Optional<String> cursor(String accountId) {
+        return query("select cursor_value from sync_cursor where account_id = ?",
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty(), accountId);
+    }
+
+    public void saveCursor(String accountId, String cursor) {
+        String sql = postgres
+                ? "insert into sync_cursor (account_id, cursor_value, updated_at) values (?,?,?) on conflict (account_id) do update set cursor_value = excluded.cursor_value, updated_at = excluded.updated_at"
+                : "merge into sync_cursor (account_id, cursor_value, updated_at) key (account_id) values (?,?,?)";
+        update(sql, accountId, cursor, Timestamp.from(Instant.now()));
+    }
+
+    public int conversationCount(String accountId) {
+        return query("select count(*) from conversation_state where account_id = ?", rs -> {
+            rs.next();
+            return rs.getInt(1);
+        }, accountId);
+    }
+
+    public void deadLetter(String source, String accountId, String kind, String reference, String reason, String payload) {
+        update("insert into dead_letter (source, account_id, kind, reference, reason, payload, created_at) values (?,?,?,?,?,?,?)",
+                source, accountId, kind, truncate(reference, 512), truncate(reason, 4000), payload, Timestamp.from(Instant.now()));
+    }
+
+    public List<DeadLetter> deadLetters(String accountId) {
+        return query("select id, source, account_id, kind, reference, reason, payload, created_at from dead_letter"
+                + (accountId == null ? "" : " where account_id = ?") + " order by id", rs -> {
+            List<DeadLetter> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()));
+            }
+            return out;
+        }, accountId == null ? new Object[0] : new Object[] {accountId});
+    }
+
+    @FunctionalInterface
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Rows<T> rows, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rows.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("state store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("state store update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** The store is unreachable or refused a statement. */
+    public static final class StoreException extends RuntimeException {
+        StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

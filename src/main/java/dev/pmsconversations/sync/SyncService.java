@@ -1,0 +1,331 @@
+package dev.pmsconversations.sync;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.mapping.MappingException;
+import dev.pmsconversations.mapping.NativeBundle;
+import dev.pmsconversations.model.Conversation;
+import dev.pmsconversations.model.ConversationEvent;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.model.Message;
+import dev.pmsconversations.source.AccountClient;
+import dev.pmsconversations.source.PmsApiException;
+import dev.pmsconversations.source.PmsHttp;
+import dev.pmsconversations.source.SourceDefinition;
+import dev.pmsconversations.source.SourceRegistry;
+import dev.pmsconversations.store.ConversationState;
+import dev.pmsconversations.store.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of {@code routes/sync-account.camel.yaml}: list the threads of one account, fetch and map
+ * the changed ones, detect content changes against the store, and record what was delivered. Every
+ * failure is recorded with source, account and field, and never stops the other threads or accounts.
+ */
+public final class SyncService {
+    public static final String POLL = "pmsPoll";
+    public static final String PENDING = "pmsPending";
+    public static final String H_ACCOUNT = "pmsAccountId";
+    public static final String H_SOURCE = "pmsSource";
+    public static final String H_CONVERSATION = "pmsConversationId";
+    public static final String H_FILE = "pmsFileName";
+    public static final String H_EVENT = "pmsEventId";
+    public static final String H_SINKS = "pmsSinks";
+    private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
+    private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
+
+    private final SourceRegistry sources;
+    private final StateStore store;
+    private final PmsHttp http;
+    private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+    private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> sinkEndpoints = new ConcurrentHashMap<>();
+    private volatile Consumer<PollSummary> pollListener = s -> { };
+
+    /** What one finished poll did, for progress output. */
+    public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
+                              int newMessages, int errors, long requests, long millis, String error) {
+    }
+
+    /** Pending state write for one delivered (or re-checked) thread. */
+    record Pending(String accountId, String source, String conversationId, String marker, String hash, String snapshot) {
+    }
+
+    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs) {
+        this.sources = sources;
+        this.store = store;
+        this.http = http;
+        for (AccountConfig a : accountConfigs) {
+            accounts.put(a.id(), a);
+            status.put(a.id(), AccountStatus.initial(a.id(), a.source()));
+            sinkEndpoints.put(a.id(), a.sinks().stream().map(s -> "direct:sink-" + s).toList());
+        }
+    }
+
+    public void onPoll(Consumer<PollSummary> listener) {
+        this.pollListener = listener;
+    }
+
+    public Map<String, AccountStatus> status() {
+        return Map.copyOf(status);
+    }
+
+    public AccountClient client(String accountId) {
+        AccountConfig account = accounts.get(accountId);
+        if (account == null) {
+            throw new IllegalArgumentException("no account '" + accountId + "' in the configuration");
+        }
+        SourceDefinition def = sources.get(account.source());
+        AccountClient c = clients.get(accountId);
+        if (c == null || c.source() != def) { // a reloaded source file gets a fresh client
+            c = new AccountClient(def, account, http);
+            clients.put(accountId, c);
+        }
+        return c;
+    }
+
+    /** Route step 1: the threads to look at, as a lazy iterator for a streaming split. */
+    public Iterator<ThreadRef> startPoll(Exchange exchange) {
+        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        AccountClient client = client(accountId);
+        PollRun run = new PollRun(client);
+        exchange.setProperty(POLL, run);
+        String cursor = store.cursor(accountId).orElse(null);
+        return new ThreadIterator(run, cursor, zone(client), e -> {
+            run.errors.incrementAndGet();
+            LOG.error("{}", e.getMessage());
+            store.deadLetter(run.source(), accountId, "page", null, e.getMessage(), null);
+        });
+    }
+
+    /**
+     * Route step 2, per thread: fetch its messages when its marker changed, map, compare with the last
+     * delivered content. Returns the event to deliver, or null when nothing changed.
+     */
+    public ConversationEvent process(ThreadRef ref, Exchange exchange) {
+        PollRun run = ref.run();
+        AccountClient client = run.client;
+        SourceDefinition def = client.source();
+        String accountId = run.accountId();
+        Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
+        String listMarker = marker(def, ref.record());
+        if (listMarker != null && previous.isPresent() && listMarker.equals(previous.get().marker())) {
+            return null;
+        }
+        NativeBundle bundle = new NativeBundle(ref.record(), client.messages(ref.conversationId()));
+        String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
+        if (previous.isPresent() && marker.equals(previous.get().marker())) {
+            return null;
+        }
+        exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker,
+                previous.map(ConversationState::contentHash).orElse(null), previous.map(ConversationState::snapshot).orElse(null)));
+        exchange.setProperty("pmsNative", bundle);
+        Conversation conversation;
+        try {
+            conversation = def.mapping(client.account().timeZone()).map(bundle);
+        } catch (MappingException e) {
+            throw e.withAccount(accountId);
+        }
+        String snapshot = canonicalJson(conversation);
+        String hash = sha256(snapshot);
+        Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, hash, snapshot);
+        exchange.setProperty(PENDING, pending);
+        if (previous.isPresent() && hash.equals(previous.get().contentHash())) {
+            store.saveConversation(accountId, def.key(), ref.conversationId(), marker, hash, snapshot);
+            return null;
+        }
+        List<String> newIds = newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
+        ConversationEvent event = new ConversationEvent(
+                "evt_" + sha256(accountId + "|" + conversation.id() + "|" + hash).substring(0, 32),
+                previous.isPresent() ? ConversationEvent.UPDATED : ConversationEvent.CREATED,
+                def.key(), accountId, occurredAt(conversation), newIds, conversation);
+        exchange.getIn().setHeader(H_SOURCE, def.key());
+        exchange.getIn().setHeader(H_CONVERSATION, conversation.id());
+        exchange.getIn().setHeader(H_FILE, fileName(conversation.id()));
+        exchange.getIn().setHeader(H_EVENT, event.id());
+        exchange.getIn().setHeader(H_SINKS, String.join(",", sinkEndpoints.get(accountId)));
+        run.messages.addAndGet(conversation.messages().size());
+        run.newMessages.addAndGet(newIds.size());
+        return event;
+    }
+
+    /** Route step 3: every sink has the event; remember the content so it is not delivered again. */
+    public void delivered(Exchange exchange) {
+        Pending p = exchange.getProperty(PENDING, Pending.class);
+        store.saveConversation(p.accountId(), p.source(), p.conversationId(), p.marker(), p.hash(), p.snapshot());
+        exchange.getProperty(POLL, PollRun.class).delivered.incrementAndGet();
+    }
+
+    /**
+     * A thread failed. Mapping problems go to the dead letters with the native document and are not retried
+     * until the thread changes; PMS failures are retried at the next poll.
+     */
+    public void threadFailed(Exchange exchange) {
+        Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        PollRun run = exchange.getProperty(POLL, PollRun.class);
+        ThreadRef ref = exchange.getIn().getBody() instanceof ThreadRef t ? t : null;
+        Pending pending = exchange.getProperty(PENDING, Pending.class);
+        run.errors.incrementAndGet();
+        String message = e == null ? "unknown failure" : e.getMessage();
+        LOG.error("{}", message);
+        NativeBundle bundle = exchange.getProperty("pmsNative", NativeBundle.class);
+        String conversationId = ref != null ? ref.conversationId() : pending != null ? pending.conversationId() : null;
+        store.deadLetter(run.source(), run.accountId(), e instanceof MappingException ? "mapping" : "thread", conversationId,
+                message, bundle == null ? null : bundle.toJson().toString());
+        if (e instanceof MappingException && pending != null) {
+            // do not re-report the same broken input every poll: keep the old content, remember the marker
+            store.saveConversation(pending.accountId(), pending.source(), pending.conversationId(), pending.marker(),
+                    pending.hash(), pending.snapshot());
+        }
+        if (!(e instanceof MappingException)) {
+            run.complete = false; // retried at the next poll: the cursor must not move past it
+        }
+    }
+
+    /** Route step 4: the poll went through every page; advance the cursor if nothing was skipped. */
+    public void finishPoll(Exchange exchange) {
+        PollRun run = exchange.getProperty(POLL, PollRun.class);
+        if (run.complete && run.newestSeen != null) {
+            store.saveCursor(run.accountId(), run.newestSeen);
+        }
+        report(run, false, null);
+    }
+
+    /** The poll itself failed (PMS down, auth refused): nothing advanced, the next poll retries. */
+    public void pollFailed(Exchange exchange) {
+        Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        PollRun run = exchange.getProperty(POLL, PollRun.class);
+        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        String message = e == null ? "unknown failure" : e.getMessage();
+        LOG.error("Poll failed: {}", message);
+        if (run == null) {
+            AccountConfig a = accounts.get(accountId);
+            status.computeIfPresent(accountId, (k, s) -> new AccountStatus(s.accountId(), s.source(), s.polls() + 1,
+                    s.failedPolls() + 1, s.conversations(), s.messages(), s.newMessages(), s.errors() + 1, s.requests(),
+                    Instant.now().toString(), message));
+            pollListener.accept(new PollSummary(accountId, a == null ? null : a.source(), true, 0, 0, 0, 0, 1, 0, 0, message));
+            return;
+        }
+        report(run, true, message);
+    }
+
+    private void report(PollRun run, boolean failed, String error) {
+        status.compute(run.accountId(), (k, s) -> (s == null ? AccountStatus.initial(run.accountId(), run.source()) : s).plus(run, failed, error));
+        long millis = java.time.Duration.between(run.startedAt, Instant.now()).toMillis();
+        PollSummary summary = new PollSummary(run.accountId(), run.source(), failed, run.listed.get(), run.delivered.get(),
+                run.messages.get(), run.newMessages.get(), run.errors.get() + (failed ? 1 : 0), run.requests(), millis, error);
+        PROGRESS.info("[{}/{}] poll {}: {} threads listed, {} delivered ({} messages, {} new), {} errors, {} requests, {} ms",
+                run.source(), run.accountId(), failed ? "FAILED" : "done", summary.listed(), summary.delivered(),
+                summary.messages(), summary.newMessages(), summary.errors(), summary.requests(), millis);
+        pollListener.accept(summary);
+    }
+
+    /** Camel wraps what a bean or iterator throws; report the project's own exception. */
+    static Exception rootCause(Exception e) {
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof MappingException || t instanceof PmsApiException || t instanceof AccountClient.MalformedPageException
+                    || t instanceof dev.pmsconversations.store.StateStore.StoreException) {
+                return (Exception) t;
+            }
+            t = t.getCause();
+        }
+        return e;
+    }
+
+    private java.time.ZoneId zone(AccountClient client) {
+        return client.account().timeZone() != null ? client.account().timeZone() : client.source().api().timeZone();
+    }
+
+    private static String marker(SourceDefinition def, JsonNode record) {
+        List<String> paths = def.api().incremental().marker();
+        if (paths.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("list:");
+        for (String p : paths) {
+            JsonNode n = record.at(JsonPointer.compile(p));
+            sb.append(n.isMissingNode() || n.isNull() ? "" : n.asText()).append('|');
+        }
+        return sb.toString();
+    }
+
+    static List<String> newMessageIds(Conversation now, String previousSnapshot) {
+        Set<String> before = new HashSet<>();
+        if (previousSnapshot != null) {
+            try {
+                for (JsonNode m : Json.MAPPER.readTree(previousSnapshot).path("messages")) {
+                    before.add(m.path("id").asText());
+                }
+            } catch (JsonProcessingException e) {
+                LOG.warn("Stored snapshot unreadable; treating every message as new");
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Message m : now.messages()) {
+            if (!before.contains(m.id())) {
+                out.add(m.id());
+            }
+        }
+        return out;
+    }
+
+    /** The newest time the change can be attributed to: a stable value, so a re-sent event is identical. */
+    static String occurredAt(Conversation c) {
+        Instant newest = null;
+        List<String> times = new ArrayList<>();
+        times.add(c.updatedAt());
+        for (Message m : c.messages()) {
+            times.add(m.createdAt());
+            times.add(m.updatedAt());
+        }
+        for (String t : times) {
+            if (t != null) {
+                Instant i = Instant.parse(t);
+                newest = newest == null || i.isAfter(newest) ? i : newest;
+            }
+        }
+        return newest == null ? null : newest.toString();
+    }
+
+    static String canonicalJson(Conversation c) {
+        try {
+            return Json.OUTPUT_WITH_DEPRECATED.writeValueAsString(c);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String fileName(String conversationId) {
+        String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.equals(conversationId) ? safe : safe + "-" + sha256(conversationId).substring(0, 8);
+    }
+
+    public static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.pmsconversations.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.runtime.PmsConfiguration;
+import dev.pmsconversations.simulator.PmsSimulator;
+import dev.pmsconversations.simulator.SimFault;
+import dev.pmsconversations.store.DeadLetter;
+import dev.pmsconversations.testing.Fixtures;
+import dev.pmsconversations.testing.Schemas;
+import dev.pmsconversations.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real routes from routes/, over real HTTP against the simulator serving the golden fixtures:
+ * full sync = fixtures, an added message is delivered once, a quiet poll delivers nothing, and bad
+ * input is dead-lettered with source, account and field while the rest of the sync goes on.
+ */
+class SyncRouteTest extends CamelMainTestSupport {
+    static final List<String> SOURCES = List.of("hostaway");
+
+    @TempDir
+    static Path out;
+
+    PmsSimulator sim;
+    PmsConfiguration pms;
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        try {
+            sim = new PmsSimulator(0, 7);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String source : SOURCES) {
+            for (Fixtures.Fixture f : Fixtures.of(source)) {
+                sim.source(source).load(source + "-1", f.nativeBundle());
+            }
+        }
+        pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(java.util.UUID.randomUUID().toString()), SOURCES),
+                a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true");
+        pms.apply(configuration);
+    }
+
+    @AfterEach
+    void stopSimulator() {
+        sim.close();
+    }
+
+    private Path outDir() {
+        return Path.of(pms.config().sinks().get(0).options().get("directory"));
+    }
+
+    private void awaitFirstPolls() {
+        NotifyBuilder polls = new NotifyBuilder(context).from("quartz:*").whenDone(SOURCES.size()).create();
+        assertThat(polls.matches(30, TimeUnit.SECONDS)).as("first poll of every account").isTrue();
+    }
+
+    private void poll(String accountId) {
+        template.sendBodyAndHeader("direct:sync-account", null, SyncService.H_ACCOUNT, accountId);
+    }
+
+    private List<JsonNode> events(String accountId) throws IOException {
+        Path log = outDir().resolve("events").resolve(accountId + ".ndjson");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> !l.isBlank()).map(l -> {
+                try {
+                    return Json.MAPPER.readTree(l);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+    }
+
+    @Test
+    void fullSyncDeliversTheGoldenFixtures() throws IOException {
+        awaitFirstPolls();
+        for (String source : SOURCES) {
+            for (Fixtures.Fixture f : Fixtures.of(source)) {
+                JsonNode expected = f.expected();
+                Path file = outDir().resolve("conversations").resolve(source).resolve(source + "-1")
+                        .resolve(expected.get("id").asText() + ".json");
+                assertThat(file).as(f.toString()).exists();
+                JsonNode delivered = Fixtures.read(file);
+                assertThat(delivered).as(f.toString()).isEqualTo(expected);
+                assertThat(Schemas.conversationProblems(delivered)).isEmpty();
+            }
+            List<JsonNode> events = events(source + "-1");
+            assertThat(events).hasSize(Fixtures.of(source).size());
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.get("type").asText()).isEqualTo("conversation.created");
+                assertThat(e.get("source").asText()).isEqualTo(source);
+                assertThat(e.get("id").asText()).startsWith("evt_");
+            });
+        }
+    }
+
+    @Test
+    void anAddedMessageIsDeliveredOnceAndAQuietPollDeliversNothing() throws IOException {
+        awaitFirstPolls();
+        for (String source : SOURCES) {
+            String account = source + "-1";
+            String thread = sim.threadIds(source, account).get(0);
+            JsonNode added = sim.addMessage(source, account, thread, "Is late check-out possible?", true);
+            poll(account);
+            List<JsonNode> events = events(account);
+            JsonNode last = events.get(events.size() - 1);
+            assertThat(last.get("type").asText()).as(source).isEqualTo("conversation.updated");
+            assertThat(last.get("newMessageIds")).as(source).hasSize(1);
+            JsonNode newest = last.get("data").get("messages").get(0);
+            assertThat(newest.get("body").asText()).isEqualTo("Is late check-out possible?");
+            assertThat(newest.get("senderType").asText()).isEqualTo("Guest");
+            assertThat(last.get("newMessageIds").get(0).asText()).isEqualTo(newest.get("id").asText());
+            assertThat(added.toString()).contains(newest.get("id").asText());
+
+            int before = events.size();
+            sim.clearRequests();
+            poll(account);
+            assertThat(events(account)).as(source + ": a quiet poll delivers nothing").hasSize(before);
+            assertThat(sim.requests(source, account)).as(source + ": requests of a quiet poll").hasSizeLessThanOrEqualTo(quietPollRequests(source));
+        }
+    }
+
+    /** The fewest requests each API allows for a poll with no change (see the mapping files' incremental notes). */
+    private int quietPollRequests(String source) {
+        return switch (source) {
+            case "hostaway" -> 1;                                 // one list page; markers unchanged, no message calls
+            case "guesty" -> 1;                                   // one page sorted by last activity, stops at the cursor
+            default -> 1 + sim.threadIds(source, source + "-1").size(); // Smoobu: a window of reservations + messages each
+        };
+    }
+
+    @Test
+    void badInputIsDeadLetteredAndTheRestOfTheSyncGoesOn() throws IOException {
+        awaitFirstPolls();
+        // a thread whose message carries an unknown sender value, and a malformed messages page on another
+        String account = "hostaway-1";
+        List<String> threads = sim.threadIds("hostaway", account);
+        var broken = sim.source("hostaway").account(account).thread(threads.get(0));
+        sim.addMessage("hostaway", account, threads.get(0), "from a stranger", true);
+        broken.messages.get(broken.messages.size() - 1).put("isIncoming", 7);
+        sim.inject("hostaway", SimFault.status("/conversations/zzz", 500), 1); // unrelated fault, must stay unused
+        int before = events(account).size();
+        poll(account);
+        List<DeadLetter> dead = pms.store().deadLetters(account);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).reason()).contains("source 'hostaway'", "account 'hostaway-1'", "messages.senderType", "'7'");
+        assertThat(dead.get(0).payload()).contains("from a stranger");
+        assertThat(events(account)).hasSize(before);
+        // the same broken input is not re-reported at every poll
+        poll(account);
+        assertThat(pms.store().deadLetters(account)).hasSize(1);
+        // the other accounts are untouched and keep syncing
+        sim.addMessage("guesty", "guesty-1", sim.threadIds("guesty", "guesty-1").get(0), "still here", true);
+        poll("guesty-1");
+        assertThat(events("guesty-1").get(events("guesty-1").size() - 1).get("newMessageIds")).hasSize(1);
+    }
+
+    @Test
+    void aMalformedPageIsDeadLetteredAndTheCursorDoesNotMove() throws IOException {
+        awaitFirstPolls();
+        sim.inject("guesty", SimFault.malformed("/communication/conversations"), 1);
+        poll("guesty-1");
+        List<DeadLetter> dead = pms.store().deadLetters("guesty-1");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).reason()).contains("source 'guesty'", "account 'guesty-1'", "not valid JSON");
+        // the next poll reads normally and delivers what was added meanwhile
+        sim.addMessage("guesty", "guesty-1", sim.threadIds("guesty", "guesty-1").get(0), "after the glitch", true);
+        poll("guesty-1");
+        List<JsonNode> events = events("guesty-1");
+        assertThat(events.get(events.size() - 1).get("data").get("messages").get(0).get("body").asText()).isEqualTo("after the glitch");
+    }
+
+    @Test
+    void aPmsAnswering500IsRetriedAndThenSucceeds() throws IOException {
+        awaitFirstPolls();
+        sim.inject("smoobu", SimFault.status("/reservations", 500), 2);
+        sim.addMessage("smoobu", "smoobu-1", sim.threadIds("smoobu", "smoobu-1").get(0), "retry me", true);
+        poll("smoobu-1");
+        List<JsonNode> events = events("smoobu-1");
+        assertThat(events.get(events.size() - 1).get("data").get("messages").get(0).get("body").asText()).isEqualTo("retry me");
+        assertThat(pms.store().deadLetters("smoobu-1")).isEmpty();
+    }
+}
