@@ -1,0 +1,148 @@
+package dev.pmsconversations.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.testing.Fixtures;
+import dev.pmsconversations.testing.Schemas;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The commands as users run them: output, error messages and exit codes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int code = PmsConversations.execute(args);
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    static java.util.List<Fixtures.Fixture> fixtures() {
+        return Fixtures.all();
+    }
+
+    @ParameterizedTest(name = "map {0}")
+    @MethodSource("fixtures")
+    void mapReproducesEveryFixtureAndTheOutputValidates(Fixtures.Fixture f) throws Exception {
+        Result r = run("map", "--source", f.source(), f.nativeFile().toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode printed = Json.MAPPER.readTree(r.out());
+        assertThat(printed).isEqualTo(f.expected());
+        assertThat(Schemas.conversationProblems(printed)).isEmpty();
+    }
+
+    @Test
+    void mapRejectsBadInputWithExitCode2() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"conversation\": {\"id\": 1,");
+        Result r = run("map", "--source", "hostaway", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("not valid JSON");
+
+        Files.writeString(bad, "{\"conversation\": {\"id\": 1, \"reservationId\": 2}, \"messages\": [{\"id\": 5, \"insertedOn\": \"2025-01-01 10:00:00\", \"isIncoming\": 3}]}");
+        r = run("map", "--source", "hostaway", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("source 'hostaway'", "messages.senderType", "unknown value '3'");
+
+        r = run("map", "--source", "nosuchpms", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no mapping file for source 'nosuchpms'");
+
+        r = run("map", "--source", "hostaway", dir.resolve("missing.json").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot read");
+    }
+
+    @Test
+    void validateAcceptsAGoodConfigAndNamesProblemsInABadOne() throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Path secret = dir.resolve("secret.txt");
+        Files.writeString(secret, "s3cr3t\n");
+        Files.writeString(good, """
+                sinks:
+                  - { name: files, type: file, directory: ./out }
+                accounts:
+                  - id: a1
+                    source: hostaway
+                    credentials:
+                      clientId: { value: "123" }
+                      clientSecret: { file: secret.txt }
+                """);
+        Result ok = run("validate", "--config", good.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("OK", "1 accounts");
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                sinks:
+                  - { name: files, type: ftp, directory: ./out }
+                """);
+        Result r = run("validate", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":2:", "sinks.0.type", "unknown sink type 'ftp'");
+
+        Files.writeString(bad, """
+                accounts:
+                  - id: a1
+                    source: hostaway
+                    credentials:
+                      clientId: { value: "123" }
+                """);
+        r = run("validate", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("account 'a1'", "missing credential 'clientSecret'");
+
+        Files.writeString(bad, """
+                accounts:
+                  - id: a1
+                    source: hostaway
+                    credentials:
+                      clientId: { env: PMS_TEST_SURELY_UNSET_VARIABLE }
+                """);
+        r = run("validate", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":5:", "environment variable 'PMS_TEST_SURELY_UNSET_VARIABLE' is not set");
+    }
+
+    @Test
+    void validateReportsABadMappingFileWithLineAndKey() throws Exception {
+        Path mappings = Files.createDirectories(dir.resolve("mappings"));
+        Files.writeString(mappings.resolve("hostaway.yaml"),
+                Files.readString(Path.of("mappings/hostaway.yaml")).replace("type: offset", "type: cursor"));
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "runtime: { mappings: " + mappings + " }\n");
+        Result r = run("validate", "--config", config.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("hostaway.yaml:", "api.list.pagination.type", "unknown pagination 'cursor'");
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() {
+        Result r = run("map", "--source", "hostaway", "--sauce", "x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--sauce'");
+    }
+}
