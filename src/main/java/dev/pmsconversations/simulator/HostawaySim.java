@@ -95,7 +95,7 @@ final class HostawaySim extends SimSource {
                 .put("date", at).put("sentChannelDate", message.fromGuest() ? null : at)
                 .put("communicationType", "channel").put("status", "sent").put("sentEmailDate", (String) null)
                 .put("insertedOn", at).put("updatedOn", at);
-        m.putArray("imagesUrls");
+        m.putArray("attachments");
         thread.messages.add(m);
         c.put(message.fromGuest() ? "messageReceivedOn" : "messageSentOn", at);
         if (message.fromGuest()) {
@@ -153,7 +153,9 @@ final class HostawaySim extends SimSource {
                     .set("result", withLatest(thread, true)).toString());
         }
         if (p.length == 5 && p[4].equals("messages")) {
+            boolean all = "1".equals(ex.query().get("includeScheduledMessages"));
             List<ObjectNode> msgs = thread.messages.stream()
+                    .filter(m -> all || "sent".equals(m.path("status").asText())) // the default shows only sent messages
                     .sorted(Comparator.comparing((ObjectNode m) -> m.path("insertedOn").asText()).reversed()).toList();
             return SimResponse.json(200, page(msgs, offset, limit, arr -> wrap(arr, msgs.size(), limit, offset)));
         }

@@ -264,6 +264,9 @@ public final class AccountClient {
                     if (!t.isTextual() || t.asText().isEmpty()) {
                         throw new PmsApiException(source.key(), account.id(), what + ": no token at '" + auth.tokenPath() + "'", r.status());
                     }
+                    if (auth.readyAfterMillis() > 0) {
+                        sleep(auth.readyAfterMillis()); // some PMSs accept a new token only after a moment
+                    }
                     token = t.asText();
                     return token;
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -22,7 +22,8 @@ public record ApiSpec(
         Incremental incremental) {
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
-                       String clientSecretCredential, String tokenPath, String header, String credential, String prefix) {
+                       String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
+                       String credential, String prefix) {
         public Set<String> credentialNames() {
             return switch (type) {
                 case "oauth2-client-credentials" -> Set.of(clientIdCredential, clientSecretCredential);
@@ -83,16 +84,16 @@ public record ApiSpec(
         String type = a.object().text("type");
         return switch (type) {
             case "oauth2-client-credentials" -> {
-                a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "tokenPath"));
+                a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "tokenPath", "readyAfterMillis"));
                 yield new Auth(type, a.text("tokenUrl"), a.has("form") ? a.get("form").stringMap() : Map.of(),
                         a.text("clientId", "clientId"), a.text("clientSecret", "clientSecret"),
-                        a.text("tokenPath", "/access_token"), null, null, null);
+                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null);
             }
             case "header" -> {
                 a.onlyKeys(Set.of("type", "header", "credential", "prefix"));
-                yield new Auth(type, null, Map.of(), null, null, null, a.text("header"), a.text("credential"), a.text("prefix", ""));
+                yield new Auth(type, null, Map.of(), null, null, null, 0, a.text("header"), a.text("credential"), a.text("prefix", ""));
             }
-            case "none" -> new Auth(type, null, Map.of(), null, null, null, null, null, null);
+            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null);
             default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, header, none");
         };
     }
