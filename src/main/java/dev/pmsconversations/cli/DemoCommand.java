@@ -61,11 +61,18 @@ public final class DemoCommand implements Callable<Integer> {
                     clear(dir.resolve("events"));
                 }
             }
-            PmsConfiguration pms = new PmsConfiguration(rc, a -> keepPolling
-                    ? "trigger.repeatInterval=10000&trigger.repeatCount=-1&stateful=true"
-                    : "trigger.repeatInterval=1000&trigger.repeatCount=0&stateful=true");
+            PmsConfiguration pms;
+            try {
+                pms = new PmsConfiguration(rc, a -> keepPolling
+                        ? "trigger.repeatInterval=10000&trigger.repeatCount=-1&stateful=true"
+                        : "trigger.repeatInterval=1000&trigger.repeatCount=0&stateful=true");
+            } catch (RuntimeException e) {
+                System.err.println("error: " + e.getMessage());
+                return PmsConversations.BAD_INPUT;
+            }
             Main main = new Main();
             pms.apply(main.configure());
+            main.configure().withName("pms-conversations");
             Set<String> pending = ConcurrentHashMap.newKeySet();
             rc.accounts().forEach(a -> pending.add(a.id()));
             System.out.println("Demo: PMS simulator on http://127.0.0.1:" + simulator.port() + ", syncing "

@@ -36,6 +36,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Main main = new Main();
         pms.apply(main.configure());
+        main.configure().withName("pms-conversations");
         main.run();
         return main.getExitCode();
     }

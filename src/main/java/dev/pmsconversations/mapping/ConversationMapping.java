@@ -106,24 +106,36 @@ public final class ConversationMapping {
         if (spec.isMissing()) {
             return FieldReader.NULL;
         }
-        if (allowed != null && spec.isObject() && spec.has("values")) {
-            for (Map.Entry<String, YamlNode> e : spec.get("values").entries().entrySet()) {
-                if (!allowed.contains(e.getValue().text())) {
-                    throw e.getValue().error("'" + e.getValue().text() + "' is not a " + key + " value; one of " + allowed);
-                }
-            }
-            if (spec.has("else") && !allowed.contains(spec.text("else"))) {
-                throw spec.get("else").error("'" + spec.text("else") + "' is not a " + key + " value; one of " + allowed);
-            }
-        } else if (allowed != null && !(spec.isObject() && (spec.has("const") || spec.has("hook")))) {
-            throw spec.error("an enum field needs a values table (native value: unified value), or const/hook");
-        }
+        checkEnumRule(spec, key, allowed);
         coverage.put(key, spec.isObject() && spec.bool("assumed", false) ? "assumed" : "mapped");
         FieldReader reader = compiler.compile(spec, key, natural);
         if (allowed != null && spec.isObject() && spec.has("const") && !allowed.contains(spec.text("const"))) {
             throw spec.get("const").error("'" + spec.text("const") + "' is not a " + key + " value; one of " + allowed);
         }
         return reader;
+    }
+
+    /** Enum targets are checked against the model when the file loads, not when a message hits them. */
+    private static void checkEnumRule(YamlNode spec, String key, Set<String> allowed) {
+        if (allowed == null) {
+            return;
+        }
+        if (spec.isObject() && spec.has("firstOf")) {
+            spec.get("firstOf").items().forEach(rule -> checkEnumRule(rule, key, allowed));
+            return;
+        }
+        if (spec.isObject() && spec.has("values")) {
+            for (Map.Entry<String, YamlNode> e : spec.get("values").entries().entrySet()) {
+                if (!e.getValue().isMissing() && !allowed.contains(e.getValue().text())) {
+                    throw e.getValue().error("'" + e.getValue().text() + "' is not a " + key + " value; one of " + allowed);
+                }
+            }
+            if (spec.has("else") && !allowed.contains(spec.text("else"))) {
+                throw spec.get("else").error("'" + spec.text("else") + "' is not a " + key + " value; one of " + allowed);
+            }
+        } else if (!(spec.isObject() && (spec.has("const") || spec.has("hook")))) {
+            throw spec.error("an enum field needs a values table (native value: unified value), or const/hook");
+        }
     }
 
     /** unified field -> "mapped" or "assumed", for every field this file fills. */
@@ -169,7 +181,7 @@ public final class ConversationMapping {
                     enumOf(MessageType.class, message.get("type"), m, c),
                     enumOf(MessageStatus.class, message.get("status"), m, c),
                     enumOf(SeenStatus.class, message.get("seenStatus"), m, c),
-                    (Boolean) message.get("isAutomatic").read(m, c),
+                    asBoolean(message.get("isAutomatic").read(m, c)),
                     attachments(m, c));
         } catch (MappingException e) {
             throw e.within("message[id=" + id + "]");
@@ -193,6 +205,10 @@ public final class ConversationMapping {
                     new Attachment.Type(str(attachment.get("extension"), item, m), str(attachment.get("mimeType"), item, m))));
         }
         return out;
+    }
+
+    private static Boolean asBoolean(Object v) {
+        return v == null ? null : v instanceof Boolean b ? b : Boolean.valueOf(v.toString());
     }
 
     private static String str(FieldReader reader, JsonNode record, JsonNode parent) {

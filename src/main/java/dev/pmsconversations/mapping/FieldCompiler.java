@@ -23,7 +23,9 @@ import java.util.Set;
  */
 final class FieldCompiler {
     static final Set<String> KEYS = Set.of("path", "paths", "join", "separator", "latest", "const", "hook", "as",
-            "format", "zone", "zonePath", "values", "else", "assumed", "note");
+            "format", "zone", "zonePath", "values", "else", "assumed", "note", "firstOf");
+    /** A {@code values} entry mapped to null ("recognised, but nothing to say in the model"). */
+    private static final String NULL_VALUE = "\u0000null";
     private static final Set<String> TYPES = Set.of("string", "id", "time", "text", "html", "bool", "present");
 
     private final String source;
@@ -36,14 +38,35 @@ final class FieldCompiler {
 
     /** Compiles {@code spec}; {@code field} names the unified field in errors, {@code defaultAs} its natural type. */
     FieldReader compile(YamlNode spec, String field, String defaultAs) {
+        return compile(spec, field, defaultAs, false);
+    }
+
+    /** {@code lenient}: inside {@code firstOf}, a value missing from the table means "try the next rule". */
+    private FieldReader compile(YamlNode spec, String field, String defaultAs, boolean lenient) {
         if (spec.isMissing()) {
             return FieldReader.NULL;
         }
         if (spec.isText()) {
             String as = defaultAs;
-            return typed(field, spec, as, List.of(path(spec, spec.text())), null, null);
+            return typed(field, spec, as, List.of(path(spec, spec.text())), null, null, lenient);
         }
         spec.onlyKeys(KEYS);
+        if (spec.has("firstOf")) {
+            List<YamlNode> rules = spec.get("firstOf").items();
+            List<FieldReader> readers = new ArrayList<>();
+            for (int i = 0; i < rules.size(); i++) {
+                readers.add(compile(rules.get(i), field, defaultAs, i < rules.size() - 1));
+            }
+            return (r, p) -> {
+                for (FieldReader reader : readers) {
+                    Object v = reader.read(r, p);
+                    if (v != null) {
+                        return v;
+                    }
+                }
+                return null;
+            };
+        }
         String as = spec.text("as", spec.has("values") ? "string" : defaultAs);
         if (!TYPES.contains(as)) {
             throw spec.get("as").error("unknown type '" + as + "'; one of " + TYPES);
@@ -59,7 +82,7 @@ final class FieldCompiler {
             String constant = spec.text("const");
             return (r, p) -> constant;
         }
-        Map<String, String> values = spec.has("values") ? spec.get("values").stringMap() : null;
+        Map<String, String> values = spec.has("values") ? valueTable(spec.get("values")) : null;
         String otherwise = spec.has("else") ? spec.text("else") : null;
         if (spec.has("latest")) {
             if (!as.equals("time")) {
@@ -101,11 +124,17 @@ final class FieldCompiler {
         } else {
             throw spec.error("needs one of path, paths, join, latest, const or hook");
         }
-        return typed(field, spec, as, paths, values, otherwise);
+        return typed(field, spec, as, paths, values, otherwise, lenient);
+    }
+
+    static Map<String, String> valueTable(YamlNode table) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        table.entries().forEach((k, v) -> out.put(k, v.isMissing() ? NULL_VALUE : v.text()));
+        return out;
     }
 
     private FieldReader typed(String field, YamlNode spec, String as, List<RawPath> paths,
-                              Map<String, String> values, String otherwise) {
+                              Map<String, String> values, String otherwise, boolean lenient) {
         FieldReader raw = paths.size() == 1 ? paths.get(0)::text : (r, p) -> {
             for (RawPath path : paths) {
                 String v = path.text(r, p);
@@ -127,7 +156,13 @@ final class FieldCompiler {
                     return null;
                 }
                 String mapped = values.get(v);
+                if (NULL_VALUE.equals(mapped)) {
+                    return null;
+                }
                 if (mapped == null) {
+                    if (lenient && otherwise == null) {
+                        return null;
+                    }
                     if (otherwise == null) {
                         throw new MappingException(source, field, "unknown value '" + abbreviate(v) + "' at native "
                                 + nativePaths + "; known: " + values.keySet());

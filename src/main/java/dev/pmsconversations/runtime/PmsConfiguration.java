@@ -46,7 +46,6 @@ public final class PmsConfiguration implements CamelConfiguration {
     /** Applies to camel-main's configuration (the {@code Main} of {@code run}, or a CamelMainTestSupport test). */
     public void apply(MainConfigurationProperties main) {
         main.withRoutesIncludePattern("file:" + config.routes().toString().replace('\\', '/') + "/*.camel.yaml");
-        main.withName("pms-conversations");
         if (config.devMode()) {
             main.withRoutesReloadEnabled(true)
                     .withRoutesReloadDirectory(config.routes().toString())

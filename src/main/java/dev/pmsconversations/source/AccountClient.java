@@ -27,7 +27,7 @@ public final class AccountClient {
     private final AccountConfig account;
     private final PmsHttp http;
     private final String baseUrl;
-    private final RateLimiter limiter;
+    private final List<RateLimiter> limiters;
     private volatile String token;
     private final AtomicLong requests = new AtomicLong();
 
@@ -36,12 +36,11 @@ public final class AccountClient {
         this.account = account;
         this.http = http;
         this.baseUrl = account.baseUrl() != null ? account.baseUrl().replaceAll("/+$", "") : source.api().baseUrl();
-        ApiSpec.RateLimit rl = source.api().rateLimit();
-        this.limiter = RateLimiter.of(account.id(), RateLimiterConfig.custom()
+        this.limiters = source.api().rateLimits().stream().map(rl -> RateLimiter.of(account.id(), RateLimiterConfig.custom()
                 .limitForPeriod(rl.requests())
                 .limitRefreshPeriod(Duration.ofSeconds(rl.perSeconds()))
                 .timeoutDuration(Duration.ofMinutes(10))
-                .build());
+                .build())).toList();
     }
 
     public SourceDefinition source() {
@@ -72,6 +71,7 @@ public final class AccountClient {
         private final Map<String, String> extraQuery;
         private int offset;
         private int pageNo;
+        private String cursor;
         private boolean done;
 
         private Pager(ApiSpec.Request request, Map<String, String> pathParams, Map<String, String> extraQuery) {
@@ -97,6 +97,12 @@ public final class AccountClient {
                 case "page" -> {
                     query.put(p.limitParam(), Integer.toString(p.size()));
                     query.put(p.pageParam(), Integer.toString(pageNo));
+                }
+                case "cursor" -> {
+                    query.put(p.limitParam(), Integer.toString(p.size()));
+                    if (cursor != null) {
+                        query.put(p.cursorParam(), cursor);
+                    }
                 }
                 default -> {
                 }
@@ -145,6 +151,12 @@ public final class AccountClient {
                     }
                     pageNo++;
                 }
+                case "cursor" -> {
+                    // a page we could not read has no next cursor: the rest of this listing is out of reach
+                    JsonNode next = body == null ? null : body.at(JsonPointer.compile(p.nextCursorPath()));
+                    cursor = next == null || next.isNull() || next.isMissingNode() ? null : next.asText();
+                    done = cursor == null || cursor.isEmpty();
+                }
                 default -> done = true;
             }
         }
@@ -190,7 +202,7 @@ public final class AccountClient {
         boolean reauthenticated = false;
         String last = "";
         for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
-            RateLimiter.waitForPermission(limiter);
+            awaitPermits();
             Map<String, String> headers = new HashMap<>(source.api().headers());
             headers.putAll(authHeaders());
             requests.incrementAndGet();
@@ -217,6 +229,13 @@ public final class AccountClient {
             }
         }
         throw new PmsApiException(source.key(), account.id(), what + ": " + last + " after " + retry.maxAttempts() + " attempts", -1);
+    }
+
+    /** Waits until every published limit of the PMS allows one more request. */
+    private void awaitPermits() {
+        for (RateLimiter limiter : limiters) {
+            RateLimiter.waitForPermission(limiter);
+        }
     }
 
     static long backoff(ApiSpec.Retry retry, int attempt, String retryAfter) {
@@ -254,7 +273,7 @@ public final class AccountClient {
         String what = "POST " + URI.create(tokenUrl).getPath() + " (access token)";
         ApiSpec.Retry retry = source.api().retry();
         for (int attempt = 1; ; attempt++) {
-            RateLimiter.waitForPermission(limiter);
+            awaitPermits();
             requests.incrementAndGet();
             PmsHttp.Response r = http.send("POST", tokenUrl, Map.of(), Map.of("Accept", "application/json"),
                     "application/x-www-form-urlencoded", PmsHttp.encode(form));
@@ -307,6 +326,7 @@ public final class AccountClient {
         return switch (p.type()) {
             case "offset" -> " (offset " + offset + ")";
             case "page" -> " (page " + page + ")";
+            case "cursor" -> " (cursor)";
             default -> "";
         };
     }

@@ -12,7 +12,7 @@ public record ApiSpec(
         ZoneId timeZone,
         Auth auth,
         Map<String, String> headers,
-        RateLimit rateLimit,
+        List<RateLimit> rateLimits,
         Retry retry,
         Request list,
         String listIdPath,
@@ -39,9 +39,13 @@ public record ApiSpec(
     public record Retry(int maxAttempts, long backoffMillis, long maxBackoffMillis) {
     }
 
+    /**
+     * offset: limit/offset parameters. page: page number (+ optional page count pointer). cursor: the answer
+     * carries the next cursor at {@code nextCursorPath}, sent back in {@code cursorParam}; empty means done.
+     */
     public record Pagination(String type, String limitParam, String offsetParam, String pageParam, int size,
-                             int firstPage, String totalPagesPath) {
-        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null);
+                             int firstPage, String totalPagesPath, String cursorParam, String nextCursorPath) {
+        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null, null, null);
     }
 
     public record Request(String method, String path, Map<String, String> query, String records, Pagination pagination) {
@@ -73,7 +77,7 @@ public record ApiSpec(
         YamlNode get = api.get("get");
         return new ApiSpec(baseUrl.replaceAll("/+$", ""), zone, auth(api.get("auth")),
                 api.has("headers") ? api.get("headers").stringMap() : Map.of(),
-                rateLimit(api.get("rateLimit")), retry(api.get("retry")),
+                rateLimits(api.get("rateLimit")), retry(api.get("retry")),
                 request(list, Set.of("id")), list.text("id", "/id"),
                 get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
                 api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of()),
@@ -98,10 +102,18 @@ public record ApiSpec(
         };
     }
 
-    private static RateLimit rateLimit(YamlNode r) {
+    /** One limit ({requests, perSeconds}) or several that all hold (e.g. per second and per minute). */
+    private static List<RateLimit> rateLimits(YamlNode r) {
         if (r.isMissing()) {
-            return new RateLimit(10, 1);
+            return List.of(new RateLimit(10, 1));
         }
+        if (r.isArray()) {
+            return r.items().stream().map(ApiSpec::rateLimit).toList();
+        }
+        return List.of(rateLimit(r));
+    }
+
+    private static RateLimit rateLimit(YamlNode r) {
         r.onlyKeys(Set.of("requests", "perSeconds", "note"));
         int requests = r.integer("requests", 10);
         int per = r.integer("perSeconds", 1);
@@ -140,15 +152,20 @@ public record ApiSpec(
             case "offset" -> {
                 p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size"));
                 yield new Pagination(type, p.text("limitParam", "limit"), p.text("offsetParam", "offset"), null,
-                        p.integer("size", 100), 0, null);
+                        p.integer("size", 100), 0, null, null, null);
             }
             case "page" -> {
                 p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages"));
                 yield new Pagination(type, p.text("sizeParam", "pageSize"), null, p.text("pageParam", "page"),
-                        p.integer("size", 100), p.integer("firstPage", 1), p.text("totalPages", null));
+                        p.integer("size", 100), p.integer("firstPage", 1), p.text("totalPages", null), null, null);
+            }
+            case "cursor" -> {
+                p.onlyKeys(Set.of("type", "cursorParam", "nextCursor", "sizeParam", "size"));
+                yield new Pagination(type, p.text("sizeParam", "limit"), null, null, p.integer("size", 100), 0, null,
+                        p.text("cursorParam"), p.text("nextCursor"));
             }
             case "none" -> Pagination.NONE;
-            default -> throw p.get("type").error("unknown pagination '" + type + "'; one of offset, page, none");
+            default -> throw p.get("type").error("unknown pagination '" + type + "'; one of offset, page, cursor, none");
         };
     }
 

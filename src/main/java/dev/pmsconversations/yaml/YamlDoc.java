@@ -92,7 +92,7 @@ public final class YamlDoc {
         String v = scalar.getValue();
         Tag tag = scalar.getTag();
         if (scalar.isPlain()) {
-            if (Tag.NULL.equals(tag)) {
+            if (Tag.NULL.equals(tag) || v.equals("~") || v.equals("Null") || v.equals("NULL")) { // YAML 1.2 core nulls
                 return NODES.nullNode();
             }
             if (Tag.BOOL.equals(tag)) {

@@ -1,0 +1,194 @@
+package dev.pmsconversations.simulator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmsconversations.model.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Guesty Open API (open-api-docs.guesty.com): OAuth client credentials at POST /oauth2/token (scope
+ * open-api); GET /v1/communication/conversations (sort, limit &le; 100, cursorAfter; answer
+ * {status, data: {count, limit, cursor: {after, before}, conversations}}); GET .../{id} ({status, data});
+ * GET .../{id}/posts (sort -createdAt, cursorAfter; {status, data: {posts, count, limit, cursor}}).
+ */
+final class GuestySim extends SimSource {
+    private static final String ISO_MILLIS = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private long counter = 0x60b337646b754aL;
+
+    GuestySim(long seed) {
+        super(seed);
+    }
+
+    @Override
+    public String key() {
+        return "guesty";
+    }
+
+    @Override
+    protected SimAccount newAccount(String id) {
+        return new SimAccount(id, Map.of("clientId", id, "clientSecret", "guesty-secret-" + id));
+    }
+
+    @Override
+    protected String threadId(ObjectNode record) {
+        return record.path("_id").asText();
+    }
+
+    private String objectId() {
+        return HexFormat.of().toHexDigits(counter++) + "002f4a1a76".substring(0, 8);
+    }
+
+    @Override
+    public SimAccount seed(String accountId, int threads, int messages) {
+        SimAccount account = accounts.computeIfAbsent(accountId, this::newAccount);
+        Instant t0 = seedStart();
+        for (int i = 0; i < threads; i++) {
+            String name = guestName(i + 1);
+            ObjectNode listing = Json.MAPPER.createObjectNode().put("_id", objectId()).put("title", "Listing " + (i % 3 + 1))
+                    .put("nickname", "L" + (i % 3 + 1)).put("active", true);
+            ObjectNode reservation = Json.MAPPER.createObjectNode().put("_id", objectId()).put("status", "confirmed")
+                    .put("checkIn", "2025-02-0" + (1 + i % 9) + "T15:00:00.000Z").put("checkOut", "2025-02-1" + (i % 9) + "T10:00:00.000Z")
+                    .put("confirmationCode", "HM" + (100000 + i));
+            reservation.set("listing", listing);
+            ObjectNode meta = Json.MAPPER.createObjectNode();
+            meta.putArray("reservations").add(reservation);
+            meta.set("guest", Json.MAPPER.createObjectNode().put("_id", objectId()).put("fullName", name)
+                    .put("email", name.toLowerCase().replace(' ', '.') + "@guest.example").put("isReturning", false));
+            ObjectNode c = Json.MAPPER.createObjectNode().put("_id", objectId());
+            c.set("assignee", Json.MAPPER.createObjectNode().putNull("_id"));
+            c.put("priority", 10);
+            c.set("meta", meta);
+            c.put("accountId", "5fb67280e39677002e6c2683")
+                    .put("createdAt", local(t0.plusSeconds(3600L * i), ZoneId.of("UTC"), ISO_MILLIS))
+                    .put("modifiedAt", local(t0.plusSeconds(3600L * i), ZoneId.of("UTC"), ISO_MILLIS));
+            c.set("state", Json.MAPPER.createObjectNode().put("read", true).put("status", "OPEN"));
+            SimThread thread = new SimThread(c.path("_id").asText(), c);
+            account.threads.add(thread);
+            for (int m = 0; m < messages; m++) {
+                boolean guest = m % 2 == 0;
+                render(thread, new NewMessage(guest ? GUEST_LINES[(i + m) % GUEST_LINES.length] : HOST_LINES[(i + m) % HOST_LINES.length],
+                        guest, t0.plusSeconds(3600L * i + 600L * (m + 1))));
+            }
+        }
+        return account;
+    }
+
+    @Override
+    public ObjectNode addMessage(SimAccount account, SimThread thread, NewMessage message) {
+        return render(thread, message);
+    }
+
+    private ObjectNode render(SimThread thread, NewMessage message) {
+        String at = local(message.at(), ZoneId.of("UTC"), ISO_MILLIS);
+        ObjectNode post = Json.MAPPER.createObjectNode();
+        ObjectNode module = post.putObject("module");
+        module.putArray("to");
+        module.putArray("cc");
+        module.putArray("bcc");
+        module.putArray("templateValues");
+        module.put("type", "airbnb2");
+        post.set("from", message.fromGuest()
+                ? Json.MAPPER.createObjectNode().put("type", "guest").put("fullName", thread.record.at("/meta/guest/fullName").asText())
+                : Json.MAPPER.createObjectNode().put("type", "user").put("fullName", "Host Team"));
+        post.put("isFromMigration", false).put("_id", objectId()).put("body", message.body())
+                .put("sentBy", message.fromGuest() ? "guest" : "host").put("conversationId", thread.id).put("createdAt", at);
+        post.putArray("attachments");
+        post.put("__v", 0);
+        thread.messages.add(post);
+        if (at.compareTo(thread.record.path("modifiedAt").asText()) > 0) {
+            thread.record.put("modifiedAt", at);
+        }
+        return post;
+    }
+
+    @Override
+    public SimResponse handle(SimExchange ex) {
+        if (ex.method().equals("POST") && ex.path().equals("/oauth2/token")) {
+            Map<String, String> form = PmsSimulator.parseForm(ex.body());
+            SimAccount a = accounts.get(form.getOrDefault("client_id", ""));
+            if (a == null || !a.credentials.get("clientSecret").equals(form.get("client_secret"))
+                    || !"open-api".equals(form.get("scope")) || !"client_credentials".equals(form.get("grant_type"))) {
+                return SimResponse.json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}");
+            }
+            ex.record(key(), a.id);
+            String token = "guesty-token-" + UUID.randomUUID();
+            tokens.put(token, a.id);
+            return SimResponse.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":86400,\"access_token\":\"" + token + "\",\"scope\":\"open-api\"}");
+        }
+        String auth = ex.header("Authorization");
+        String accountId = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
+        if (accountId == null) {
+            return SimResponse.json(401, "{\"message\":\"Unauthorized\"}");
+        }
+        ex.record(key(), accountId);
+        SimResponse limited = ex.simulator().throttle(key(), accountId);
+        if (limited != null) {
+            return limited;
+        }
+        SimAccount account = accounts.get(accountId);
+        String[] p = ex.path().split("/");
+        // /v1/communication/conversations[/{id}[/posts]]
+        if (!ex.method().equals("GET") || p.length < 4 || !p[1].equals("v1") || !p[2].equals("communication") || !p[3].equals("conversations")) {
+            return SimResponse.json(404, "{\"message\":\"Not found\"}");
+        }
+        int limit = Math.min(100, intParam(ex.query(), "limit", 25));
+        int from = decodeCursor(ex.query().get("cursorAfter"));
+        if (p.length == 4) {
+            String sortField = ex.query().getOrDefault("sort", "-createdAt").replace("-", "");
+            List<ObjectNode> all = account.threads.stream().map(t -> t.record)
+                    .sorted(Comparator.comparing((ObjectNode c) -> c.path(sortField).asText()).reversed()).toList();
+            return SimResponse.json(200, page(all, from, limit, arr -> envelope("conversations", arr, all.size(), limit, from)));
+        }
+        SimThread thread = account.thread(p[4]);
+        if (thread == null) {
+            return SimResponse.json(404, "{\"message\":\"Conversation not found\"}");
+        }
+        if (p.length == 5) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("status", 200);
+            o.set("data", thread.record);
+            return SimResponse.json(200, o.toString());
+        }
+        if (p.length == 6 && p[5].equals("posts")) {
+            List<ObjectNode> posts = thread.messages.stream()
+                    .sorted(Comparator.comparing((ObjectNode m) -> m.path("createdAt").asText()).reversed()).toList();
+            return SimResponse.json(200, page(posts, from, limit, arr -> envelope("posts", arr, posts.size(), limit, from)));
+        }
+        return SimResponse.json(404, "{\"message\":\"Not found\"}");
+    }
+
+    private static ObjectNode envelope(String key, ArrayNode items, int count, int limit, int from) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("count", count).put("limit", limit);
+        data.set(key, items);
+        int next = from + items.size();
+        data.set("cursor", Json.MAPPER.createObjectNode().put("after", next < count ? encodeCursor(next) : "").put("before", ""));
+        ObjectNode o = Json.MAPPER.createObjectNode().put("status", 200);
+        o.set("data", data);
+        return o;
+    }
+
+    private static String encodeCursor(int offset) {
+        return Base64.getEncoder().encodeToString(("offset:" + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int decodeCursor(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(new String(Base64.getDecoder().decode(cursor), StandardCharsets.UTF_8).substring(7));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}
