@@ -25,6 +25,7 @@ public final class PmsConfiguration implements CamelConfiguration {
     private final RuntimeConfig config;
     private final SourceRegistry sources;
     private final Function<AccountConfig, String> quartzOptions;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
     private StateStore store;
     private SyncService sync;
 
@@ -58,7 +59,7 @@ public final class PmsConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         store = new StateStore(config.store());
-        sync = new SyncService(sources, store, new PmsHttp(context), config.accounts());
+        sync = new SyncService(sources, store, new PmsHttp(context), config.accounts(), clock);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
@@ -69,6 +70,12 @@ public final class PmsConfiguration implements CamelConfiguration {
                 store.close();
             }
         });
+    }
+
+    /** The clock that date windows of incremental polls are computed from (tests pin it). */
+    public PmsConfiguration withClock(java.time.Clock clock) {
+        this.clock = clock;
+        return this;
     }
 
     public SyncService sync() {

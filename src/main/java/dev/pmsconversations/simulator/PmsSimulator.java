@@ -37,7 +37,7 @@ public final class PmsSimulator implements AutoCloseable {
     public PmsSimulator(int port, long seed) throws IOException {
         register(new HostawaySim(seed));
         register(new GuestySim(seed));
-        // register(new SmoobuSim(seed));
+        register(new SmoobuSim(seed));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::dispatch);
         server.setExecutor(Executors.newFixedThreadPool(8));

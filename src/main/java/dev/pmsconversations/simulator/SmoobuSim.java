@@ -52,7 +52,7 @@ final class SmoobuSim extends SimSource {
                     .put("id", 291000 + i).put("reference-id", "HMABC" + (1000 + i)).put("type", "reservation")
                     .put("arrival", today.plusDays(i).toString()).put("departure", today.plusDays(i + 3).toString())
                     .put("created-at", local(t0.minusSeconds(86400L * (i + 1)), ZONE, "yyyy-MM-dd HH:mm"))
-                    .put("modifiedAt", local(t0, ZONE, TIME));
+                    .put("modifiedAt", local(t0, ZONE, "yyyy-MM-dd HH:mm"));
             b.set("apartment", Json.MAPPER.createObjectNode().put("id", 120 + i % 2).put("name", "Apartment " + (1 + i % 2)));
             b.set("channel", Json.MAPPER.createObjectNode().put("id", 465614).put("name", "Airbnb"));
             b.put("guest-name", name).put("firstname", parts[0]).put("lastname", parts[1])

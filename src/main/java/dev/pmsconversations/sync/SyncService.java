@@ -56,6 +56,7 @@ public final class SyncService {
     private final SourceRegistry sources;
     private final StateStore store;
     private final PmsHttp http;
+    private final java.time.Clock clock;
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
     private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
@@ -71,7 +72,9 @@ public final class SyncService {
     record Pending(String accountId, String source, String conversationId, String marker, String hash, String snapshot) {
     }
 
-    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs) {
+    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
+                       java.time.Clock clock) {
+        this.clock = clock;
         this.sources = sources;
         this.store = store;
         this.http = http;
@@ -111,7 +114,7 @@ public final class SyncService {
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
         String cursor = store.cursor(accountId).orElse(null);
-        return new ThreadIterator(run, cursor, zone(client), e -> {
+        return new ThreadIterator(run, cursor, zone(client), clock, e -> {
             run.errors.incrementAndGet();
             LOG.error("{}", e.getMessage());
             store.deadLetter(run.source(), accountId, "page", null, e.getMessage(), null);

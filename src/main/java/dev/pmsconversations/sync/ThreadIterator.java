@@ -37,7 +37,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
     private boolean exhausted;
     private int badPagesInARow;
 
-    ThreadIterator(PollRun run, String storedCursor, ZoneId zone, Consumer<RuntimeException> onBadPage) {
+    ThreadIterator(PollRun run, String storedCursor, ZoneId zone, java.time.Clock clock, Consumer<RuntimeException> onBadPage) {
         this.run = run;
         this.zone = zone;
         this.onBadPage = onBadPage;
@@ -50,7 +50,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         if (incremental.strategy().equals("sortedDesc")) {
             extra.putAll(incremental.sortQuery());
         } else if (incremental.strategy().equals("window")) {
-            extra.put(incremental.windowParam(), LocalDate.now(zone).minusDays(incremental.windowDaysBack())
+            extra.put(incremental.windowParam(), LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack())
                     .format(DateTimeFormatter.ofPattern(incremental.windowFormat())));
         }
         this.pager = run.client.pager(api.list(), Map.of(), extra);

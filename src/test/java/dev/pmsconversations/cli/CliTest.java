@@ -131,12 +131,12 @@ class CliTest {
     void validateReportsABadMappingFileWithLineAndKey() throws Exception {
         Path mappings = Files.createDirectories(dir.resolve("mappings"));
         Files.writeString(mappings.resolve("hostaway.yaml"),
-                Files.readString(Path.of("mappings/hostaway.yaml")).replace("type: offset", "type: cursor"));
+                Files.readString(Path.of("mappings/hostaway.yaml")).replace("type: offset", "type: scroll"));
         Path config = dir.resolve("c.yaml");
         Files.writeString(config, "runtime: { mappings: " + mappings + " }\n");
         Result r = run("validate", "--config", config.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("hostaway.yaml:", "api.list.pagination.type", "unknown pagination 'cursor'");
+        assertThat(r.err()).contains("hostaway.yaml:", "api.list.pagination.type", "unknown pagination 'scroll'");
     }
 
     @Test

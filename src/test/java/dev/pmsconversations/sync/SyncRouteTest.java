@@ -12,6 +12,9 @@ import dev.pmsconversations.testing.Fixtures;
 import dev.pmsconversations.testing.Schemas;
 import dev.pmsconversations.testing.TestRuntime;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * input is dead-lettered with source, account and field while the rest of the sync goes on.
  */
 class SyncRouteTest extends CamelMainTestSupport {
-    static final List<String> SOURCES = List.of("hostaway", "guesty");
+    static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu");
 
     @TempDir
     static Path out;
@@ -52,7 +55,9 @@ class SyncRouteTest extends CamelMainTestSupport {
             }
         }
         pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(java.util.UUID.randomUUID().toString()), SOURCES),
-                a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true");
+                a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
+                // the fixtures' reservations are of August 2026: date windows are computed as of then
+                .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));
         pms.apply(configuration);
     }
 
