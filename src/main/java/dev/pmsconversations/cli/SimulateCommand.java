@@ -32,7 +32,7 @@ public final class SimulateCommand implements Callable<Integer> {
         for (String source : sim.sourceKeys()) {
             for (int i = 1; i <= accounts; i++) {
                 var a = sim.source(source).seed("sim-" + source + "-" + i, threads, messages);
-                System.out.println(source + " account " + a.id + " at " + sim.baseUrl(source) + " credentials " + List.copyOf(a.credentials.keySet()));
+                System.out.println(source + " account " + a.id + " at " + sim.baseUrl(source) + " credentials " + a.credentials);
             }
         }
         System.out.println("Simulator listening on http://127.0.0.1:" + sim.port() + " (Ctrl-C to stop)");

@@ -208,6 +208,17 @@ class SyncRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void aListedThreadWithoutIdIsDeadLetteredWithTheField() {
+        awaitFirstPolls();
+        sim.inject("hostaway", SimFault.body("/v1/conversations",
+                "{\"status\":\"success\",\"result\":[{\"listingMapId\":40160,\"reservationId\":7}],\"count\":1,\"limit\":100,\"offset\":0}"), 1);
+        poll("hostaway-1");
+        assertThat(pms.store().deadLetters("hostaway-1")).singleElement()
+                .satisfies(d -> assertThat(d.reason()).contains("source 'hostaway'", "account 'hostaway-1'", "field 'id'"));
+        assertThat(pms.sync().status().get("hostaway-1").errors()).isEqualTo(1);
+    }
+
+    @Test
     void aPmsAnswering500IsRetriedAndThenSucceeds() throws IOException {
         awaitFirstPolls();
         sim.inject("smoobu", SimFault.status("/reservations", 500), 2);
