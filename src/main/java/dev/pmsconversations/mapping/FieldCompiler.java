@@ -83,7 +83,8 @@ final class FieldCompiler {
             return (r, p) -> constant;
         }
         Map<String, String> values = spec.has("values") ? valueTable(spec.get("values")) : null;
-        String otherwise = spec.has("else") ? spec.text("else") : null;
+        // `else: null` keeps unlisted values as null (logged nowhere else): for assumed, unverified tables
+        String otherwise = spec.has("else") ? spec.text("else") : spec.hasKey("else") ? NULL_VALUE : null;
         if (spec.has("latest")) {
             if (!as.equals("time")) {
                 throw spec.get("latest").error("'latest' picks the newest of several times: use it with as: time");
@@ -168,6 +169,9 @@ final class FieldCompiler {
                                 + nativePaths + "; known: " + values.keySet());
                     }
                     mapped = otherwise;
+                    if (NULL_VALUE.equals(mapped)) {
+                        return null;
+                    }
                 }
                 return bool ? Boolean.valueOf(mapped) : mapped;
             };

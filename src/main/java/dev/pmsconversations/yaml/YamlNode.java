@@ -37,6 +37,11 @@ public final class YamlNode {
         return node != null && node.isObject() && node.has(name) && !node.get(name).isNull();
     }
 
+    /** The key is written, even if its value is null. */
+    public boolean hasKey(String name) {
+        return node != null && node.isObject() && node.has(name);
+    }
+
     public YamlNode get(String name) {
         JsonNode child = node != null && node.isObject() ? node.get(name) : null;
         return new YamlNode(doc, pointer + "/" + name.replace("~", "~0").replace("/", "~1"), child);
