@@ -52,14 +52,75 @@ public final class StateStore implements AutoCloseable {
                 accountId, conversationId);
     }
 
-    /** Records a delivered (or unchanged) conversation. */
-    public void saveConversation(String accountId, String source, String conversationId, String marker, String hash, String snapshot) {
+    /** Records a delivered (or unchanged) conversation: its marker, content hash and unified snapshot. */
+    public void saveConversation(String accountId, String source, String conversationId, String marker, String hash,
+                                 String snapshot, String reservationId, String propertyId, Instant lastActivity) {
         String sql = postgres
-                ? "insert into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, updated_at) values (?,?,?,?,?,?,?) "
+                ? "insert into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, "
+                  + "reservation_id, property_id, last_activity_at, updated_at) values (?,?,?,?,?,?,?,?,?,?) "
                   + "on conflict (account_id, conversation_id) do update set source = excluded.source, marker = excluded.marker, "
-                  + "content_hash = excluded.content_hash, snapshot = excluded.snapshot, updated_at = excluded.updated_at"
-                : "merge into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, updated_at) key (account_id, conversation_id) values (?,?,?,?,?,?,?)";
-        update(sql, accountId, conversationId, source, marker, hash, snapshot, Timestamp.from(Instant.now()));
+                  + "content_hash = excluded.content_hash, snapshot = excluded.snapshot, reservation_id = excluded.reservation_id, "
+                  + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at"
+                : "merge into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, "
+                  + "reservation_id, property_id, last_activity_at, updated_at) key (account_id, conversation_id) values (?,?,?,?,?,?,?,?,?,?)";
+        update(sql, accountId, conversationId, source, marker, hash, snapshot, reservationId, propertyId,
+                lastActivity == null ? null : Timestamp.from(lastActivity), Timestamp.from(Instant.now()));
+    }
+
+    /** Remembers only the native marker (a thread that could not be mapped is not re-reported until it changes). */
+    public void saveMarker(String accountId, String source, String conversationId, String marker) {
+        String sql = postgres
+                ? "insert into conversation_state (account_id, conversation_id, source, marker, updated_at) values (?,?,?,?,?) "
+                  + "on conflict (account_id, conversation_id) do update set marker = excluded.marker, updated_at = excluded.updated_at"
+                : "merge into conversation_state (account_id, conversation_id, source, marker, updated_at) key (account_id, conversation_id) values (?,?,?,?,?)";
+        update(sql, accountId, conversationId, source, marker, Timestamp.from(Instant.now()));
+    }
+
+    /** A stored conversation as the API serves it. */
+    public record StoredConversation(long seq, String accountId, String source, String conversationId, String snapshot) {
+    }
+
+    /** Filters of the API's list call; null means "any". */
+    public record ConversationQuery(java.util.Collection<String> accountIds, String source, String reservationId,
+                                    String propertyId, Instant updatedSince, String conversationId) {
+    }
+
+    /** Conversations after {@code afterSeq}, in first-seen order, at most {@code limit}. */
+    public List<StoredConversation> conversations(ConversationQuery q, long afterSeq, int limit) {
+        StringBuilder sql = new StringBuilder("select seq, account_id, source, conversation_id, snapshot from conversation_state "
+                + "where snapshot is not null and seq > ?");
+        List<Object> params = new ArrayList<>(List.of(afterSeq));
+        if (q.accountIds() != null) {
+            if (q.accountIds().isEmpty()) {
+                return List.of();
+            }
+            sql.append(" and account_id in (").append(String.join(",", java.util.Collections.nCopies(q.accountIds().size(), "?"))).append(")");
+            params.addAll(q.accountIds());
+        }
+        filter(sql, params, "source", q.source());
+        filter(sql, params, "reservation_id", q.reservationId());
+        filter(sql, params, "property_id", q.propertyId());
+        filter(sql, params, "conversation_id", q.conversationId());
+        if (q.updatedSince() != null) {
+            sql.append(" and last_activity_at >= ?");
+            params.add(Timestamp.from(q.updatedSince()));
+        }
+        sql.append(" order by seq limit ?");
+        params.add(limit);
+        return query(sql.toString(), rs -> {
+            List<StoredConversation> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new StoredConversation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+            }
+            return out;
+        }, params.toArray());
+    }
+
+    private static void filter(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null) {
+            sql.append(" and ").append(column).append(" = ?");
+            params.add(value);
+        }
     }
 
     public Optional<String> cursor(String accountId) {

@@ -69,7 +69,12 @@ public final class SyncService {
     }
 
     /** Pending state write for one delivered (or re-checked) thread. */
-    record Pending(String accountId, String source, String conversationId, String marker, String hash, String snapshot) {
+    record Pending(String accountId, String source, String conversationId, String marker, Conversation conversation,
+                   String hash, String snapshot) {
+        void save(StateStore store) {
+            store.saveConversation(accountId, source, conversationId, marker, hash, snapshot, conversation.reservationId(),
+                    conversation.propertyId(), lastActivity(conversation));
+        }
     }
 
     public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
@@ -140,8 +145,7 @@ public final class SyncService {
         if (previous.isPresent() && marker.equals(previous.get().marker())) {
             return null;
         }
-        exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker,
-                previous.map(ConversationState::contentHash).orElse(null), previous.map(ConversationState::snapshot).orElse(null)));
+        exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker, null, null, null));
         exchange.setProperty("pmsNative", bundle);
         Conversation conversation;
         try {
@@ -151,10 +155,10 @@ public final class SyncService {
         }
         String snapshot = canonicalJson(conversation);
         String hash = sha256(snapshot);
-        Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, hash, snapshot);
+        Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot);
         exchange.setProperty(PENDING, pending);
         if (previous.isPresent() && hash.equals(previous.get().contentHash())) {
-            store.saveConversation(accountId, def.key(), ref.conversationId(), marker, hash, snapshot);
+            pending.save(store);
             return null;
         }
         List<String> newIds = newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
@@ -174,8 +178,7 @@ public final class SyncService {
 
     /** Route step 3: every sink has the event; remember the content so it is not delivered again. */
     public void delivered(Exchange exchange) {
-        Pending p = exchange.getProperty(PENDING, Pending.class);
-        store.saveConversation(p.accountId(), p.source(), p.conversationId(), p.marker(), p.hash(), p.snapshot());
+        exchange.getProperty(PENDING, Pending.class).save(store);
         exchange.getProperty(POLL, PollRun.class).delivered.incrementAndGet();
     }
 
@@ -197,8 +200,7 @@ public final class SyncService {
                 message, bundle == null ? null : bundle.toJson().toString());
         if (e instanceof MappingException && pending != null) {
             // do not re-report the same broken input every poll: keep the old content, remember the marker
-            store.saveConversation(pending.accountId(), pending.source(), pending.conversationId(), pending.marker(),
-                    pending.hash(), pending.snapshot());
+            store.saveMarker(pending.accountId(), pending.source(), pending.conversationId(), pending.marker());
         }
         if (!(e instanceof MappingException)) {
             run.complete = false; // retried at the next poll: the cursor must not move past it
@@ -295,6 +297,11 @@ public final class SyncService {
 
     /** The newest time the change can be attributed to: a stable value, so a re-sent event is identical. */
     static String occurredAt(Conversation c) {
+        Instant newest = lastActivity(c);
+        return newest == null ? null : newest.toString();
+    }
+
+    static Instant lastActivity(Conversation c) {
         Instant newest = null;
         List<String> times = new ArrayList<>();
         times.add(c.updatedAt());
@@ -308,7 +315,7 @@ public final class SyncService {
                 newest = newest == null || i.isAfter(newest) ? i : newest;
             }
         }
-        return newest == null ? null : newest.toString();
+        return newest;
     }
 
     static String canonicalJson(Conversation c) {

@@ -23,8 +23,8 @@ class StateStoreTest {
         try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
             String account = "acct-" + UUID.randomUUID();
             assertThat(store.conversation(account, "c1")).isEmpty();
-            store.saveConversation(account, "hostaway", "c1", "m1", "h1", "{\"id\":\"c1\"}");
-            store.saveConversation(account, "hostaway", "c1", "m2", "h2", "{\"id\":\"c1\",\"x\":1}");
+            store.saveConversation(account, "hostaway", "c1", "m1", "h1", "{\"id\":\"c1\"}", "r1", "p1", null);
+            store.saveConversation(account, "hostaway", "c1", "m2", "h2", "{\"id\":\"c1\",\"x\":1}", "r1", "p1", null);
             ConversationState s = store.conversation(account, "c1").orElseThrow();
             assertThat(s).isEqualTo(new ConversationState("m2", "h2", "{\"id\":\"c1\",\"x\":1}"));
             assertThat(store.conversationCount(account)).isEqualTo(1);
