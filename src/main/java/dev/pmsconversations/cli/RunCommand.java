@@ -27,7 +27,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             rc = new ConfigLoader().load(config);
             if (dev) {
-                rc = new RuntimeConfig(rc.file(), rc.mappings(), rc.routes(), rc.store(), rc.includeDeprecated(), true, rc.sinks(), rc.accounts());
+                rc = rc.withDevMode(true);
             }
             pms = new PmsConfiguration(rc);
         } catch (YamlFileException | IllegalStateException e) {

@@ -44,7 +44,7 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig read(YamlDoc doc, Path file) {
-        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "sinks", "accounts"));
+        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "api", "outbox", "sinks", "accounts"));
         Path base = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
         YamlNode rt = root.get("runtime");
         Path mappings = Path.of("mappings");
@@ -144,7 +144,58 @@ public final class ConfigLoader {
                         accountSinks));
             }
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, sinks, accounts);
+        RuntimeConfig.ApiConfig api = root.has("api") ? api(root.get("api"), base, ids) : RuntimeConfig.ApiConfig.DISABLED;
+        RuntimeConfig.OutboxConfig outbox = RuntimeConfig.OutboxConfig.DEFAULT;
+        if (root.has("outbox")) {
+            YamlNode o = root.get("outbox").onlyKeys(Set.of("maxAttempts", "leaseSeconds", "sweepMillis"));
+            outbox = new RuntimeConfig.OutboxConfig(positive(o, "maxAttempts", 6), positive(o, "leaseSeconds", 120),
+                    positive(o, "sweepMillis", 1000));
+        }
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, sinks, accounts);
+    }
+
+    private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds) {
+        a.onlyKeys(Set.of("enabled", "host", "port", "maxBodyBytes", "tokens"));
+        int port = a.integer("port", 8080);
+        if (port < 0 || port > 65535) {
+            throw a.get("port").error("a TCP port (0-65535)");
+        }
+        List<RuntimeConfig.ApiToken> tokens = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (YamlNode t : a.get("tokens").items()) {
+            t.onlyKeys(Set.of("name", "token", "accounts"));
+            String name = t.text("name");
+            if (!names.add(name)) {
+                throw t.get("name").error("duplicate token name '" + name + "'");
+            }
+            Set<String> scope = null;
+            if (t.has("accounts")) {
+                scope = new java.util.LinkedHashSet<>(t.get("accounts").textList());
+                for (String id : scope) {
+                    if (!accountIds.contains(id)) {
+                        throw t.get("accounts").error("no account '" + id + "' in 'accounts'");
+                    }
+                }
+            }
+            Secret token = secret(t.get("token"), base);
+            if (token.reveal().length() < 16) {
+                throw t.get("token").error("API tokens must have at least 16 characters");
+            }
+            tokens.add(new RuntimeConfig.ApiToken(name, token, scope));
+        }
+        if (tokens.isEmpty()) {
+            throw a.get("tokens").error("the API needs at least one token");
+        }
+        return new RuntimeConfig.ApiConfig(a.bool("enabled", true), a.text("host", "127.0.0.1"), port,
+                a.integer("maxBodyBytes", 1_048_576), tokens);
+    }
+
+    private static int positive(YamlNode n, String key, int fallback) {
+        int v = n.integer(key, fallback);
+        if (v < 1) {
+            throw n.get(key).error("must be at least 1");
+        }
+        return v;
     }
 
     private Secret secret(YamlNode ref, Path base) {

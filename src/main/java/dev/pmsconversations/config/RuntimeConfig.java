@@ -3,13 +3,32 @@ package dev.pmsconversations.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The whole configuration file, validated. */
 public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
-                            boolean devMode, List<SinkConfig> sinks, List<AccountConfig> accounts) {
+                            boolean devMode, ApiConfig api, OutboxConfig outbox, List<SinkConfig> sinks,
+                            List<AccountConfig> accounts) {
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
     public record StoreConfig(String url, String user, Secret password) {
+    }
+
+    /**
+     * The REST API and webhook receiver (one HTTP server). Disabled when the file has no {@code api:}
+     * section; then webhooks cannot be received either.
+     */
+    public record ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens) {
+        public static final ApiConfig DISABLED = new ApiConfig(false, "127.0.0.1", 8080, 1_048_576, List.of());
+    }
+
+    /** A bearer token for the API; {@code accounts == null} means every account. */
+    public record ApiToken(String name, Secret token, Set<String> accounts) {
+    }
+
+    /** Sending: attempts before FAILED, and how long a claimed send may run before another worker takes over. */
+    public record OutboxConfig(int maxAttempts, int leaseSeconds, int sweepMillis) {
+        public static final OutboxConfig DEFAULT = new OutboxConfig(6, 120, 1000);
     }
 
     public Map<String, SinkConfig> sinksByName() {
@@ -19,10 +38,22 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     }
 
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, sinks, replaced);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, sinks, replaced);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, sinks, accounts);
+    }
+
+    public RuntimeConfig withDevMode(boolean dev) {
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, sinks, accounts);
+    }
+
+    public RuntimeConfig withApi(ApiConfig replaced) {
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, sinks, accounts);
+    }
+
+    public RuntimeConfig withOutbox(OutboxConfig replaced) {
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, sinks, accounts);
     }
 }

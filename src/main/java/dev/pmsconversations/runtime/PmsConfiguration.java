@@ -1,6 +1,13 @@
 package dev.pmsconversations.runtime;
 
+import dev.pmsconversations.api.ApiAuth;
+import dev.pmsconversations.api.ApiErrors;
+import dev.pmsconversations.api.ConversationApi;
 import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.outbox.OutboxService;
+import dev.pmsconversations.outbox.OutboxStore;
+import dev.pmsconversations.webhook.WebhookInbox;
+import dev.pmsconversations.webhook.WebhookService;
 import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.config.SinkConfig;
@@ -28,6 +35,7 @@ public final class PmsConfiguration implements CamelConfiguration {
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private StateStore store;
     private SyncService sync;
+    private OutboxService outbox;
 
     /** Loads and checks everything up front: a bad mapping or config fails here, before Camel starts. */
     public PmsConfiguration(RuntimeConfig config, Function<AccountConfig, String> quartzOptions) {
@@ -52,6 +60,13 @@ public final class PmsConfiguration implements CamelConfiguration {
                     .withRoutesReloadDirectory(config.routes().toString())
                     .withRoutesReloadPattern("*.camel.yaml");
         }
+        RuntimeConfig.ApiConfig api = config.api();
+        if (api.enabled()) {
+            main.httpServer().withEnabled(true).withHost(api.host()).withPort(api.port()).withMaxBodySize(api.maxBodyBytes());
+        } else {
+            // no HTTP server: the API and webhook routes are not loaded (nothing could reach them)
+            main.withRoutesExcludePattern("file:" + config.routes().toString().replace('\\', '/') + "/api.camel.yaml");
+        }
         main.addConfiguration(this);
         main.addRoutesBuilder(new AccountRoutes());
     }
@@ -64,6 +79,19 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
         context.getRegistry().bind("eventFormat", new EventFormat(config.includeDeprecated()));
+        RuntimeConfig.OutboxConfig oc = config.outbox();
+        // sending and webhook checks run on real time; `clock` only pins the sync's date windows in tests
+        java.time.Clock realTime = java.time.Clock.systemUTC();
+        outbox = new OutboxService(new OutboxStore(store.jdbc()), sync, realTime, java.time.Duration.ofSeconds(oc.leaseSeconds()),
+                oc.maxAttempts());
+        context.getPropertiesComponent().addInitialProperty("pms.outbox.sweepMillis", Integer.toString(oc.sweepMillis()));
+        context.getRegistry().bind("outboxService", outbox);
+        context.getRegistry().bind("webhookService", new WebhookService(sources, config.accounts(), new WebhookInbox(store.jdbc()),
+                store, realTime, 5));
+        context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
+        context.getRegistry().bind("apiErrors", new ApiErrors());
+        context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
+                config.includeDeprecated()));
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext ctx) {
@@ -80,6 +108,10 @@ public final class PmsConfiguration implements CamelConfiguration {
 
     public SyncService sync() {
         return sync;
+    }
+
+    public OutboxService outbox() {
+        return outbox;
     }
 
     public StateStore store() {

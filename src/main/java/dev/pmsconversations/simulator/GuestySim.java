@@ -137,6 +137,28 @@ final class GuestySim extends SimSource {
         }
         SimAccount account = accounts.get(accountId);
         String[] p = ex.path().split("/");
+        // POST /v1/communication/conversations/{id}/send-message {module: {type}, body, subject}
+        if (ex.method().equals("POST") && p.length == 6 && p[1].equals("v1") && p[3].equals("conversations") && p[5].equals("send-message")) {
+            SimThread thread = account.thread(p[4]);
+            if (thread == null) {
+                return SimResponse.json(404, "{\"message\":\"Conversation not found\"}");
+            }
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            String type = req == null ? "" : req.at("/module/type").asText("");
+            if (req == null || !req.path("body").isTextual() || req.path("body").asText().isBlank()
+                    || !java.util.Set.of("email", "sms", "whatsapp", "airbnb2", "bookingCom", "platform").contains(type)) {
+                return SimResponse.json(400, "{\"message\":\"body and a valid module.type are required\"}");
+            }
+            ObjectNode post = render(thread, new NewMessage(req.path("body").asText(), false, Instant.now()));
+            ((ObjectNode) post.get("module")).put("type", type);
+            if (req.at("/module/subject").isTextual()) {
+                ((ObjectNode) post.get("module")).put("subject", req.at("/module/subject").asText());
+            }
+            sent(ex, account, thread, req, post);
+            ObjectNode o = Json.MAPPER.createObjectNode().put("status", 200);
+            o.set("data", post);
+            return SimResponse.json(200, o.toString());
+        }
         // /v1/communication/conversations[/{id}[/posts]]
         if (!ex.method().equals("GET") || p.length < 4 || !p[1].equals("v1") || !p[2].equals("communication") || !p[3].equals("conversations")) {
             return SimResponse.json(404, "{\"message\":\"Not found\"}");
@@ -164,6 +186,41 @@ final class GuestySim extends SimSource {
             return SimResponse.json(200, page(posts, from, limit, arr -> envelope("posts", arr, posts.size(), limit, from)));
         }
         return SimResponse.json(404, "{\"message\":\"Not found\"}");
+    }
+
+    @Override
+    protected String idField() {
+        return "_id";
+    }
+
+    /**
+     * reservation.messageReceived / reservation.messageSent {event, reservationId, conversation, message},
+     * signed the Svix way: base64 HMAC-SHA256 of "svix-id.svix-timestamp.body" with the whsec_ secret.
+     */
+    @Override
+    public WebhookCall webhook(SimAccount account, SimThread thread, ObjectNode message, boolean fromGuest,
+                               Map<String, String> secrets, Instant now) {
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("event", fromGuest ? "reservation.messageReceived" : "reservation.messageSent")
+                .put("reservationId", thread.record.at("/meta/reservations/0/_id").asText());
+        body.set("conversation", Json.MAPPER.createObjectNode().put("_id", thread.id));
+        body.set("message", message);
+        String text = body.toString();
+        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String ts = Long.toString(now.getEpochSecond());
+        return new WebhookCall(text, Map.of("svix-id", id, "svix-timestamp", ts,
+                "svix-signature", "v1," + svixSignature(secrets.get("webhookSecret"), id, ts, text)), Map.of());
+    }
+
+    static String svixSignature(String secret, String id, String ts, String body) {
+        try {
+            byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ObjectNode envelope(String key, ArrayNode items, int count, int limit, int from) {

@@ -131,6 +131,23 @@ final class HostawaySim extends SimSource {
         }
         SimAccount account = accounts.get(accountId);
         String[] p = path.split("/");
+        // POST /v1/conversations/{id}/messages: send (docs: _conversation_sendConversationMessage.md)
+        if (ex.method().equals("POST") && p.length == 5 && p[1].equals("v1") && p[2].equals("conversations") && p[4].equals("messages")) {
+            SimThread thread = account.thread(p[3]);
+            if (thread == null) {
+                return SimResponse.json(404, "{\"status\":\"fail\",\"message\":\"Conversation not found\"}");
+            }
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            if (req == null || !req.path("body").isTextual() || req.path("body").asText().isBlank()) {
+                return SimResponse.json(400, "{\"status\":\"fail\",\"message\":\"body is required\"}");
+            }
+            ObjectNode m = render(thread, new NewMessage(req.path("body").asText(), false, Instant.now()));
+            if (req.path("communicationType").isTextual()) {
+                m.put("communicationType", req.path("communicationType").asText());
+            }
+            sent(ex, account, thread, req, m);
+            return SimResponse.json(200, Json.MAPPER.createObjectNode().put("status", "success").set("result", m).toString());
+        }
         // /v1/conversations[/{id}[/messages]]
         if (!ex.method().equals("GET") || p.length < 3 || !p[1].equals("v1") || !p[2].equals("conversations")) {
             return SimResponse.error(404, "Not found");
@@ -160,6 +177,18 @@ final class HostawaySim extends SimSource {
             return SimResponse.json(200, page(msgs, offset, limit, arr -> wrap(arr, msgs.size(), limit, offset)));
         }
         return SimResponse.error(404, "Not found");
+    }
+
+    /** Unified webhooks: {object, event, accountId, data}, authenticated by the Basic credentials set for the hook. */
+    @Override
+    public WebhookCall webhook(SimAccount account, SimThread thread, ObjectNode message, boolean fromGuest,
+                               Map<String, String> secrets, Instant now) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "conversationMessage").put("event", "message.received")
+                .put("accountId", 10001);
+        body.set("data", message);
+        String basic = java.util.Base64.getEncoder().encodeToString((secrets.get("webhookUser") + ":" + secrets.get("webhookPassword"))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new WebhookCall(body.toString(), Map.of("Authorization", "Basic " + basic), Map.of());
     }
 
     private static String latest(ObjectNode c) {

@@ -33,6 +33,16 @@ public final class PmsSimulator implements AutoCloseable {
     private final Map<String, Deque<SimFault>> faults = new ConcurrentHashMap<>();
     private final Map<String, int[]> rateLimits = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> recentCalls = new ConcurrentHashMap<>();
+    private final List<SimSend> sends = new CopyOnWriteArrayList<>();
+    private final Map<String, Registration> webhooks = new ConcurrentHashMap<>();
+    private final List<SimWebhook> webhookCalls = new CopyOnWriteArrayList<>();
+    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    private final java.util.concurrent.ExecutorService webhookSender = Executors.newSingleThreadExecutor();
+
+    /** Where (and with which secrets) a simulated account sends its webhooks. */
+    record Registration(String url, Map<String, String> secrets) {
+    }
 
     public PmsSimulator(int port, long seed) throws IOException {
         register(new HostawaySim(seed));
@@ -82,8 +92,79 @@ public final class PmsSimulator implements AutoCloseable {
         if (t == null) {
             throw new IllegalArgumentException("no thread " + threadId + " in " + source + "/" + account);
         }
+        JsonNode created;
         synchronized (s) {
-            return s.addMessage(a, t, new NewMessage(body, fromGuest, Instant.now()));
+            created = s.addMessage(a, t, new NewMessage(body, fromGuest, Instant.now()));
+        }
+        messageAdded(source, a, t, (com.fasterxml.jackson.databind.node.ObjectNode) created, fromGuest);
+        return created;
+    }
+
+    /**
+     * Subscribes a simulated account's webhooks to {@code url}, with the secrets the PMS signs with (the same
+     * names as the runtime's account credentials: webhookUser/webhookPassword, webhookSecret, webhookToken).
+     */
+    public void registerWebhook(String source, String account, String url, Map<String, String> secrets) {
+        webhooks.put(source + "/" + account, new Registration(url, Map.copyOf(secrets)));
+    }
+
+    /** Messages received through the simulated send calls. */
+    public List<SimSend> sends() {
+        return List.copyOf(sends);
+    }
+
+    public List<SimSend> sends(String source, String account) {
+        return sends.stream().filter(x -> x.source().equals(source) && x.account().equals(account)).toList();
+    }
+
+    /** Webhook calls made so far, with the receiver's answer. */
+    public List<SimWebhook> webhookCalls() {
+        return List.copyOf(webhookCalls);
+    }
+
+    /** Sends an earlier webhook call again, byte for byte (as a PMS retrying a delivery does); returns the answer. */
+    public int replay(SimWebhook call) {
+        return post(call).status();
+    }
+
+    /** Sends a webhook with a body and headers of the caller's choosing (forged or broken deliveries in tests). */
+    public int postWebhook(String url, String body, Map<String, String> headers) {
+        return post(new SimWebhook("test", "test", url, body, headers, -1)).status();
+    }
+
+    void recordSend(SimSend send) {
+        sends.add(send);
+    }
+
+    /** Called by a simulated PMS when a message was added (by the guest, the host, or a send): fires its webhook. */
+    void messageAdded(String source, SimAccount account, SimThread thread, com.fasterxml.jackson.databind.node.ObjectNode message,
+                      boolean fromGuest) {
+        Registration r = webhooks.get(source + "/" + account.id);
+        if (r == null) {
+            return;
+        }
+        SimSource.WebhookCall call = source(source).webhook(account, thread, message, fromGuest, r.secrets(), Instant.now());
+        String url = r.url() + (call.query().isEmpty() ? "" : "?" + call.query().entrySet().stream()
+                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&")));
+        SimWebhook pending = new SimWebhook(source, account.id, url, call.body(), call.headers(), -1);
+        webhookSender.submit(() -> webhookCalls.add(post(pending)));
+    }
+
+    private SimWebhook post(SimWebhook call) {
+        try {
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(call.url()))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(call.body()));
+            call.headers().forEach(req::header);
+            var res = webhookClient.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return call.answered(res.statusCode());
+        } catch (IOException e) {
+            return call.answered(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return call.answered(0);
         }
     }
 
@@ -139,7 +220,7 @@ public final class PmsSimulator implements AutoCloseable {
         return null;
     }
 
-    private SimResponse fault(String source, String path) {
+    private SimFault fault(String source, String method, String path) {
         Deque<SimFault> q = faults.get(source);
         if (q == null) {
             return null;
@@ -147,15 +228,19 @@ public final class PmsSimulator implements AutoCloseable {
         synchronized (q) {
             for (var it = q.iterator(); it.hasNext(); ) {
                 SimFault f = it.next();
-                if (path.contains(f.pathContains())) {
+                if (f.matches(method, path)) {
                     it.remove();
-                    Map<String, String> headers = f.retryAfter() == null ? Map.of() : Map.of("Retry-After", f.retryAfter());
-                    String body = f.body() != null ? f.body() : "{\"message\":\"injected fault " + f.status() + "\"}";
-                    return new SimResponse(f.status(), "application/json", body, headers);
+                    return f;
                 }
             }
         }
         return null;
+    }
+
+    private static SimResponse response(SimFault f) {
+        Map<String, String> headers = f.retryAfter() == null ? Map.of() : Map.of("Retry-After", f.retryAfter());
+        String body = f.body() != null ? f.body() : "{\"message\":\"injected fault " + f.status() + "\"}";
+        return new SimResponse(f.status(), "application/json", body, headers);
     }
 
     private void dispatch(HttpExchange http) throws IOException {
@@ -174,14 +259,17 @@ public final class PmsSimulator implements AutoCloseable {
             } else if (!sources.containsKey(prefix)) {
                 response = SimResponse.error(404, "no simulated PMS at /" + prefix);
             } else {
-                SimResponse injected = fault(prefix, rest);
-                if (injected != null) {
+                SimFault injected = fault(prefix, http.getRequestMethod(), rest);
+                if (injected != null && !injected.afterHandling()) {
                     requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query));
-                    response = injected;
+                    response = response(injected);
                 } else {
                     SimSource source = sources.get(prefix);
                     synchronized (source) {
                         response = source.handle(new SimExchange(http.getRequestMethod(), rest, query, headers, body, this));
+                    }
+                    if (injected != null) {
+                        response = response(injected);
                     }
                 }
             }
@@ -232,6 +320,7 @@ public final class PmsSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        webhookSender.shutdownNow();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

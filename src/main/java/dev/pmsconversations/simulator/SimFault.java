@@ -1,21 +1,39 @@
 package dev.pmsconversations.simulator;
 
-/** A fault to inject into the next matching requests: an HTTP status, or a 200 with a broken body. */
-public record SimFault(String pathContains, int status, String body, String retryAfter) {
+/**
+ * A fault to inject into the next matching requests (path contains the text; {@code method} null = any):
+ * an HTTP status, or a 200 with a broken body. {@code afterHandling}: the PMS does the work (e.g. takes
+ * the message) and then answers with the fault, as a PMS that fails after committing would.
+ */
+public record SimFault(String method, String pathContains, int status, String body, String retryAfter, boolean afterHandling) {
 
     public static SimFault status(String pathContains, int status) {
-        return new SimFault(pathContains, status, null, null);
+        return new SimFault(null, pathContains, status, null, null, false);
     }
 
     public static SimFault tooManyRequests(String pathContains, int retryAfterSeconds) {
-        return new SimFault(pathContains, 429, null, Integer.toString(retryAfterSeconds));
+        return new SimFault(null, pathContains, 429, null, Integer.toString(retryAfterSeconds), false);
     }
 
     public static SimFault malformed(String pathContains) {
-        return new SimFault(pathContains, 200, "{\"status\": \"success\", \"result\": [{\"id\": 1,", null);
+        return new SimFault(null, pathContains, 200, "{\"status\": \"success\", \"result\": [{\"id\": 1,", null, false);
     }
 
     public static SimFault body(String pathContains, String body) {
-        return new SimFault(pathContains, 200, body, null);
+        return new SimFault(null, pathContains, 200, body, null, false);
+    }
+
+    /** Only for requests with this HTTP method. */
+    public SimFault onMethod(String m) {
+        return new SimFault(m, pathContains, status, body, retryAfter, afterHandling);
+    }
+
+    /** The request is handled first, then the fault is answered instead of the real response. */
+    public SimFault handledFirst() {
+        return new SimFault(method, pathContains, status, body, retryAfter, true);
+    }
+
+    boolean matches(String m, String path) {
+        return (method == null || method.equalsIgnoreCase(m)) && path.contains(pathContains);
     }
 }

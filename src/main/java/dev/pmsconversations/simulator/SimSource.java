@@ -50,6 +50,28 @@ public abstract class SimSource {
     /** Appends a message in native shape and updates the thread's activity markers, as the PMS would. */
     public abstract ObjectNode addMessage(SimAccount account, SimThread thread, NewMessage message);
 
+    /** A webhook call as this PMS makes it. */
+    public record WebhookCall(String body, Map<String, String> headers, Map<String, String> query) {
+    }
+
+    /**
+     * The webhook this PMS sends when {@code message} was added to {@code thread}, authenticated its way
+     * with {@code secrets} (webhookUser/webhookPassword, webhookSecret or webhookToken).
+     */
+    public abstract WebhookCall webhook(SimAccount account, SimThread thread, ObjectNode message, boolean fromGuest,
+                                        Map<String, String> secrets, Instant now);
+
+    /** Records a send and announces the new message like any other (webhook). */
+    protected void sent(SimExchange ex, SimAccount account, SimThread thread, JsonNode request, ObjectNode created) {
+        ex.simulator().recordSend(new SimSend(key(), account.id, thread.id, request, created.path(idField()).asText()));
+        ex.simulator().messageAdded(key(), account, thread, created, false);
+    }
+
+    /** The field holding a message's id in this PMS's message objects. */
+    protected String idField() {
+        return "id";
+    }
+
     /** Answers one request under {@code /<key>}; {@code path} is what follows the prefix. */
     public abstract SimResponse handle(SimExchange exchange);
 
@@ -73,6 +95,15 @@ public abstract class SimSource {
             arr.add(all.get(i));
         }
         return wrap.apply(arr).toString();
+    }
+
+    /** The request body as JSON, or null when it is not JSON. */
+    protected static JsonNode readJson(String body) {
+        try {
+            return body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     protected static int intParam(Map<String, String> query, String name, int fallback) {

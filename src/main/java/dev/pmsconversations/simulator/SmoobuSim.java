@@ -102,6 +102,22 @@ final class SmoobuSim extends SimSource {
             return limited;
         }
         String[] p = ex.path().split("/");
+        // POST /api/reservations/{id}/messages/send-message-to-guest {subject, messageBody}: 201, no message id
+        if (ex.method().equals("POST") && p.length == 6 && p[2].equals("reservations") && p[4].equals("messages")
+                && p[5].equals("send-message-to-guest")) {
+            SimThread thread = account.thread(p[3]);
+            if (thread == null) {
+                return SimResponse.json(404, "{\"status\":404,\"title\":\"Not Found\"}");
+            }
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            if (req == null || !req.path("messageBody").isTextual() || req.path("messageBody").asText().isBlank()) {
+                return SimResponse.json(422, "{\"status\":422,\"title\":\"Unprocessable Entity\",\"detail\":\"messageBody is required\"}");
+            }
+            ObjectNode m = render(thread, new NewMessage(req.path("messageBody").asText(), false, Instant.now()));
+            m.put("subject", req.path("subject").asText(""));
+            sent(ex, account, thread, req, m);
+            return SimResponse.json(201, "{}");
+        }
         // /api/reservations[/{id}/messages]
         if (!ex.method().equals("GET") || p.length < 3 || !p[1].equals("api") || !p[2].equals("reservations")) {
             return SimResponse.json(404, "{\"status\":404,\"title\":\"Not Found\"}");
@@ -120,6 +136,9 @@ final class SmoobuSim extends SimSource {
             }));
         }
         SimThread thread = account.thread(p[3]);
+        if (thread != null && p.length == 4) { // GET /api/reservations/{id}: the booking object itself
+            return SimResponse.json(200, thread.record.toString());
+        }
         if (thread == null || p.length != 5 || !p[4].equals("messages")) {
             return SimResponse.json(404, "{\"status\":404,\"title\":\"Not Found\"}");
         }
@@ -130,6 +149,17 @@ final class SmoobuSim extends SimSource {
             o.set("messages", arr);
             return o;
         }));
+    }
+
+    /** {action: newMessage, user, data: {message..., booking: {id}}}; no signature: a secret token in the URL. */
+    @Override
+    public WebhookCall webhook(SimAccount account, SimThread thread, ObjectNode message, boolean fromGuest,
+                               Map<String, String> secrets, Instant now) {
+        ObjectNode data = message.deepCopy();
+        data.set("booking", Json.MAPPER.createObjectNode().put("id", thread.record.path("id").asLong()));
+        ObjectNode body = Json.MAPPER.createObjectNode().put("action", "newMessage").put("user", 77001);
+        body.set("data", data);
+        return new WebhookCall(body.toString(), Map.of(), Map.of("token", secrets.get("webhookToken")));
     }
 
     private static ObjectNode pageHeader(int total, int size, int page) {

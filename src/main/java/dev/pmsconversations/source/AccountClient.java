@@ -28,6 +28,7 @@ public final class AccountClient {
     private final PmsHttp http;
     private final String baseUrl;
     private final List<RateLimiter> limiters;
+    private final List<RateLimiter> sendLimiters;
     private volatile String token;
     private final AtomicLong requests = new AtomicLong();
 
@@ -41,6 +42,93 @@ public final class AccountClient {
                 .limitRefreshPeriod(Duration.ofSeconds(rl.perSeconds()))
                 .timeoutDuration(Duration.ofMinutes(10))
                 .build())).toList();
+        this.sendLimiters = source.api().send() == null ? List.of() : source.api().send().rateLimits().stream()
+                .map(rl -> RateLimiter.of(account.id() + "-send", RateLimiterConfig.custom()
+                        .limitForPeriod(rl.requests())
+                        .limitRefreshPeriod(Duration.ofSeconds(rl.perSeconds()))
+                        .timeoutDuration(Duration.ofMinutes(10))
+                        .build())).toList();
+    }
+
+    /** What one send attempt came to. */
+    public enum SendResult { ACCEPTED, REJECTED, NOT_PROCESSED, UNKNOWN }
+
+    /** @param detail the PMS's answer (ACCEPTED) or the failure, without secrets */
+    public record SendOutcome(SendResult result, int status, String detail, String retryAfter, JsonNode answer) {
+    }
+
+    /**
+     * One attempt of the PMS's send call, never retried here: after a 5xx or a timeout the PMS may have
+     * accepted the message, so the caller checks before trying again. A 429 or a refused connection means
+     * "not processed"; other 4xx are final.
+     */
+    public SendOutcome send(Map<String, String> pathParams, JsonNode body) {
+        SendSpec spec = source.api().send();
+        String path = expand(spec.path(), pathParams);
+        String what = spec.method() + " " + path;
+        boolean reauthenticated = false;
+        while (true) {
+            awaitPermits();
+            for (RateLimiter limiter : sendLimiters) {
+                RateLimiter.waitForPermission(limiter);
+            }
+            Map<String, String> headers = new HashMap<>(source.api().headers());
+            headers.putAll(authHeaders());
+            headers.put("Accept", "application/json");
+            requests.incrementAndGet();
+            PmsHttp.Response r = http.send(spec.method(), baseUrl + path, Map.of(), headers, "application/json", body.toString());
+            if (r.ok()) {
+                JsonNode answer;
+                try {
+                    answer = r.body() == null || r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+                } catch (Exception e) {
+                    answer = Json.MAPPER.createObjectNode(); // accepted; the id is then found by lookup
+                }
+                return new SendOutcome(SendResult.ACCEPTED, r.status(), what + ": HTTP " + r.status(), null, answer);
+            }
+            if ((r.status() == 401 || r.status() == 403) && "oauth2-client-credentials".equals(source.api().auth().type()) && !reauthenticated) {
+                token = null;
+                reauthenticated = true;
+                continue;
+            }
+            if (r.status() == 429) {
+                return new SendOutcome(SendResult.NOT_PROCESSED, 429, fail(what + ": HTTP 429 (rate limited)"), r.retryAfter(), null);
+            }
+            if (r.status() < 0) {
+                boolean refused = r.body() != null && r.body().contains("Connect");
+                return new SendOutcome(refused ? SendResult.NOT_PROCESSED : SendResult.UNKNOWN, -1,
+                        fail(what + ": no answer (" + firstLine(r.body()) + ")"), null, null);
+            }
+            if (r.status() >= 500) {
+                return new SendOutcome(SendResult.UNKNOWN, r.status(), fail(what + ": HTTP " + r.status()), r.retryAfter(), null);
+            }
+            return new SendOutcome(SendResult.REJECTED, r.status(), fail(what + ": refused with HTTP " + r.status()
+                    + errorText(r.body())), null, null);
+        }
+    }
+
+    /** A short, secret-free reason from a PMS error answer (its "message" field, if any). */
+    private static String errorText(String body) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            for (String k : List.of("message", "error_description", "error", "detail", "title")) {
+                if (n.path(k).isTextual()) {
+                    String t = n.path(k).asText();
+                    return ": " + (t.length() <= 300 ? t : t.substring(0, 297) + "...");
+                }
+            }
+        } catch (Exception ignored) {
+            // not JSON: no detail
+        }
+        return "";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl > 0 ? s.substring(0, nl) : s;
     }
 
     public SourceDefinition source() {
@@ -176,8 +264,8 @@ public final class AccountClient {
         return out;
     }
 
-    /** One thread fetched live: the "get one" call plus its messages. */
-    public NativeBundle fetchOne(String conversationId) {
+    /** The thread's own record through the "get one" call (no messages). */
+    public JsonNode fetchRecord(String conversationId) {
         ApiSpec.Request get = source.api().get();
         if (get == null) {
             throw new UnsupportedOperationException(source.name() + " has no 'get one conversation' call");
@@ -185,7 +273,15 @@ public final class AccountClient {
         String path = expand(get.path(), Map.of("id", conversationId));
         JsonNode body = getJson(get.method(), path, get.query(), get.method() + " " + path);
         JsonNode record = source.api().getRecordPath().isEmpty() ? body : body.at(JsonPointer.compile(source.api().getRecordPath()));
-        return new NativeBundle(record, messages(conversationId));
+        if (!record.isObject()) {
+            throw new MalformedPageException(fail(get.method() + " " + path + ": no conversation at '" + source.api().getRecordPath() + "'"));
+        }
+        return record;
+    }
+
+    /** One thread fetched live: the "get one" call plus its messages. */
+    public NativeBundle fetchOne(String conversationId) {
+        return new NativeBundle(fetchRecord(conversationId), messages(conversationId));
     }
 
     JsonNode getJson(String method, String path, Map<String, String> query, String what) {
@@ -238,7 +334,7 @@ public final class AccountClient {
         }
     }
 
-    static long backoff(ApiSpec.Retry retry, int attempt, String retryAfter) {
+    public static long backoff(ApiSpec.Retry retry, int attempt, String retryAfter) {
         if (retryAfter != null) {
             try {
                 return Math.min(retry.maxBackoffMillis(), Long.parseLong(retryAfter.trim()) * 1000);

@@ -19,7 +19,9 @@ public record ApiSpec(
         Request get,
         String getRecordPath,
         Request messages,
-        Incremental incremental) {
+        Incremental incremental,
+        SendSpec send,
+        WebhookSpec webhook) {
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
@@ -81,7 +83,7 @@ public record ApiSpec(
                 request(list, Set.of("id")), list.text("id", "/id"),
                 get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
                 api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of()),
-                incremental(api.get("incremental")));
+                incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")));
     }
 
     private static Auth auth(YamlNode a) {
@@ -103,7 +105,7 @@ public record ApiSpec(
     }
 
     /** One limit ({requests, perSeconds}) or several that all hold (e.g. per second and per minute). */
-    private static List<RateLimit> rateLimits(YamlNode r) {
+    static List<RateLimit> rateLimits(YamlNode r) {
         if (r.isMissing()) {
             return List.of(new RateLimit(10, 1));
         }

@@ -23,6 +23,7 @@ import org.flywaydb.core.Flyway;
 public final class StateStore implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final boolean postgres;
+    private final Jdbc jdbc;
 
     public StateStore(RuntimeConfig.StoreConfig config) {
         HikariConfig hc = new HikariConfig();
@@ -37,6 +38,7 @@ public final class StateStore implements AutoCloseable {
         hc.setPoolName("pms-state");
         this.postgres = config.url().startsWith("jdbc:postgresql:");
         this.dataSource = new HikariDataSource(hc);
+        this.jdbc = new Jdbc(dataSource, postgres);
         Flyway.configure().dataSource(dataSource)
                 .placeholders(Map.of("textType", postgres ? "text" : "clob"))
                 .load().migrate();
@@ -46,8 +48,13 @@ public final class StateStore implements AutoCloseable {
         return dataSource;
     }
 
+    /** Statement helper shared by the outbox and the webhook inbox (same pool, same dialect). */
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
     public Optional<ConversationState> conversation(String accountId, String conversationId) {
-        return query("select marker, content_hash, snapshot from conversation_state where account_id = ? and conversation_id = ?",
+        return jdbc.query("select marker, content_hash, snapshot from conversation_state where account_id = ? and conversation_id = ?",
                 rs -> rs.next() ? Optional.of(new ConversationState(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty(),
                 accountId, conversationId);
     }
@@ -63,7 +70,7 @@ public final class StateStore implements AutoCloseable {
                   + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at"
                 : "merge into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, "
                   + "reservation_id, property_id, last_activity_at, updated_at) key (account_id, conversation_id) values (?,?,?,?,?,?,?,?,?,?)";
-        update(sql, accountId, conversationId, source, marker, hash, snapshot, reservationId, propertyId,
+        jdbc.update(sql, accountId, conversationId, source, marker, hash, snapshot, reservationId, propertyId,
                 lastActivity == null ? null : Timestamp.from(lastActivity), Timestamp.from(Instant.now()));
     }
 
@@ -73,7 +80,7 @@ public final class StateStore implements AutoCloseable {
                 ? "insert into conversation_state (account_id, conversation_id, source, marker, updated_at) values (?,?,?,?,?) "
                   + "on conflict (account_id, conversation_id) do update set marker = excluded.marker, updated_at = excluded.updated_at"
                 : "merge into conversation_state (account_id, conversation_id, source, marker, updated_at) key (account_id, conversation_id) values (?,?,?,?,?)";
-        update(sql, accountId, conversationId, source, marker, Timestamp.from(Instant.now()));
+        jdbc.update(sql, accountId, conversationId, source, marker, Timestamp.from(Instant.now()));
     }
 
     /** A stored conversation as the API serves it. */
@@ -107,7 +114,7 @@ public final class StateStore implements AutoCloseable {
         }
         sql.append(" order by seq limit ?");
         params.add(limit);
-        return query(sql.toString(), rs -> {
+        return jdbc.query(sql.toString(), rs -> {
             List<StoredConversation> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(new StoredConversation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
@@ -124,7 +131,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     public Optional<String> cursor(String accountId) {
-        return query("select cursor_value from sync_cursor where account_id = ?",
+        return jdbc.query("select cursor_value from sync_cursor where account_id = ?",
                 rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty(), accountId);
     }
 
@@ -132,23 +139,23 @@ public final class StateStore implements AutoCloseable {
         String sql = postgres
                 ? "insert into sync_cursor (account_id, cursor_value, updated_at) values (?,?,?) on conflict (account_id) do update set cursor_value = excluded.cursor_value, updated_at = excluded.updated_at"
                 : "merge into sync_cursor (account_id, cursor_value, updated_at) key (account_id) values (?,?,?)";
-        update(sql, accountId, cursor, Timestamp.from(Instant.now()));
+        jdbc.update(sql, accountId, cursor, Timestamp.from(Instant.now()));
     }
 
     public int conversationCount(String accountId) {
-        return query("select count(*) from conversation_state where account_id = ?", rs -> {
+        return jdbc.query("select count(*) from conversation_state where account_id = ?", rs -> {
             rs.next();
             return rs.getInt(1);
         }, accountId);
     }
 
     public void deadLetter(String source, String accountId, String kind, String reference, String reason, String payload) {
-        update("insert into dead_letter (source, account_id, kind, reference, reason, payload, created_at) values (?,?,?,?,?,?,?)",
-                source, accountId, kind, truncate(reference, 512), truncate(reason, 4000), payload, Timestamp.from(Instant.now()));
+        jdbc.update("insert into dead_letter (source, account_id, kind, reference, reason, payload, created_at) values (?,?,?,?,?,?,?)",
+                source, accountId, kind, Jdbc.truncate(reference, 512), Jdbc.truncate(reason, 4000), payload, Timestamp.from(Instant.now()));
     }
 
     public List<DeadLetter> deadLetters(String accountId) {
-        return query("select id, source, account_id, kind, reference, reason, payload, created_at from dead_letter"
+        return jdbc.query("select id, source, account_id, kind, reference, reason, payload, created_at from dead_letter"
                 + (accountId == null ? "" : " where account_id = ?") + " order by id", rs -> {
             List<DeadLetter> out = new ArrayList<>();
             while (rs.next()) {
@@ -159,41 +166,6 @@ public final class StateStore implements AutoCloseable {
         }, accountId == null ? new Object[0] : new Object[] {accountId});
     }
 
-    @FunctionalInterface
-    private interface Rows<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private <T> T query(String sql, Rows<T> rows, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rows.read(rs);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("state store query failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("state store update failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            ps.setObject(i + 1, params[i]);
-        }
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
-    }
-
     @Override
     public void close() {
         dataSource.close();
@@ -201,7 +173,7 @@ public final class StateStore implements AutoCloseable {
 
     /** The store is unreachable or refused a statement. */
     public static final class StoreException extends RuntimeException {
-        StoreException(String message, Throwable cause) {
+        public StoreException(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -50,6 +50,7 @@ public final class SyncService {
     public static final String H_FILE = "pmsFileName";
     public static final String H_EVENT = "pmsEventId";
     public static final String H_SINKS = "pmsSinks";
+    static final String LOCK = "pmsConversationLock";
     private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
     private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
 
@@ -62,6 +63,8 @@ public final class SyncService {
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
     private final Map<String, List<String>> sinkEndpoints = new ConcurrentHashMap<>();
     private volatile Consumer<PollSummary> pollListener = s -> { };
+    /** One permit per conversation (striped): a poll and a webhook never process the same thread at once. */
+    private final java.util.concurrent.Semaphore[] conversationLocks = new java.util.concurrent.Semaphore[256];
 
     /** What one finished poll did, for progress output. */
     public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
@@ -83,6 +86,9 @@ public final class SyncService {
         this.sources = sources;
         this.store = store;
         this.http = http;
+        for (int i = 0; i < conversationLocks.length; i++) {
+            conversationLocks[i] = new java.util.concurrent.Semaphore(1);
+        }
         for (AccountConfig a : accountConfigs) {
             accounts.put(a.id(), a);
             status.put(a.id(), AccountStatus.initial(a.id(), a.source()));
@@ -135,14 +141,17 @@ public final class SyncService {
         AccountClient client = run.client;
         SourceDefinition def = client.source();
         String accountId = run.accountId();
+        lock(exchange, accountId, ref.conversationId());
         Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
         String listMarker = marker(def, ref.record());
         if (listMarker != null && previous.isPresent() && listMarker.equals(previous.get().marker())) {
+            unlock(exchange);
             return null;
         }
         NativeBundle bundle = new NativeBundle(ref.record(), client.messages(ref.conversationId()));
         String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
         if (previous.isPresent() && marker.equals(previous.get().marker())) {
+            unlock(exchange);
             return null;
         }
         exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker, null, null, null));
@@ -159,6 +168,7 @@ public final class SyncService {
         exchange.setProperty(PENDING, pending);
         if (previous.isPresent() && hash.equals(previous.get().contentHash())) {
             pending.save(store);
+            unlock(exchange);
             return null;
         }
         List<String> newIds = newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
@@ -178,8 +188,47 @@ public final class SyncService {
 
     /** Route step 3: every sink has the event; remember the content so it is not delivered again. */
     public void delivered(Exchange exchange) {
-        exchange.getProperty(PENDING, Pending.class).save(store);
-        exchange.getProperty(POLL, PollRun.class).delivered.incrementAndGet();
+        try {
+            exchange.getProperty(PENDING, Pending.class).save(store);
+            exchange.getProperty(POLL, PollRun.class).delivered.incrementAndGet();
+        } finally {
+            unlock(exchange);
+        }
+    }
+
+    /**
+     * Single-thread sync (webhook, after a send): the thread's record read through the source's "get one"
+     * call, then the same per-thread steps as a poll ({@code direct:process-thread}).
+     */
+    public ThreadRef startThread(Exchange exchange) {
+        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        String conversationId = exchange.getIn().getHeader(H_CONVERSATION, String.class);
+        AccountClient client = client(accountId);
+        PollRun run = new PollRun(client);
+        exchange.setProperty(POLL, run);
+        return new ThreadRef(run, conversationId, client.fetchRecord(conversationId));
+    }
+
+    private void lock(Exchange exchange, String accountId, String conversationId) {
+        java.util.concurrent.Semaphore s = conversationLocks[Math.floorMod((accountId + "|" + conversationId).hashCode(), conversationLocks.length)];
+        try {
+            if (!s.tryAcquire(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("conversation " + conversationId + " of account '" + accountId
+                        + "' is busy for more than 120 s; retried at the next poll");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for conversation " + conversationId, e);
+        }
+        exchange.setProperty(LOCK, s);
+    }
+
+    private static void unlock(Exchange exchange) {
+        java.util.concurrent.Semaphore s = exchange.getProperty(LOCK, java.util.concurrent.Semaphore.class);
+        if (s != null) {
+            exchange.removeProperty(LOCK);
+            s.release();
+        }
     }
 
     /**
@@ -187,6 +236,7 @@ public final class SyncService {
      * until the thread changes; PMS failures are retried at the next poll.
      */
     public void threadFailed(Exchange exchange) {
+        unlock(exchange);
         Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         PollRun run = exchange.getProperty(POLL, PollRun.class);
         ThreadRef ref = exchange.getIn().getBody() instanceof ThreadRef t ? t : null;

@@ -10,7 +10,7 @@ import dev.pmsconversations.simulator.SimFault;
 import dev.pmsconversations.store.DeadLetter;
 import dev.pmsconversations.testing.Fixtures;
 import dev.pmsconversations.testing.Schemas;
-import dev.pmsconversations.testing.TestRuntime;
+import dev.pmsconversations.testing.RuntimeTestSupport;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,80 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * full sync = fixtures, an added message is delivered once, a quiet poll delivers nothing, and bad
  * input is dead-lettered with source, account and field while the rest of the sync goes on.
  */
-class SyncRouteTest extends CamelMainTestSupport {
-    static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu");
-
-    @TempDir
-    static Path out;
-
-    PmsSimulator sim;
-    PmsConfiguration pms;
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        try {
-            sim = new PmsSimulator(0, 7);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        for (String source : SOURCES) {
-            for (Fixtures.Fixture f : Fixtures.of(source)) {
-                sim.source(source).load(source + "-1", f.nativeBundle());
-            }
-        }
-        pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(java.util.UUID.randomUUID().toString()), SOURCES),
-                a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
-                // the fixtures' reservations are of August 2026: date windows are computed as of then
-                .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));
-        pms.apply(configuration);
-    }
-
-    /** The context is started by each test, after it has set up its NotifyBuilder. */
-    @Override
-    public boolean isUseAdviceWith() {
-        return true;
-    }
-
-    @AfterEach
-    void stopRuntimeThenSimulator() {
-        context.stop();
-        sim.close();
-    }
-
-    private Path outDir() {
-        return Path.of(pms.config().sinks().get(0).options().get("directory"));
-    }
-
-    /** Starts the runtime; Quartz fires each account's first poll at once. */
-    private void awaitFirstPolls() {
-        // root exchanges only: split and recipient-list copies carry the correlation id of their parent
-        NotifyBuilder polls = new NotifyBuilder(context).from("quartz:*")
-                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null)
-                .whenDone(SOURCES.size()).create();
-        context.start();
-        assertThat(polls.matches(30, TimeUnit.SECONDS)).as("first poll of every account").isTrue();
-        assertThat(pms.sync().status().values()).allSatisfy(s -> assertThat(s.polls()).isEqualTo(1));
-    }
-
-    private void poll(String accountId) {
-        template.sendBodyAndHeader("direct:sync-account", null, SyncService.H_ACCOUNT, accountId);
-    }
-
-    private List<JsonNode> events(String accountId) throws IOException {
-        Path log = outDir().resolve("events").resolve(accountId + ".ndjson");
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(l -> !l.isBlank()).map(l -> {
-                try {
-                    return Json.MAPPER.readTree(l);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
-        }
-    }
+class SyncRouteTest extends RuntimeTestSupport {
 
     @Test
     void fullSyncDeliversTheGoldenFixtures() throws IOException {

@@ -1,0 +1,55 @@
+package dev.pmsconversations.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.yaml.YamlNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code api.send:} section: the PMS's native "send a message" call. The body is a JSON template whose
+ * {@code ${...}} placeholders are filled from the unified request ({@link BodyTemplate}); {@code types}
+ * maps the unified message types the PMS can send to its own values (others are refused with 422).
+ *
+ * @param messageIdPath where the answer carries the PMS's id of the new message (null: found by lookup)
+ * @param attachmentsPath where attachments go in the body, null when the PMS takes none
+ */
+public record SendSpec(String method, String path, JsonNode body, Map<String, String> types, String defaultType,
+                       String messageIdPath, String attachmentsPath, JsonNode attachmentItem,
+                       List<ApiSpec.RateLimit> rateLimits, boolean subjectRequiredForEmail) {
+
+    static SendSpec read(YamlNode s) {
+        if (s.isMissing()) {
+            return null;
+        }
+        s.onlyKeys(Set.of("method", "path", "body", "types", "defaultType", "messageId", "attachments", "rateLimit", "note",
+                "subjectRequiredForEmail"));
+        String path = s.text("path");
+        if (!path.startsWith("/")) {
+            throw s.get("path").error("must start with '/' (it is appended to baseUrl)");
+        }
+        Map<String, String> types = new LinkedHashMap<>(s.get("types").stringMap());
+        for (String t : types.keySet()) {
+            if (!Set.of("CHANNEL", "EMAIL", "SMS", "WHATSAPP", "DIRECT").contains(t)) {
+                throw s.get("types").error("unknown unified message type '" + t + "'; one of CHANNEL, EMAIL, SMS, WHATSAPP, DIRECT");
+            }
+        }
+        String def = s.text("defaultType", types.keySet().iterator().next());
+        if (!types.containsKey(def)) {
+            throw s.get("defaultType").error("'" + def + "' is not one of the types " + types.keySet());
+        }
+        String attachmentsPath = null;
+        JsonNode item = null;
+        if (s.has("attachments")) {
+            YamlNode a = s.get("attachments").onlyKeys(Set.of("path", "item"));
+            attachmentsPath = a.text("path");
+            item = a.get("item").object().json();
+        }
+        BodyTemplate.check(s.get("body"));
+        return new SendSpec(s.text("method", "POST"), path, s.get("body").object().json(), Map.copyOf(types), def,
+                s.text("messageId", null), attachmentsPath, item,
+                s.has("rateLimit") ? ApiSpec.rateLimits(s.get("rateLimit")) : List.of(),
+                s.bool("subjectRequiredForEmail", true));
+    }
+}

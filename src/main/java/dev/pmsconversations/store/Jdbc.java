@@ -1,0 +1,78 @@
+package dev.pmsconversations.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Plain JDBC statements on the state store's pool. Every failure becomes a {@link StateStore.StoreException}
+ * naming the statement's purpose, never the bound values (they may hold message bodies).
+ */
+public final class Jdbc {
+    private final DataSource dataSource;
+    private final boolean postgres;
+
+    Jdbc(DataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+    }
+
+    public boolean postgres() {
+        return postgres;
+    }
+
+    @FunctionalInterface
+    public interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    public <T> T query(String sql, Rows<T> rows, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rows.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new StateStore.StoreException("state store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs an insert/update/delete; returns the number of rows it changed. */
+    public int update(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateStore.StoreException("state store update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Inserts a row unless one with the same unique key exists. Returns false for a duplicate, so
+     * concurrent callers with the same key agree on exactly one winner (the database decides).
+     */
+    public boolean insertIfAbsent(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) { // unique violation, same code on H2 and PostgreSQL
+                return false;
+            }
+            throw new StateStore.StoreException("state store insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+    }
+
+    public static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+}

@@ -1,0 +1,81 @@
+package dev.pmsconversations.webhook;
+
+import dev.pmsconversations.store.Jdbc;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The webhook_event table: accepted deliveries, stored before the 2xx, processed at least once. */
+public final class WebhookInbox {
+    private final Jdbc jdbc;
+
+    public WebhookInbox(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A stored delivery. */
+    public record Event(long id, String accountId, String source, String conversationId, String status, int attempts) {
+    }
+
+    /** Stores a delivery; false when the same delivery (same dedupe key) was stored before. */
+    public boolean store(String accountId, String source, String dedupeKey, String conversationId, String payload, Instant now) {
+        return jdbc.insertIfAbsent("insert into webhook_event (account_id, source, dedupe_key, conversation_id, payload, status, attempts, "
+                + "received_at) values (?,?,?,?,?,'RECEIVED',0,?)", accountId, source, Jdbc.truncate(dedupeKey, 256), conversationId,
+                payload, Timestamp.from(now));
+    }
+
+    public Optional<Event> byKey(String accountId, String dedupeKey) {
+        return jdbc.query("select id, account_id, source, conversation_id, status, attempts from webhook_event where account_id = ? "
+                + "and dedupe_key = ?", rs -> rs.next() ? Optional.of(new Event(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getInt(6))) : Optional.empty(), accountId, Jdbc.truncate(dedupeKey, 256));
+    }
+
+    /** RECEIVED -> PROCESSING; true if this caller won it. */
+    public Optional<Event> claim(long id, Instant now) {
+        if (jdbc.update("update webhook_event set status = 'PROCESSING', attempts = attempts + 1, processed_at = ? "
+                + "where id = ? and status = 'RECEIVED'", Timestamp.from(now), id) != 1) {
+            return Optional.empty();
+        }
+        return jdbc.query("select id, account_id, source, conversation_id, status, attempts from webhook_event where id = ?",
+                rs -> rs.next() ? Optional.of(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6))) : Optional.empty(), id);
+    }
+
+    public void done(long id, Instant now) {
+        jdbc.update("update webhook_event set status = 'DONE', last_error = null, processed_at = ? where id = ?", Timestamp.from(now), id);
+    }
+
+    public void retry(long id, String error) {
+        jdbc.update("update webhook_event set status = 'RECEIVED', last_error = ? where id = ?", Jdbc.truncate(error, 4000), id);
+    }
+
+    public void failed(long id, String error, Instant now) {
+        jdbc.update("update webhook_event set status = 'FAILED', last_error = ?, processed_at = ? where id = ?",
+                Jdbc.truncate(error, 4000), Timestamp.from(now), id);
+    }
+
+    /**
+     * Deliveries to (re)process: RECEIVED ones not touched since {@code before} (a retry, or one whose
+     * processing was lost with its node), and PROCESSING ones abandoned before {@code staleBefore}.
+     */
+    public List<Long> pending(Instant before, Instant staleBefore, int limit) {
+        jdbc.update("update webhook_event set status = 'RECEIVED' where status = 'PROCESSING' and processed_at < ?", Timestamp.from(staleBefore));
+        return jdbc.query("select id from webhook_event where status = 'RECEIVED' and coalesce(processed_at, received_at) < ? "
+                + "order by id limit ?", rs -> {
+                    List<Long> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                    return out;
+                }, Timestamp.from(before), limit);
+    }
+
+    public int count(String accountId) {
+        return jdbc.query("select count(*) from webhook_event where account_id = ?", rs -> {
+            rs.next();
+            return rs.getInt(1);
+        }, accountId);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.pmsconversations.webhook;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.api.ApiException;
+import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.source.SourceDefinition;
+import dev.pmsconversations.source.SourceRegistry;
+import dev.pmsconversations.source.WebhookSpec;
+import dev.pmsconversations.store.StateStore;
+import dev.pmsconversations.sync.SyncService;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/{source}/{accountId}} ({@code routes/webhooks.camel.yaml}): verify the PMS's proof,
+ * store the delivery (deduplicated) before answering 2xx, then sync the thread it names through the normal
+ * per-thread steps, which deliver only what changed, so a webhook and a poll never deliver one change twice.
+ */
+public final class WebhookService {
+    public static final String H_WEBHOOK_ID = "pmsWebhookId";
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
+
+    private final SourceRegistry sources;
+    private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+    private final WebhookInbox inbox;
+    private final StateStore store;
+    private final Clock clock;
+    private final int maxAttempts;
+
+    public WebhookService(SourceRegistry sources, List<AccountConfig> accountConfigs, WebhookInbox inbox, StateStore store,
+                          Clock clock, int maxAttempts) {
+        this.sources = sources;
+        accountConfigs.forEach(a -> accounts.put(a.id(), a));
+        this.inbox = inbox;
+        this.store = store;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** The webhook route's first step; answers with the envelope and sets {@link #H_WEBHOOK_ID} when there is work. */
+    public String receive(Exchange exchange) {
+        String sourceKey = exchange.getIn().getHeader("source", String.class);
+        String accountId = exchange.getIn().getHeader("accountId", String.class);
+        exchange.getIn().removeHeader(H_WEBHOOK_ID);
+        AccountConfig account = accounts.get(accountId);
+        if (account == null || !account.source().equals(sourceKey)) {
+            throw ApiException.notFound("no " + sourceKey + " account '" + accountId + "' is configured");
+        }
+        SourceDefinition def = sources.get(sourceKey);
+        WebhookSpec spec = def.api().webhook();
+        if (spec == null) {
+            throw ApiException.notFound(def.name() + " has no webhooks; account '" + accountId + "' is synced by polling");
+        }
+        for (String c : spec.credentials()) {
+            if (!account.credentials().containsKey(c)) {
+                throw ApiException.notFound("webhooks are not set up for account '" + accountId + "': credential '" + c
+                        + "' is not configured");
+            }
+        }
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        Map<String, String> query = parseQuery(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+        String problem = WebhookVerifier.problem(spec, account.credentials(), name -> header(exchange, name), query, body, clock.instant());
+        if (problem != null) {
+            LOG.warn("[{}/{}] webhook refused: {}", sourceKey, accountId, problem);
+            throw new ApiException(401, "UNAUTHORIZED", "webhook not authentic: " + problem);
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        JsonNode payload;
+        try {
+            payload = Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            payload = null;
+        }
+        if (payload == null || !payload.isObject()) {
+            store.deadLetter(sourceKey, accountId, "webhook", null, "source '" + sourceKey + "', account '" + accountId
+                    + "': webhook body is not a JSON object", text);
+            throw ApiException.badRequest("webhook body is not a JSON object");
+        }
+        String event = spec.eventPath() == null ? null : text(payload, spec.eventPath());
+        if (!spec.acceptEvents().isEmpty() && (event == null || !spec.acceptEvents().contains(event))) {
+            return envelope("IGNORED", null, "event '" + event + "' does not concern messages");
+        }
+        String conversationId = null;
+        for (String p : spec.conversationIdPaths()) {
+            conversationId = conversationId != null ? conversationId : text(payload, p);
+        }
+        if (conversationId == null) {
+            String reason = "source '" + sourceKey + "', account '" + accountId + "': webhook field '"
+                    + String.join("' / '", spec.conversationIdPaths()) + "' (conversation id) is missing";
+            store.deadLetter(sourceKey, accountId, "webhook", event, reason, text);
+            throw ApiException.invalid(spec.conversationIdPaths().get(0), "conversation id missing in the webhook payload");
+        }
+        String deliveryId = spec.dedupeHeader() == null ? null : header(exchange, spec.dedupeHeader());
+        String dedupeKey = deliveryId != null ? "id:" + deliveryId : "sha256:" + SyncService.sha256(text);
+        boolean fresh = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
+        WebhookInbox.Event stored = inbox.byKey(accountId, dedupeKey).orElseThrow();
+        if (!fresh) {
+            return envelope("DUPLICATE", stored.id(), "already received");
+        }
+        exchange.getIn().setHeader(H_WEBHOOK_ID, stored.id());
+        exchange.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        return envelope("RECEIVED", stored.id(), null);
+    }
+
+    /** Processing route: claim a stored delivery; sets the headers of {@code direct:sync-conversation}. */
+    public boolean claim(Exchange exchange) {
+        long id = exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class);
+        return inbox.claim(id, clock.instant()).map(e -> {
+            exchange.getIn().setHeader(SyncService.H_ACCOUNT, e.accountId());
+            exchange.getIn().setHeader(SyncService.H_CONVERSATION, e.conversationId());
+            exchange.setProperty("pmsWebhookAttempts", e.attempts());
+            return true;
+        }).orElse(false);
+    }
+
+    /** Processing route: the thread was synced (or its failure dead-lettered by the thread steps). */
+    public void done(Exchange exchange) {
+        inbox.done(exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class), clock.instant());
+    }
+
+    /** Processing route: reading the thread failed (PMS down...): retried by the sweep, then dead-lettered. */
+    public void failed(Exchange exchange) {
+        long id = exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = e == null ? "unknown failure" : e.getMessage();
+        int attempts = exchange.getProperty("pmsWebhookAttempts", 1, Integer.class);
+        String account = exchange.getIn().getHeader(SyncService.H_ACCOUNT, String.class);
+        if (attempts >= maxAttempts) {
+            inbox.failed(id, reason, clock.instant());
+            AccountConfig a = accounts.get(account);
+            store.deadLetter(a == null ? "?" : a.source(), account, "webhook", String.valueOf(id),
+                    "webhook " + id + " given up after " + attempts + " attempts: " + reason, null);
+            LOG.error("[{}] webhook {} FAILED after {} attempts: {}", account, id, attempts, reason);
+        } else {
+            inbox.retry(id, reason);
+            LOG.warn("[{}] webhook {} attempt {} failed, retried: {}", account, id, attempts, reason);
+        }
+    }
+
+    /** Sweep route: deliveries to process again (retries, and those a stopped node left behind). */
+    public List<Long> pending() {
+        Instant now = clock.instant();
+        return inbox.pending(now.minus(Duration.ofSeconds(5)), now.minus(Duration.ofMinutes(5)), 100);
+    }
+
+    private static String header(Exchange exchange, String name) {
+        for (Map.Entry<String, Object> h : exchange.getIn().getHeaders().entrySet()) {
+            if (h.getKey().equalsIgnoreCase(name) && h.getValue() != null) {
+                return h.getValue().toString();
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode node, String pointer) {
+        JsonNode n = node.at(JsonPointer.compile(pointer));
+        return n.isMissingNode() || n.isNull() || n.isContainerNode() || n.asText().isEmpty() ? null : n.asText();
+    }
+
+    private static String envelope(String status, Long id, String note) {
+        var data = Json.MAPPER.createObjectNode().put("status", status);
+        if (id != null) {
+            data.put("id", id);
+        }
+        if (note != null) {
+            data.put("note", note);
+        }
+        var o = Json.MAPPER.createObjectNode().put("success", true);
+        o.set("data", data);
+        return o.toString();
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            out.put(k, eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.pmsconversations.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.runtime.PmsConfiguration;
+import dev.pmsconversations.simulator.PmsSimulator;
+import dev.pmsconversations.sync.SyncService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real runtime (routes/, mappings/) against the simulator serving the golden fixtures of Hostaway,
+ * Guesty and Smoobu, one account each ({@code <source>-1}), started by each test after its set-up.
+ */
+public abstract class RuntimeTestSupport extends CamelMainTestSupport {
+    protected static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu");
+
+    @TempDir
+    static Path out;
+
+    protected PmsSimulator sim;
+    protected PmsConfiguration pms;
+    protected int apiPort = -1;
+
+    /** Override to run the API (and webhook receiver) on a free port. */
+    protected boolean withApi() {
+        return false;
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        try {
+            sim = new PmsSimulator(0, 7);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String source : SOURCES) {
+            for (Fixtures.Fixture f : Fixtures.of(source)) {
+                sim.source(source).load(source + "-1", f.nativeBundle());
+            }
+        }
+        if (withApi()) {
+            apiPort = TestRuntime.freePort();
+        }
+        pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort),
+                a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
+                // the fixtures' reservations are of August 2026: date windows are computed as of then
+                .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));
+        pms.apply(configuration);
+    }
+
+    /** The context is started by each test, after it has set up its NotifyBuilder. */
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    @AfterEach
+    void stopRuntimeThenSimulator() {
+        context.stop();
+        sim.close();
+    }
+
+    protected Path outDir() {
+        return Path.of(pms.config().sinks().get(0).options().get("directory"));
+    }
+
+    /** Starts the runtime; Quartz fires each account's first poll at once. */
+    protected void awaitFirstPolls() {
+        // root exchanges only: split and recipient-list copies carry the correlation id of their parent
+        NotifyBuilder polls = new NotifyBuilder(context).from("quartz:*")
+                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null)
+                .whenDone(SOURCES.size()).create();
+        context.start();
+        assertThat(polls.matches(30, TimeUnit.SECONDS)).as("first poll of every account").isTrue();
+        assertThat(pms.sync().status().values()).allSatisfy(s -> assertThat(s.polls()).isEqualTo(1));
+    }
+
+    protected void poll(String accountId) {
+        template.sendBodyAndHeader("direct:sync-account", null, SyncService.H_ACCOUNT, accountId);
+    }
+
+    /** The events the file sink wrote for an account, in order. */
+    protected List<JsonNode> events(String accountId) {
+        Path log = outDir().resolve("events").resolve(accountId + ".ndjson");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> !l.isBlank()).map(l -> {
+                try {
+                    return Json.MAPPER.readTree(l);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
