@@ -156,18 +156,15 @@ public final class OutboxService {
         if (outcome.result() == AccountClient.SendResult.ACCEPTED) {
             afterPmsAccepted.run();
             String pmsId = messageId(spec, outcome.answer());
-            store.sent(e.id(), pmsId, clock.instant());
-            LOG.info("[{}/{}] message {} sent (PMS id {})", e.source(), e.accountId(), e.id(), pmsId);
-            if (pmsId == null) {
+            if (pmsId == null) { // the PMS's answer has no id: find the message in the thread before reporting SENT
                 try {
-                    String found = lookUp(client, store.byId(e.id()).orElseThrow());
-                    if (found != null) {
-                        store.messageIdFound(e.id(), found);
-                    }
+                    pmsId = lookUp(client, e);
                 } catch (LookupFailed ex) {
                     LOG.warn("{} (the message is sent; its PMS id stays unknown)", ex.getMessage());
                 }
             }
+            store.sent(e.id(), pmsId, clock.instant());
+            LOG.info("[{}/{}] message {} sent (PMS id {})", e.source(), e.accountId(), e.id(), pmsId);
             return store.byId(e.id()).orElseThrow();
         }
         if (outcome.result() == AccountClient.SendResult.REJECTED) {

@@ -94,10 +94,6 @@ public final class OutboxStore {
                 false, Jdbc.truncate(error, 4000), ts(now), id);
     }
 
-    public void messageIdFound(String id, String pmsMessageId) {
-        jdbc.update("update outbox set pms_message_id = ? where id = ? and pms_message_id is null", pmsMessageId, id);
-    }
-
     private Optional<OutboxEntry> one(String sql, Object... params) {
         return jdbc.query(sql, rs -> rs.next() ? Optional.of(read(rs)) : Optional.empty(), params);
     }

@@ -209,18 +209,7 @@ final class GuestySim extends SimSource {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         String ts = Long.toString(now.getEpochSecond());
         return new WebhookCall(text, Map.of("svix-id", id, "svix-timestamp", ts,
-                "svix-signature", "v1," + svixSignature(secrets.get("webhookSecret"), id, ts, text)), Map.of());
-    }
-
-    static String svixSignature(String secret, String id, String ts, String body) {
-        try {
-            byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+                "svix-signature", "v1," + PmsSimulator.svixSignature(secrets.get("webhookSecret"), id, ts, text)), Map.of());
     }
 
     private static ObjectNode envelope(String key, ArrayNode items, int count, int limit, int from) {

@@ -325,6 +325,18 @@ public final class PmsSimulator implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
+    /** Svix-style signature (base64 HMAC-SHA256 of "id.timestamp.body" with a whsec_ secret), as Guesty signs. */
+    public static String svixSignature(String secret, String id, String ts, String body) {
+        try {
+            byte[] key = java.util.Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.Base64.getEncoder().encodeToString(mac.doFinal((id + "." + ts + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Lists the threads of an account (ids), for tests and the demo summary. */
     public List<String> threadIds(String source, String account) {
         List<String> out = new ArrayList<>();

@@ -1,0 +1,185 @@
+package dev.pmsconversations.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.simulator.SimFault;
+import dev.pmsconversations.simulator.SimSend;
+import dev.pmsconversations.testing.ApiClient;
+import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.TestRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Sending through the outbox over real HTTP, per source: the simulator records what the PMS received, so
+ * "sent exactly once" is counted where it matters, at the PMS.
+ */
+class SendMessageTest extends RuntimeTestSupport {
+    private ApiClient api;
+
+    @Override
+    protected boolean withApi() {
+        return true;
+    }
+
+    private static String conversation(String source) {
+        return switch (source) {
+            case "hostaway" -> "1406";
+            case "guesty" -> "60b337646b754a002f4a1a76";
+            default -> "292";
+        };
+    }
+
+    /** A fragment of the PMS's send path, to aim faults at the send call only. */
+    private static String sendPath(String source) {
+        return switch (source) {
+            case "hostaway" -> "/messages";
+            case "guesty" -> "/send-message";
+            default -> "/send-message-to-guest";
+        };
+    }
+
+    private void start() {
+        awaitFirstPolls();
+        api = new ApiClient(apiPort);
+    }
+
+    private ApiClient.Answer send(String source, String body, String key) {
+        return api.post("/v2/conversations/" + conversation(source) + "/messages", TestRuntime.TOKEN,
+                "{\"body\":\"" + body + "\"}", key == null ? Map.of() : Map.of("Idempotency-Key", key));
+    }
+
+    private JsonNode entry(String id) {
+        return api.get("/v2/outbox/" + id, TestRuntime.TOKEN).json().get("data");
+    }
+
+    private JsonNode awaitStatus(String id, String status) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> entry(id).get("status").asText().equals(status));
+        return entry(id);
+    }
+
+    /** The sent message reaches the sinks with the PMS's own id, as an owner message. */
+    private void assertDeliveredWithPmsId(String source, String pmsMessageId, String body) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<JsonNode> carrying = events(source + "-1").stream()
+                    .filter(e -> e.get("newMessageIds").toString().contains("\"" + pmsMessageId + "\"")).toList();
+            assertThat(carrying).hasSize(1);
+            JsonNode message = null;
+            for (JsonNode m : carrying.get(0).at("/data/messages")) {
+                message = m.get("id").asText().equals(pmsMessageId) ? m : message;
+            }
+            assertThat(message).isNotNull();
+            assertThat(message.get("body").asText()).isEqualTo(body);
+            assertThat(message.get("senderType").asText()).isEqualTo("Owner");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    void fiveConcurrentRepeatsOfOneKeySendOnce(String source) throws Exception {
+        start();
+        int n = 5;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<CompletableFuture<ApiClient.Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return send(source, "See you at 3pm!", "key-" + source);
+            }, pool));
+        }
+        go.countDown();
+        List<ApiClient.Answer> done = answers.stream().map(CompletableFuture::join).toList();
+        pool.shutdown();
+        assertThat(done).allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
+        assertThat(done.stream().map(a -> a.json().at("/data/id").asText()).distinct()).hasSize(1);
+        assertThat(done.stream().filter(a -> a.headers().firstValue("Idempotent-Replayed").orElse("").equals("false"))).hasSize(1);
+        String id = done.get(0).json().at("/data/id").asText();
+
+        JsonNode sent = awaitStatus(id, "SENT");
+        List<SimSend> sends = sim.sends(source, source + "-1");
+        assertThat(sends).hasSize(1);
+        assertThat(sent.get("pmsMessageId").asText()).isEqualTo(sends.get(0).createdMessageId());
+        assertDeliveredWithPmsId(source, sent.get("pmsMessageId").asText(), "See you at 3pm!");
+        // the same key later still answers with the same message, and nothing more is sent
+        ApiClient.Answer later = send(source, "See you at 3pm!", "key-" + source);
+        assertThat(later.json().at("/data/id").asText()).isEqualTo(id);
+        assertThat(later.json().at("/data/status").asText()).isEqualTo("SENT");
+        assertThat(sim.sends(source, source + "-1")).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    void aPmsAnswering500TwiceThen200SendsOnce(String source) {
+        start();
+        sim.inject(source, SimFault.status(sendPath(source), 500).onMethod("POST"), 2);
+        String id = send(source, "Your code is 4711", "retry-" + source).json().at("/data/id").asText();
+        JsonNode sent = awaitStatus(id, "SENT");
+        assertThat(sent.get("attempts").asInt()).isEqualTo(3);
+        assertThat(sim.sends(source, source + "-1")).hasSize(1);
+        assertDeliveredWithPmsId(source, sent.get("pmsMessageId").asText(), "Your code is 4711");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    void aPmsThatTookTheMessageButAnswered500IsNotSentAgain(String source) {
+        start();
+        sim.inject(source, SimFault.status(sendPath(source), 500).onMethod("POST").handledFirst(), 1);
+        String id = send(source, "Checked and confirmed", null).json().at("/data/id").asText();
+        JsonNode sent = awaitStatus(id, "SENT");
+        List<SimSend> sends = sim.sends(source, source + "-1");
+        assertThat(sends).hasSize(1);
+        assertThat(sent.get("pmsMessageId").asText()).isEqualTo(sends.get(0).createdMessageId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    void aCrashAfterThePmsAcceptedThenARestartSendsOnce(String source) throws Exception {
+        start();
+        pms.outbox().afterPmsAccepted(() -> {
+            throw new IllegalStateException("simulated crash between the PMS call and the status write");
+        });
+        String id = send(source, "Crash-proof hello", "crash-" + source).json().at("/data/id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sim.sends(source, source + "-1").size() == 1);
+        assertThat(entry(id).get("status").asText()).isEqualTo("SENDING");
+        // the send routes go down mid-way, and come back with the crash gone
+        List<String> sendRoutes = List.of("outbox-sweep", "outbox-send-now", "send-message");
+        for (String r : sendRoutes) {
+            context.getRouteController().stopRoute(r);
+        }
+        pms.outbox().afterPmsAccepted(() -> { });
+        for (String r : sendRoutes) {
+            context.getRouteController().startRoute(r);
+        }
+        JsonNode sent = awaitStatus(id, "SENT"); // after the 2 s lease: taken over, found in the thread, not re-sent
+        assertThat(sim.sends(source, source + "-1")).hasSize(1);
+        assertThat(sent.get("pmsMessageId").asText()).isEqualTo(sim.sends(source, source + "-1").get(0).createdMessageId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    void aRefusalFailsWithThePmsReasonAndIsNotRetried(String source) {
+        start();
+        ApiClient.Answer a = api.post("/v2/conversations", TestRuntime.TOKEN,
+                "{\"conversationId\":\"999999\",\"reservationId\":\"1\",\"accountId\":\"" + source + "-1\",\"body\":\"hello?\"}", Map.of());
+        assertThat(a.status()).isEqualTo(202);
+        JsonNode failed = awaitStatus(a.json().at("/data/id").asText(), "FAILED");
+        assertThat(failed.get("error").asText()).contains("source '" + source + "'", "account '" + source + "-1'", "HTTP 404");
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+        assertThat(sim.sends(source, source + "-1")).isEmpty();
+    }
+}
