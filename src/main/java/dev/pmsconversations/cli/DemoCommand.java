@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
@@ -35,13 +36,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "4", description = "messages per thread (default: ${DEFAULT-VALUE})")
     int messages;
 
-    @Option(names = "--keep-polling", description = "keep polling every 10s instead of exiting after the first sync")
+    @Option(names = "--keep-polling", description = "keep polling every 10s (and serving the API) instead of exiting after the first sync")
     boolean keepPolling;
+
+    @Option(names = "--api-port", defaultValue = "0", description = "port of the REST API and webhook receiver (default: a free port)")
+    int apiPort;
 
     @Override
     public Integer call() throws Exception {
         try (PmsSimulator simulator = new PmsSimulator(0, 42)) {
-            String text = Files.readString(config).replace("${simulator}", "http://127.0.0.1:" + simulator.port());
+            int port = apiPort > 0 ? apiPort : freePort();
+            String text = Files.readString(config).replace("${simulator}", "http://127.0.0.1:" + simulator.port())
+                    .replace("${apiPort}", Integer.toString(port));
             RuntimeConfig rc;
             try {
                 rc = new ConfigLoader().parse(config.toString(), text);
@@ -70,6 +76,11 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.println("error: " + e.getMessage());
                 return PmsConversations.BAD_INPUT;
             }
+            DemoRoundTrip roundTrip = new DemoRoundTrip(simulator, rc);
+            if (rc.api().enabled()) {
+                roundTrip.registerWebhooks();
+            }
+            List<DemoRoundTrip.Result> roundTrips = new java.util.concurrent.CopyOnWriteArrayList<>();
             Main main = new Main();
             pms.apply(main.configure());
             main.configure().withName("pms-conversations");
@@ -81,15 +92,41 @@ public final class DemoCommand implements Callable<Integer> {
                 @Override
                 public void afterStart(org.apache.camel.main.BaseMainSupport m) {
                     pms.sync().onPoll(s -> {
-                        pending.remove(s.accountId());
-                        if (pending.isEmpty() && !keepPolling) {
-                            main.completed();
+                        if (pending.remove(s.accountId()) && pending.isEmpty()) {
+                            if (rc.api().enabled()) {
+                                System.out.println("API on http://127.0.0.1:" + port + " (token: see config/demo.yaml)");
+                            }
+                            if (!keepPolling) {
+                                // off the poll thread: the round trip needs the routes running
+                                new Thread(() -> {
+                                    try {
+                                        if (rc.api().enabled()) {
+                                            roundTrips.addAll(roundTrip.run(pms.store()));
+                                        }
+                                    } catch (Exception e) {
+                                        System.err.println("demo round trip failed: " + e.getMessage());
+                                    } finally {
+                                        main.completed();
+                                    }
+                                }, "demo-round-trip").start();
+                            }
                         }
                     });
                 }
             });
             main.run();
-            return summary(pms.sync());
+            int code = summary(pms.sync());
+            if (!roundTrips.isEmpty()) {
+                System.out.println();
+                System.out.printf("%-22s %-24s %-10s %s%n", "account", "guest message (webhook)", "reply", "PMS message id");
+                for (DemoRoundTrip.Result r : roundTrips) {
+                    System.out.printf("%-22s %-24s %-10s %s%n", r.accountId(), r.webhookMessage(), r.sendStatus(), r.pmsMessageId());
+                    if (!r.webhookMessage().equals("delivered") || !r.sendStatus().equals("SENT")) {
+                        code = PmsConversations.FAILED;
+                    }
+                }
+            }
+            return code;
         }
     }
 
@@ -106,6 +143,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return errors == 0 ? PmsConversations.OK : PmsConversations.FAILED;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
     }
 
     private static void clear(Path dir) throws IOException {

@@ -119,6 +119,8 @@ public final class OutboxService {
             return null; // this node is already sending it
         }
         try {
+            sync.client(e.accountId()).awaitSendPermits();
+            now = clock.instant();
             boolean claimed = e.status() == OutboxEntry.Status.PENDING ? store.claim(id, now)
                     : store.reclaimStale(id, now, now.minus(lease));
             return claimed ? send(store.byId(id).orElseThrow()) : null; // not claimed: another worker has it

@@ -58,7 +58,18 @@ public final class AccountClient {
     }
 
     /**
-     * One attempt of the PMS's send call, never retried here: after a 5xx or a timeout the PMS may have
+     * Waits until the PMS's limits (the account's, and the send call's own) allow one send. Called before
+     * a message is claimed, so the time a claim is held is the call's time, not the wait's.
+     */
+    public void awaitSendPermits() {
+        awaitPermits();
+        for (RateLimiter limiter : sendLimiters) {
+            RateLimiter.waitForPermission(limiter);
+        }
+    }
+
+    /**
+     * One attempt of the PMS's send call (after {@link #awaitSendPermits()}), never retried here: after a 5xx or a timeout the PMS may have
      * accepted the message, so the caller checks before trying again. A 429 or a refused connection means
      * "not processed"; other 4xx are final.
      */
@@ -68,9 +79,8 @@ public final class AccountClient {
         String what = spec.method() + " " + path;
         boolean reauthenticated = false;
         while (true) {
-            awaitPermits();
-            for (RateLimiter limiter : sendLimiters) {
-                RateLimiter.waitForPermission(limiter);
+            if (reauthenticated) {
+                awaitSendPermits(); // the first attempt's permits were taken by the caller before claiming the message
             }
             Map<String, String> headers = new HashMap<>(source.api().headers());
             headers.putAll(authHeaders());

@@ -95,6 +95,7 @@ public final class TestRuntime {
                 // best effort: a leftover schema holds only test data
             }
         }));
+        System.out.println("test store: PostgreSQL schema " + schema);
         return POSTGRES + "&currentSchema=" + schema;
     }
 
