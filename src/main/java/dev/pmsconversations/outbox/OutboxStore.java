@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,14 +40,8 @@ public final class OutboxStore {
 
     /** PMS message ids already claimed by other sent entries of the conversation (a lookup must not reuse them). */
     public List<String> sentMessageIds(String accountId, String conversationId) {
-        return jdbc.query("select pms_message_id from outbox where account_id = ? and conversation_id = ? and pms_message_id is not null",
-                rs -> {
-                    List<String> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                    return out;
-                }, accountId, conversationId);
+        return jdbc.list("select pms_message_id from outbox where account_id = ? and conversation_id = ? and pms_message_id is not null",
+                rs -> rs.getString(1), accountId, conversationId);
     }
 
     /**
@@ -56,14 +49,9 @@ public final class OutboxStore {
      * (the worker died mid-call; its outcome is unknown).
      */
     public List<String> due(Instant now, Instant leaseExpiredBefore, int limit) {
-        return jdbc.query("select id from outbox where (status = 'PENDING' and next_attempt_at <= ?) "
-                + "or (status = 'SENDING' and updated_at < ?) order by created_at limit ?", rs -> {
-                    List<String> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                    return out;
-                }, ts(now), ts(leaseExpiredBefore), limit);
+        return jdbc.list("select id from outbox where (status = 'PENDING' and next_attempt_at <= ?) "
+                + "or (status = 'SENDING' and updated_at < ?) order by created_at limit ?", rs -> rs.getString(1),
+                ts(now), ts(leaseExpiredBefore), limit);
     }
 
     /** PENDING (due) -> SENDING. True if this caller won the claim. */

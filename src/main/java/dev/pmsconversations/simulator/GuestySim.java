@@ -74,11 +74,7 @@ final class GuestySim extends SimSource {
             c.set("state", Json.MAPPER.createObjectNode().put("read", true).put("status", "OPEN"));
             SimThread thread = new SimThread(c.path("_id").asText(), c);
             account.threads.add(thread);
-            for (int m = 0; m < messages; m++) {
-                boolean guest = m % 2 == 0;
-                render(thread, new NewMessage(guest ? GUEST_LINES[(i + m) % GUEST_LINES.length] : HOST_LINES[(i + m) % HOST_LINES.length],
-                        guest, t0.plusSeconds(3600L * i + 600L * (m + 1))));
-            }
+            seedMessages(account, thread, i, messages, t0, 1);
         }
         return account;
     }
@@ -114,28 +110,14 @@ final class GuestySim extends SimSource {
     @Override
     public SimResponse handle(SimExchange ex) {
         if (ex.method().equals("POST") && ex.path().equals("/oauth2/token")) {
-            Map<String, String> form = PmsSimulator.parseForm(ex.body());
-            SimAccount a = accounts.get(form.getOrDefault("client_id", ""));
-            if (a == null || !a.credentials.get("clientSecret").equals(form.get("client_secret"))
-                    || !"open-api".equals(form.get("scope")) || !"client_credentials".equals(form.get("grant_type"))) {
-                return SimResponse.json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}");
-            }
-            ex.record(key(), a.id);
-            String token = "guesty-token-" + UUID.randomUUID();
-            tokens.put(token, a.id);
-            return SimResponse.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":86400,\"access_token\":\"" + token + "\",\"scope\":\"open-api\"}");
+            return issueToken(ex, tokens, "open-api", 86400,
+                    SimResponse.json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}"));
         }
-        String auth = ex.header("Authorization");
-        String accountId = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
-        if (accountId == null) {
-            return SimResponse.json(401, "{\"message\":\"Unauthorized\"}");
+        Admission admission = bearer(ex, tokens, SimResponse.json(401, "{\"message\":\"Unauthorized\"}"));
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
-        ex.record(key(), accountId);
-        SimResponse limited = ex.simulator().throttle(key(), accountId);
-        if (limited != null) {
-            return limited;
-        }
-        SimAccount account = accounts.get(accountId);
+        SimAccount account = admission.account();
         String[] p = ex.path().split("/");
         // POST /v1/communication/conversations/{id}/send-message {module: {type}, body, subject}
         if (ex.method().equals("POST") && p.length == 6 && p[1].equals("v1") && p[3].equals("conversations") && p[5].equals("send-message")) {

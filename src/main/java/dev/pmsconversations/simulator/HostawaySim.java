@@ -64,11 +64,7 @@ final class HostawaySim extends SimSource {
             c.set("Reservation", reservation);
             SimThread thread = new SimThread(c.path("id").asText(), c);
             account.threads.add(thread);
-            for (int m = 0; m < messages; m++) {
-                boolean guest = m % 2 == 0;
-                render(thread, new NewMessage(guest ? GUEST_LINES[(i + m) % GUEST_LINES.length] : HOST_LINES[(i + m) % HOST_LINES.length],
-                        guest, t0.plusSeconds(3600L * i + 600L * m)));
-            }
+            seedMessages(account, thread, i, messages, t0, 0);
         }
         return account;
     }
@@ -108,28 +104,14 @@ final class HostawaySim extends SimSource {
     public SimResponse handle(SimExchange ex) {
         String path = ex.path();
         if (ex.method().equals("POST") && path.equals("/v1/accessTokens")) {
-            Map<String, String> form = PmsSimulator.parseForm(ex.body());
-            SimAccount a = accounts.get(form.getOrDefault("client_id", ""));
-            if (a == null || !a.credentials.get("clientSecret").equals(form.get("client_secret"))
-                    || !"client_credentials".equals(form.get("grant_type"))) {
-                return SimResponse.json(401, "{\"status\":\"fail\",\"message\":\"Invalid client credentials\"}");
-            }
-            ex.record(key(), a.id);
-            String token = "hostaway-token-" + UUID.randomUUID();
-            tokens.put(token, a.id);
-            return SimResponse.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":62208000,\"access_token\":\"" + token + "\"}");
+            return issueToken(ex, tokens, null, 62208000,
+                    SimResponse.json(401, "{\"status\":\"fail\",\"message\":\"Invalid client credentials\"}"));
         }
-        String auth = ex.header("Authorization");
-        String accountId = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
-        if (accountId == null) {
-            return SimResponse.json(403, "{\"status\":\"fail\",\"message\":\"Unauthorized\"}");
+        Admission admission = bearer(ex, tokens, SimResponse.json(403, "{\"status\":\"fail\",\"message\":\"Unauthorized\"}"));
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
-        ex.record(key(), accountId);
-        SimResponse limited = ex.simulator().throttle(key(), accountId);
-        if (limited != null) {
-            return limited;
-        }
-        SimAccount account = accounts.get(accountId);
+        SimAccount account = admission.account();
         String[] p = path.split("/");
         // POST /v1/conversations/{id}/messages: send (docs: _conversation_sendConversationMessage.md)
         if (ex.method().equals("POST") && p.length == 5 && p[1].equals("v1") && p[2].equals("conversations") && p[4].equals("messages")) {

@@ -301,17 +301,7 @@ public final class PmsSimulator implements AutoCloseable {
     }
 
     static Map<String, String> parseQuery(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
+        return dev.pmsconversations.source.PmsHttp.decode(raw);
     }
 
     public static Map<String, String> parseForm(String body) {

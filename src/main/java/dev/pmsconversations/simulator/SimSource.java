@@ -97,6 +97,55 @@ public abstract class SimSource {
         return wrap.apply(arr).toString();
     }
 
+    /** Seeds {@code messages} alternating guest/host messages into thread number {@code i}, 10 minutes apart. */
+    protected void seedMessages(SimAccount account, SimThread thread, int i, int messages, Instant t0, int firstStep) {
+        for (int m = 0; m < messages; m++) {
+            boolean guest = m % 2 == 0;
+            addMessage(account, thread, new NewMessage(guest ? GUEST_LINES[(i + m) % GUEST_LINES.length] : HOST_LINES[(i + m) % HOST_LINES.length],
+                    guest, t0.plusSeconds(3600L * i + 600L * (m + firstStep))));
+        }
+    }
+
+    /** The account a request is for, or the answer that refuses it (unknown credentials, rate limit). */
+    protected record Admission(SimAccount account, SimResponse refusal) {
+    }
+
+    /** A request authenticated by a bearer token this PMS issued: recorded, then rate-limited. */
+    protected Admission bearer(SimExchange ex, Map<String, String> tokens, SimResponse unauthorized) {
+        String auth = ex.header("Authorization");
+        String accountId = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
+        return accountId == null ? new Admission(null, unauthorized) : admit(ex, accountId);
+    }
+
+    /** Records an authenticated request against its account and applies the simulator's rate limit. */
+    protected Admission admit(SimExchange ex, String accountId) {
+        ex.record(key(), accountId);
+        SimResponse limited = ex.simulator().throttle(key(), accountId);
+        return limited != null ? new Admission(null, limited) : new Admission(accounts.get(accountId), null);
+    }
+
+    /**
+     * OAuth client-credentials token endpoint: checks client_id/client_secret (and the scope, if one is
+     * required), issues a token and answers {@code {token_type, expires_in, access_token[, scope]}}.
+     */
+    protected SimResponse issueToken(SimExchange ex, Map<String, String> tokens, String requiredScope, long expiresIn,
+                                     SimResponse refusal) {
+        Map<String, String> form = PmsSimulator.parseForm(ex.body());
+        SimAccount a = accounts.get(form.getOrDefault("client_id", ""));
+        if (a == null || !a.credentials.get("clientSecret").equals(form.get("client_secret"))
+                || (requiredScope != null && !requiredScope.equals(form.get("scope"))) || !"client_credentials".equals(form.get("grant_type"))) {
+            return refusal;
+        }
+        ex.record(key(), a.id);
+        String token = key() + "-token-" + java.util.UUID.randomUUID();
+        tokens.put(token, a.id);
+        var o = Json.MAPPER.createObjectNode().put("token_type", "Bearer").put("expires_in", expiresIn).put("access_token", token);
+        if (requiredScope != null) {
+            o.put("scope", requiredScope);
+        }
+        return SimResponse.json(200, o.toString());
+    }
+
     /** The request body as JSON, or null when it is not JSON. */
     protected static JsonNode readJson(String body) {
         try {

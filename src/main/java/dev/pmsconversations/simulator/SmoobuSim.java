@@ -62,11 +62,7 @@ final class SmoobuSim extends SimSource {
                     .put("language", "en").put("is-blocked-booking", false).put("guestId", 77000 + i);
             SimThread thread = new SimThread(b.path("id").asText(), b);
             account.threads.add(thread);
-            for (int m = 0; m < messages; m++) {
-                boolean guest = m % 2 == 0;
-                render(thread, new NewMessage(guest ? GUEST_LINES[(i + m) % GUEST_LINES.length] : HOST_LINES[(i + m) % HOST_LINES.length],
-                        guest, t0.plusSeconds(3600L * i + 600L * m)));
-            }
+            seedMessages(account, thread, i, messages, t0, 0);
         }
         return account;
     }
@@ -91,16 +87,16 @@ final class SmoobuSim extends SimSource {
     @Override
     public SimResponse handle(SimExchange ex) {
         String key = ex.header("Api-Key");
-        SimAccount account = key == null ? null : accounts.values().stream()
+        SimAccount known = key == null ? null : accounts.values().stream()
                 .filter(a -> key.equals(a.credentials.get("apiKey"))).findFirst().orElse(null);
-        if (account == null) {
+        if (known == null) {
             return SimResponse.json(401, "{\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"Invalid API key\"}");
         }
-        ex.record(key(), account.id);
-        SimResponse limited = ex.simulator().throttle(key(), account.id);
-        if (limited != null) {
-            return limited;
+        Admission admission = admit(ex, known.id);
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
+        SimAccount account = admission.account();
         String[] p = ex.path().split("/");
         // POST /api/reservations/{id}/messages/send-message-to-guest {subject, messageBody}: 201, no message id
         if (ex.method().equals("POST") && p.length == 6 && p[2].equals("reservations") && p[4].equals("messages")

@@ -52,6 +52,20 @@ public final class PmsHttp {
         return new Response(status == null ? -1 : status, result.getMessage().getBody(String.class), retryAfter);
     }
 
+    /** Parses {@code a=1&b=x%20y} (a query string or a form body); the last value of a repeated name wins. */
+    public static Map<String, String> decode(String raw) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            out.put(k, eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     public static String encode(Map<String, String> params) {
         StringJoiner j = new StringJoiner("&");
         params.forEach((k, v) -> j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));

@@ -39,6 +39,22 @@ public final class Jdbc {
         }
     }
 
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of a query, each read by {@code row}. */
+    public <T> java.util.List<T> list(String sql, Row<T> row, Object... params) {
+        return query(sql, rs -> {
+            java.util.List<T> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+                out.add(row.read(rs));
+            }
+            return out;
+        }, params);
+    }
+
     /** Runs an insert/update/delete; returns the number of rows it changed. */
     public int update(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -114,13 +114,8 @@ public final class StateStore implements AutoCloseable {
         }
         sql.append(" order by seq limit ?");
         params.add(limit);
-        return jdbc.query(sql.toString(), rs -> {
-            List<StoredConversation> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new StoredConversation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
-            }
-            return out;
-        }, params.toArray());
+        return jdbc.list(sql.toString(), rs -> new StoredConversation(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5)), params.toArray());
     }
 
     private static void filter(StringBuilder sql, List<Object> params, String column, String value) {
@@ -155,15 +150,11 @@ public final class StateStore implements AutoCloseable {
     }
 
     public List<DeadLetter> deadLetters(String accountId) {
-        return jdbc.query("select id, source, account_id, kind, reference, reason, payload, created_at from dead_letter"
-                + (accountId == null ? "" : " where account_id = ?") + " order by id", rs -> {
-            List<DeadLetter> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()));
-            }
-            return out;
-        }, accountId == null ? new Object[0] : new Object[] {accountId});
+        return jdbc.list("select id, source, account_id, kind, reference, reason, payload, created_at from dead_letter"
+                + (accountId == null ? "" : " where account_id = ?") + " order by id",
+                rs -> new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()),
+                accountId == null ? new Object[0] : new Object[] {accountId});
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.pmsconversations.webhook;
 import dev.pmsconversations.store.Jdbc;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,9 +26,14 @@ public final class WebhookInbox {
     }
 
     public Optional<Event> byKey(String accountId, String dedupeKey) {
-        return jdbc.query("select id, account_id, source, conversation_id, status, attempts from webhook_event where account_id = ? "
-                + "and dedupe_key = ?", rs -> rs.next() ? Optional.of(new Event(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getInt(6))) : Optional.empty(), accountId, Jdbc.truncate(dedupeKey, 256));
+        return jdbc.list(EVENT + " where account_id = ? and dedupe_key = ?", WebhookInbox::event, accountId,
+                Jdbc.truncate(dedupeKey, 256)).stream().findFirst();
+    }
+
+    private static final String EVENT = "select id, account_id, source, conversation_id, status, attempts from webhook_event";
+
+    private static Event event(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6));
     }
 
     /** RECEIVED -> PROCESSING; true if this caller won it. */
@@ -38,9 +42,7 @@ public final class WebhookInbox {
                 + "where id = ? and status = 'RECEIVED'", Timestamp.from(now), id) != 1) {
             return Optional.empty();
         }
-        return jdbc.query("select id, account_id, source, conversation_id, status, attempts from webhook_event where id = ?",
-                rs -> rs.next() ? Optional.of(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getInt(6))) : Optional.empty(), id);
+        return jdbc.list(EVENT + " where id = ?", WebhookInbox::event, id).stream().findFirst();
     }
 
     public void done(long id, Instant now) {
@@ -62,14 +64,8 @@ public final class WebhookInbox {
      */
     public List<Long> pending(Instant before, Instant staleBefore, int limit) {
         jdbc.update("update webhook_event set status = 'RECEIVED' where status = 'PROCESSING' and processed_at < ?", Timestamp.from(staleBefore));
-        return jdbc.query("select id from webhook_event where status = 'RECEIVED' and coalesce(processed_at, received_at) < ? "
-                + "order by id limit ?", rs -> {
-                    List<Long> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(rs.getLong(1));
-                    }
-                    return out;
-                }, Timestamp.from(before), limit);
+        return jdbc.list("select id from webhook_event where status = 'RECEIVED' and coalesce(processed_at, received_at) < ? "
+                + "order by id limit ?", rs -> rs.getLong(1), Timestamp.from(before), limit);
     }
 
     public int count(String accountId) {

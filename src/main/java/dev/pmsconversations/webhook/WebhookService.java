@@ -71,7 +71,7 @@ public final class WebhookService {
         if (body == null) {
             body = new byte[0];
         }
-        Map<String, String> query = parseQuery(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> query = dev.pmsconversations.source.PmsHttp.decode(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
         String problem = WebhookVerifier.problem(spec, account.credentials(), name -> header(exchange, name), query, body, clock.instant());
         if (problem != null) {
             LOG.warn("[{}/{}] webhook refused: {}", sourceKey, accountId, problem);
@@ -181,18 +181,5 @@ public final class WebhookService {
         var o = Json.MAPPER.createObjectNode().put("success", true);
         o.set("data", data);
         return o.toString();
-    }
-
-    static Map<String, String> parseQuery(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            out.put(k, eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 }
