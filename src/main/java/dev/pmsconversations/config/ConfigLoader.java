@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     /** Sink types with a route template {@code routes/sink-<type>.camel.yaml}. */
-    public static final Set<String> SINK_TYPES = Set.of("file");
+    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri");
 
     private final Function<String, String> env;
 
@@ -44,7 +44,7 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig read(YamlDoc doc, Path file) {
-        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "api", "outbox", "sinks", "accounts"));
+        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "api", "outbox", "delivery", "sinks", "accounts"));
         Path base = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
         YamlNode rt = root.get("runtime");
         Path mappings = Path.of("mappings");
@@ -84,18 +84,9 @@ public final class ConfigLoader {
                 }
                 String type = s.text("type");
                 if (!SINK_TYPES.contains(type)) {
-                    throw s.get("type").error("unknown sink type '" + type + "'; one of " + SINK_TYPES);
+                    throw s.get("type").error("unknown sink type '" + type + "'; one of " + new java.util.TreeSet<>(SINK_TYPES));
                 }
-                Map<String, String> options = new LinkedHashMap<>();
-                s.entries().forEach((k, v) -> {
-                    if (!k.equals("name") && !k.equals("type")) {
-                        options.put(k, v.text());
-                    }
-                });
-                if (type.equals("file") && !options.containsKey("directory")) {
-                    throw s.error("a file sink needs 'directory'");
-                }
-                sinks.add(new SinkConfig(name, type, options));
+                sinks.add(sink(s, name, type, base));
             }
         }
         List<AccountConfig> accounts = new ArrayList<>();
@@ -151,7 +142,70 @@ public final class ConfigLoader {
             outbox = new RuntimeConfig.OutboxConfig(positive(o, "maxAttempts", 6), positive(o, "leaseSeconds", 120),
                     positive(o, "sweepMillis", 1000));
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, sinks, accounts);
+        RuntimeConfig.DeliveryConfig delivery = RuntimeConfig.DeliveryConfig.DEFAULT;
+        if (root.has("delivery")) {
+            YamlNode d = root.get("delivery").onlyKeys(Set.of("drainMillis", "leaseSeconds", "maxBacklog"));
+            delivery = new RuntimeConfig.DeliveryConfig(positive(d, "drainMillis", 1000), positive(d, "leaseSeconds", 60),
+                    positive(d, "maxBacklog", 10_000));
+        }
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts);
+    }
+
+    private SinkConfig sink(YamlNode s, String name, String type, Path base) {
+        Set<String> common = Set.of("name", "type", "filter", "payload", "maxAttempts");
+        Set<String> own = switch (type) {
+            case "file" -> Set.of("directory");
+            case "http" -> Set.of("url", "headers", "secret", "connectTimeoutMillis", "readTimeoutMillis");
+            default -> Set.of("uri");
+        };
+        Set<String> allowed = new HashSet<>(common);
+        allowed.addAll(own);
+        s.onlyKeys(allowed);
+        Map<String, String> options = new LinkedHashMap<>();
+        Map<String, String> headers = Map.of();
+        Secret secret = null;
+        switch (type) {
+            case "file" -> options.put("directory", s.text("directory"));
+            case "http" -> {
+                String url = s.text("url");
+                if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                    throw s.get("url").error("an http(s) URL");
+                }
+                int connect = s.integer("connectTimeoutMillis", 5000);
+                int read = s.integer("readTimeoutMillis", 15000);
+                options.put("endpoint", url + (url.contains("?") ? "&" : "?") + "connectTimeout=" + connect
+                        + "&responseTimeout=" + read + "&throwExceptionOnFailure=true");
+                headers = s.has("headers") ? s.get("headers").stringMap() : Map.of();
+                secret = s.has("secret") ? secret(s.get("secret"), base) : null;
+            }
+            default -> options.put("uri", s.text("uri"));
+        }
+        SinkConfig.Filter filter = SinkConfig.Filter.ANY;
+        if (s.has("filter")) {
+            YamlNode f = s.get("filter").onlyKeys(Set.of("sources", "accounts", "eventTypes", "senderTypes"));
+            filter = new SinkConfig.Filter(set(f, "sources"), set(f, "accounts"), set(f, "eventTypes"), set(f, "senderTypes"));
+            for (String t : filter.eventTypes()) {
+                if (!t.equals("conversation.created") && !t.equals("conversation.updated")) {
+                    throw f.get("eventTypes").error("unknown event type '" + t + "'; conversation.created or conversation.updated");
+                }
+            }
+            for (String t : filter.senderTypes()) {
+                if (!Set.of("Owner", "Guest", "Log").contains(t)) {
+                    throw f.get("senderTypes").error("unknown sender type '" + t + "'; Owner, Guest or Log");
+                }
+            }
+        }
+        String payload = s.text("payload", "snapshot");
+        SinkConfig.Payload p = switch (payload) {
+            case "snapshot" -> SinkConfig.Payload.SNAPSHOT;
+            case "newMessages" -> SinkConfig.Payload.NEW_MESSAGES;
+            default -> throw s.get("payload").error("snapshot (the whole conversation) or newMessages (only the new messages)");
+        };
+        return new SinkConfig(name, type, options, filter, p, positive(s, "maxAttempts", 8), headers, secret);
+    }
+
+    private static Set<String> set(YamlNode n, String key) {
+        return n.has(key) ? Set.copyOf(n.get(key).textList()) : Set.of();
     }
 
     private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds) {

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /** The whole configuration file, validated. */
 public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
-                            boolean devMode, ApiConfig api, OutboxConfig outbox, List<SinkConfig> sinks,
+                            boolean devMode, ApiConfig api, OutboxConfig outbox, DeliveryConfig delivery, List<SinkConfig> sinks,
                             List<AccountConfig> accounts) {
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
@@ -31,6 +31,14 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
         public static final OutboxConfig DEFAULT = new OutboxConfig(6, 120, 1000);
     }
 
+    /**
+     * Delivery to sinks: how often each sink's queue is drained, how long a claimed delivery may run before
+     * another worker retries it, and the backlog per account at which its polls wait.
+     */
+    public record DeliveryConfig(int drainMillis, int leaseSeconds, int maxBacklog) {
+        public static final DeliveryConfig DEFAULT = new DeliveryConfig(1000, 60, 10_000);
+    }
+
     public Map<String, SinkConfig> sinksByName() {
         Map<String, SinkConfig> out = new java.util.LinkedHashMap<>();
         sinks.forEach(s -> out.put(s.name(), s));
@@ -38,22 +46,22 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     }
 
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, sinks, replaced);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts);
     }
 
     public RuntimeConfig withDevMode(boolean dev) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts);
     }
 
     public RuntimeConfig withApi(ApiConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts);
     }
 
     public RuntimeConfig withOutbox(OutboxConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts);
     }
 }

@@ -4,6 +4,9 @@ import dev.pmsconversations.api.ApiAuth;
 import dev.pmsconversations.api.ApiErrors;
 import dev.pmsconversations.api.ConversationApi;
 import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.delivery.DeliveryService;
+import dev.pmsconversations.delivery.DeliveryStore;
+import dev.pmsconversations.delivery.SinkSigner;
 import dev.pmsconversations.outbox.OutboxService;
 import dev.pmsconversations.outbox.OutboxStore;
 import dev.pmsconversations.webhook.WebhookInbox;
@@ -36,6 +39,7 @@ public final class PmsConfiguration implements CamelConfiguration {
     private StateStore store;
     private SyncService sync;
     private OutboxService outbox;
+    private DeliveryService deliveries;
 
     /** Loads and checks everything up front: a bad mapping or config fails here, before Camel starts. */
     public PmsConfiguration(RuntimeConfig config, Function<AccountConfig, String> quartzOptions) {
@@ -74,7 +78,14 @@ public final class PmsConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         store = new StateStore(config.store());
-        sync = new SyncService(sources, store, new PmsHttp(context), config.accounts(), clock);
+        java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
+        config.accounts().forEach(a -> accountSinks.put(a.id(), a.sinks()));
+        deliveries = new DeliveryService(new DeliveryStore(store.jdbc()), store.jdbc(), config.sinksByName(), accountSinks,
+                java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(config.delivery().leaseSeconds()), config.delivery().maxBacklog());
+        context.getPropertiesComponent().addInitialProperty("pms.delivery.drainMillis", Integer.toString(config.delivery().drainMillis()));
+        context.getRegistry().bind("deliveryService", deliveries);
+        context.getRegistry().bind("sinkSigner", new SinkSigner(config.sinksByName()));
+        sync = new SyncService(sources, store, new PmsHttp(context), config.accounts(), clock, deliveries);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
@@ -110,6 +121,10 @@ public final class PmsConfiguration implements CamelConfiguration {
         return sync;
     }
 
+    public DeliveryService deliveries() {
+        return deliveries;
+    }
+
     public OutboxService outbox() {
         return outbox;
     }
@@ -133,6 +148,7 @@ public final class PmsConfiguration implements CamelConfiguration {
             for (SinkConfig sink : config.sinks()) {
                 var route = templatedRoute("sink-" + sink.type()).routeId("sink-" + sink.name()).parameter("name", sink.name());
                 sink.options().forEach(route::parameter);
+                templatedRoute("drain-sink").routeId("drain-" + sink.name()).parameter("name", sink.name());
             }
             for (AccountConfig account : config.accounts()) {
                 templatedRoute("poll-conversations").routeId("poll-" + account.id())

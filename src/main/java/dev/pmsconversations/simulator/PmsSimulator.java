@@ -34,6 +34,7 @@ public final class PmsSimulator implements AutoCloseable {
     private final Map<String, int[]> rateLimits = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> recentCalls = new ConcurrentHashMap<>();
     private final List<SimSend> sends = new CopyOnWriteArrayList<>();
+    private final Map<String, Instant> lastAdded = new ConcurrentHashMap<>();
     private final Map<String, Registration> webhooks = new ConcurrentHashMap<>();
     private final List<SimWebhook> webhookCalls = new CopyOnWriteArrayList<>();
     private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder()
@@ -94,7 +95,14 @@ public final class PmsSimulator implements AutoCloseable {
         }
         JsonNode created;
         synchronized (s) {
-            created = s.addMessage(a, t, new NewMessage(body, fromGuest, Instant.now()));
+            // PMS times have whole seconds: messages added in a burst get distinct, increasing times
+            Instant at = Instant.now();
+            Instant last = lastAdded.get(source);
+            if (last != null && !at.isAfter(last.plusSeconds(1))) {
+                at = last.plusSeconds(1);
+            }
+            lastAdded.put(source, at);
+            created = s.addMessage(a, t, new NewMessage(body, fromGuest, at));
         }
         messageAdded(source, a, t, (com.fasterxml.jackson.databind.node.ObjectNode) created, fromGuest);
         return created;

@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 public final class Jdbc {
     private final DataSource dataSource;
     private final boolean postgres;
+    /** The connection of the transaction this thread is in, if any ({@link #transaction}). */
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
     Jdbc(DataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -29,13 +31,55 @@ public final class Jdbc {
     }
 
     public <T> T query(String sql, Rows<T> rows, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Lease c = lease(); PreparedStatement ps = c.connection.prepareStatement(sql)) {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 return rows.read(rs);
             }
         } catch (SQLException e) {
             throw new StateStore.StoreException("state store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction: every statement it makes on this thread commits together or
+     * not at all.
+     */
+    public void transaction(Runnable work) {
+        if (current.get() != null) {
+            work.run(); // already inside one
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            current.set(c);
+            try {
+                work.run();
+                c.commit();
+            } catch (RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                current.remove();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StateStore.StoreException("state store transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The transaction's connection (left open), or a pooled one (closed after the statement). */
+    private Lease lease() throws SQLException {
+        Connection tx = current.get();
+        return tx != null ? new Lease(tx, false) : new Lease(dataSource.getConnection(), true);
+    }
+
+    private record Lease(Connection connection, boolean pooled) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            if (pooled) {
+                connection.close();
+            }
         }
     }
 
@@ -57,7 +101,7 @@ public final class Jdbc {
 
     /** Runs an insert/update/delete; returns the number of rows it changed. */
     public int update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Lease c = lease(); PreparedStatement ps = c.connection.prepareStatement(sql)) {
             bind(ps, params);
             return ps.executeUpdate();
         } catch (SQLException e) {
@@ -70,6 +114,9 @@ public final class Jdbc {
      * concurrent callers with the same key agree on exactly one winner (the database decides).
      */
     public boolean insertIfAbsent(String sql, Object... params) {
+        if (current.get() != null) {
+            throw new IllegalStateException("insertIfAbsent relies on a unique violation and cannot run inside a transaction");
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             ps.executeUpdate();

@@ -49,7 +49,6 @@ public final class SyncService {
     public static final String H_CONVERSATION = "pmsConversationId";
     public static final String H_FILE = "pmsFileName";
     public static final String H_EVENT = "pmsEventId";
-    public static final String H_SINKS = "pmsSinks";
     static final String LOCK = "pmsConversationLock";
     private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
     private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
@@ -61,7 +60,7 @@ public final class SyncService {
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
     private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> sinkEndpoints = new ConcurrentHashMap<>();
+    private final dev.pmsconversations.delivery.DeliveryService deliveries;
     private volatile Consumer<PollSummary> pollListener = s -> { };
     /** One permit per conversation (striped): a poll and a webhook never process the same thread at once. */
     private final java.util.concurrent.Semaphore[] conversationLocks = new java.util.concurrent.Semaphore[256];
@@ -81,7 +80,8 @@ public final class SyncService {
     }
 
     public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
-                       java.time.Clock clock) {
+                       java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries) {
+        this.deliveries = deliveries;
         this.clock = clock;
         this.sources = sources;
         this.store = store;
@@ -92,7 +92,6 @@ public final class SyncService {
         for (AccountConfig a : accountConfigs) {
             accounts.put(a.id(), a);
             status.put(a.id(), AccountStatus.initial(a.id(), a.source()));
-            sinkEndpoints.put(a.id(), a.sinks().stream().map(s -> "direct:sink-" + s).toList());
         }
     }
 
@@ -124,6 +123,12 @@ public final class SyncService {
         AccountClient client = client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
+        if (deliveries.backlogFull(accountId)) {
+            // the sinks are far behind: polling more would only grow the queue; the next poll looks again
+            LOG.warn("[{}/{}] poll skipped: the sinks' backlog for this account is full", run.source(), accountId);
+            run.complete = false;
+            return java.util.Collections.emptyIterator();
+        }
         String cursor = store.cursor(accountId).orElse(null);
         return new ThreadIterator(run, cursor, zone(client), clock, e -> {
             run.errors.incrementAndGet();
@@ -180,16 +185,19 @@ public final class SyncService {
         exchange.getIn().setHeader(H_CONVERSATION, conversation.id());
         exchange.getIn().setHeader(H_FILE, fileName(conversation.id()));
         exchange.getIn().setHeader(H_EVENT, event.id());
-        exchange.getIn().setHeader(H_SINKS, String.join(",", sinkEndpoints.get(accountId)));
         run.messages.addAndGet(conversation.messages().size());
         run.newMessages.addAndGet(newIds.size());
         return event;
     }
 
-    /** Route step 3: every sink has the event; remember the content so it is not delivered again. */
+    /**
+     * Route step 3: queue the event for the account's sinks and remember the content, in one transaction:
+     * from here the event waits durably in the sinks' queues, and the same change is not detected again.
+     */
     public void delivered(Exchange exchange) {
         try {
-            exchange.getProperty(PENDING, Pending.class).save(store);
+            Pending pending = exchange.getProperty(PENDING, Pending.class);
+            deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.save(store));
             exchange.getProperty(POLL, PollRun.class).delivered.incrementAndGet();
         } finally {
             unlock(exchange);
@@ -376,7 +384,7 @@ public final class SyncService {
         }
     }
 
-    static String fileName(String conversationId) {
+    public static String fileName(String conversationId) {
         String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");
         return safe.equals(conversationId) ? safe : safe + "-" + sha256(conversationId).substring(0, 8);
     }

@@ -115,15 +115,18 @@ public final class WebhookService {
         return envelope("RECEIVED", stored.id(), null);
     }
 
-    /** Processing route: claim a stored delivery; sets the headers of {@code direct:sync-conversation}. */
-    public boolean claim(Exchange exchange) {
+    /**
+     * Processing route: claim a stored delivery (property {@code pmsClaimed}); sets the headers of
+     * {@code direct:sync-conversation}.
+     */
+    public void claim(Exchange exchange) {
         long id = exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class);
-        return inbox.claim(id, clock.instant()).map(e -> {
+        exchange.setProperty("pmsClaimed", inbox.claim(id, clock.instant()).map(e -> {
             exchange.getIn().setHeader(SyncService.H_ACCOUNT, e.accountId());
             exchange.getIn().setHeader(SyncService.H_CONVERSATION, e.conversationId());
             exchange.setProperty("pmsWebhookAttempts", e.attempts());
             return true;
-        }).orElse(false);
+        }).orElse(false));
     }
 
     /** Processing route: the thread was synced (or its failure dead-lettered by the thread steps). */

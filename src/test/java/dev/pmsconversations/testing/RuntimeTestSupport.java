@@ -39,6 +39,11 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
     protected PmsConfiguration pms;
     protected int apiPort = -1;
 
+    /** Override to add sinks (YAML list items under {@code sinks:}) besides the file sink "files". */
+    protected String extraSinks() {
+        return "";
+    }
+
     /** Override to run the API (and webhook receiver) on a free port. */
     protected boolean withApi() {
         return false;
@@ -59,7 +64,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         if (withApi()) {
             apiPort = TestRuntime.freePort();
         }
-        pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort),
+        pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort, extraSinks()),
                 a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
                 // the fixtures' reservations are of August 2026: date windows are computed as of then
                 .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));

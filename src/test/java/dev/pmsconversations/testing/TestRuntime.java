@@ -39,6 +39,11 @@ public final class TestRuntime {
      * webhooks registered to the runtime.
      */
     public static RuntimeConfig config(PmsSimulator sim, Path out, List<String> sources, int apiPort) {
+        return config(sim, out, sources, apiPort, "");
+    }
+
+    /** As above, with more sinks (YAML list items, indented two spaces) after the file sink "files". */
+    public static RuntimeConfig config(PmsSimulator sim, Path out, List<String> sources, int apiPort, String extraSinks) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("runtime:\n  store: { url: \"").append(storeUrl()).append("\" }\n");
         if (apiPort > 0) {
@@ -47,7 +52,11 @@ public final class TestRuntime {
                     .append("    - { name: scoped, token: { value: \"").append(SCOPED_TOKEN).append("\" }, accounts: [hostaway-1] }\n");
             yaml.append("outbox: { sweepMillis: 200, leaseSeconds: 2, maxAttempts: 5 }\n");
         }
+        if (!extraSinks.isEmpty()) {
+            yaml.append("delivery: { drainMillis: 200 }\n");
+        }
         yaml.append("sinks:\n  - { name: files, type: file, directory: \"").append(out.toString().replace('\\', '/')).append("\" }\n");
+        yaml.append(extraSinks);
         yaml.append("accounts:\n");
         for (String source : sources) {
             String id = source + "-1";

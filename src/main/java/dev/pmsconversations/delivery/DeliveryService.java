@@ -1,0 +1,224 @@
+package dev.pmsconversations.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pmsconversations.config.SinkConfig;
+import dev.pmsconversations.model.Conversation;
+import dev.pmsconversations.model.ConversationEvent;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.model.Message;
+import dev.pmsconversations.store.Jdbc;
+import dev.pmsconversations.sync.SyncService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivery to the sinks ({@code routes/deliver.camel.yaml}). A detected change is queued for each sink of
+ * its account whose filter accepts it, in the same transaction that records the conversation's new state:
+ * from then on the event waits durably until the sink has it or it is dead-lettered. Each sink is drained
+ * on its own (a slow or dead sink delays nobody else), oldest first, one event of a conversation at a time
+ * (order kept). Failures: HTTP 5xx/429, timeouts, I/O errors are retried with exponential backoff and jitter
+ * (429/503 honour Retry-After); other 4xx and exhausted attempts become dead letters, which can be replayed.
+ */
+public final class DeliveryService {
+    public static final String ROW = "pmsDeliveryRow";
+    public static final String H_SINK = "pmsSinkName";
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+    private static final long BASE_BACKOFF_MILLIS = 1000;
+    private static final long MAX_BACKOFF_MILLIS = 300_000;
+
+    private final DeliveryStore store;
+    private final Jdbc jdbc;
+    private final Map<String, SinkConfig> sinks;
+    private final Map<String, List<String>> accountSinks;
+    private final Clock clock;
+    private final Duration lease;
+    private final int maxBacklog;
+
+    public DeliveryService(DeliveryStore store, Jdbc jdbc, Map<String, SinkConfig> sinks, Map<String, List<String>> accountSinks,
+                           Clock clock, Duration lease, int maxBacklog) {
+        this.store = store;
+        this.jdbc = jdbc;
+        this.sinks = sinks;
+        this.accountSinks = accountSinks;
+        this.clock = clock;
+        this.lease = lease;
+        this.maxBacklog = maxBacklog;
+    }
+
+    /**
+     * Queues {@code event} for the account's sinks and runs {@code recordState} in the same transaction.
+     * Returns how many sinks it was queued for.
+     */
+    public int queue(ConversationEvent event, Runnable recordState) {
+        String json;
+        try {
+            json = Json.OUTPUT_WITH_DEPRECATED.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> senders = event.data().messages().stream().filter(m -> event.newMessageIds().contains(m.id()))
+                .map(m -> m.senderType() == null ? "" : m.senderType().name()).toList();
+        int[] queued = {0};
+        Instant now = clock.instant();
+        jdbc.transaction(() -> {
+            recordState.run();
+            for (String sink : accountSinks.getOrDefault(event.accountId(), List.of())) {
+                if (sinks.get(sink).filter().accepts(event.source(), event.accountId(), event.type(), senders)) {
+                    store.enqueue(sink, event.id(), event.accountId(), event.source(), event.data().id(), event.type(), json, now);
+                    queued[0]++;
+                }
+            }
+        });
+        return queued[0];
+    }
+
+    /** The queued rows of the event in the body: the route tries them at once, after the state write. */
+    public List<Long> rowsOf(ConversationEvent event) {
+        return store.rowsOfEvent(event.id());
+    }
+
+    /** Drain route: rows of the sink named in header {@link #H_SINK} that are ready for an attempt. */
+    public List<Long> due(Exchange exchange) {
+        Instant now = clock.instant();
+        return store.due(exchange.getIn().getHeader(H_SINK, String.class), now, now.minus(lease), 50);
+    }
+
+    /** Dead letters of a sink (null: every sink), oldest first. */
+    public List<DeliveryStore.Row> deadLetters(String sink) {
+        return store.dead(sink, null);
+    }
+
+    /** Puts dead letters back in their sink's queue (null = all of the sink / all sinks); returns how many. */
+    public int replay(String sink, Long id) {
+        return store.replay(sink, id, clock.instant());
+    }
+
+    /** Events of an account some sink does not have yet. */
+    public int backlog(String accountId) {
+        return store.backlog(accountId);
+    }
+
+    /** True when the polls of an account must wait: its sinks are this far behind. */
+    public boolean backlogFull(String accountId) {
+        return store.backlog(accountId) >= maxBacklog;
+    }
+
+    public static final String CLAIMED = "pmsClaimed";
+
+    /**
+     * Claims the row in the body. On success (property {@link #CLAIMED} true) the exchange carries the event
+     * (as the sink's payload asks) and the headers the sink templates use; not claimed when the row is not
+     * ready or another worker has it.
+     */
+    public void claim(Exchange exchange) {
+        exchange.setProperty(CLAIMED, tryClaim(exchange));
+    }
+
+    private boolean tryClaim(Exchange exchange) {
+        long id = exchange.getIn().getBody(Long.class);
+        exchange.getIn().removeHeaders("*"); // nothing from upstream (e.g. a webhook's Authorization) may reach a sink
+        Instant now = clock.instant();
+        if (!store.claim(id, now, now.minus(lease))) {
+            return false;
+        }
+        DeliveryStore.Row row = store.row(id).orElseThrow();
+        SinkConfig sink = sinks.get(row.sink());
+        ConversationEvent event;
+        try {
+            event = Json.MAPPER.readValue(row.event(), ConversationEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("queued event " + row.eventId() + " unreadable", e);
+        }
+        if (sink.payload() == SinkConfig.Payload.NEW_MESSAGES) {
+            event = onlyNewMessages(event);
+        }
+        exchange.setProperty(ROW, row);
+        exchange.getIn().setBody(event);
+        exchange.getIn().setHeader(H_SINK, row.sink());
+        exchange.getIn().setHeader(SyncService.H_ACCOUNT, row.accountId());
+        exchange.getIn().setHeader(SyncService.H_SOURCE, row.source());
+        exchange.getIn().setHeader(SyncService.H_CONVERSATION, row.conversationId());
+        exchange.getIn().setHeader(SyncService.H_EVENT, row.eventId());
+        exchange.getIn().setHeader(SyncService.H_FILE, SyncService.fileName(row.conversationId()));
+        exchange.getIn().setHeader("pmsSinkEndpoint", "direct:sink-" + row.sink());
+        return true;
+    }
+
+    public void delivered(Exchange exchange) {
+        DeliveryStore.Row row = exchange.getProperty(ROW, DeliveryStore.Row.class);
+        store.delivered(row.id(), clock.instant());
+    }
+
+    /** The sink refused or failed: retry later, or dead-letter (4xx other than 429, or attempts exhausted). */
+    public void failed(Exchange exchange) {
+        DeliveryStore.Row row = exchange.getProperty(ROW, DeliveryStore.Row.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SinkConfig sink = sinks.get(row.sink());
+        HttpOperationFailedException http = cause(e, HttpOperationFailedException.class);
+        String reason = describe(e, http);
+        Instant now = clock.instant();
+        boolean permanent = http != null && http.getStatusCode() >= 400 && http.getStatusCode() < 500 && http.getStatusCode() != 429
+                && http.getStatusCode() != 408;
+        int attempts = row.attempts() + 1; // the claim counted this attempt; the row was read before it
+        if (permanent || attempts >= sink.maxAttempts()) {
+            store.dead(row.id(), (permanent ? "" : "gave up after " + attempts + " attempts: ") + reason, now);
+            LOG.error("[{}] event {} of {} dead-lettered: {}", row.sink(), row.eventId(), row.accountId(), reason);
+            return;
+        }
+        long wait = backoff(attempts, http == null ? null : http.getResponseHeaders().get("Retry-After"));
+        store.retryLater(row.id(), reason, now.plusMillis(wait), now);
+        LOG.warn("[{}] event {} attempt {} failed ({}); next attempt in {} ms", row.sink(), row.eventId(), attempts, reason, wait);
+    }
+
+    static long backoff(int attempt, String retryAfter) {
+        if (retryAfter != null) {
+            try {
+                return Math.min(MAX_BACKOFF_MILLIS * 2, Long.parseLong(retryAfter.trim()) * 1000);
+            } catch (NumberFormatException ignored) {
+                // an HTTP date: exponential backoff instead
+            }
+        }
+        long exp = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 20));
+        return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+    }
+
+    private static String describe(Exception e, HttpOperationFailedException http) {
+        if (http != null) {
+            String body = http.getResponseBody() == null ? "" : http.getResponseBody().strip();
+            return "HTTP " + http.getStatusCode() + (body.isEmpty() ? "" : ": " + (body.length() > 300 ? body.substring(0, 297) + "..." : body));
+        }
+        Throwable root = e;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == null ? "unknown failure" : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+        while (t != null) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            t = t.getCause();
+        }
+        return null;
+    }
+
+    private static ConversationEvent onlyNewMessages(ConversationEvent e) {
+        Set<String> ids = Set.copyOf(e.newMessageIds());
+        List<Message> fresh = e.data().messages().stream().filter(m -> ids.contains(m.id())).toList();
+        Conversation c = e.data();
+        Conversation trimmed = new Conversation(c.id(), c.externalThreadId(), c.reservationId(), c.propertyId(), c.roomId(), c.type(),
+                c.createdAt(), c.updatedAt(), c.recipient(), fresh);
+        return new ConversationEvent(e.id(), e.type(), e.source(), e.accountId(), e.occurredAt(), e.newMessageIds(), trimmed);
+    }
+}
