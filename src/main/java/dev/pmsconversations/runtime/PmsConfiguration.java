@@ -101,6 +101,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 store, realTime, 5));
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
+        context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {

@@ -145,4 +145,30 @@ class CliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option: '--sauce'");
     }
+
+    @Test
+    void dlqListsAndReplaysTheSinksDeadLetters() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("state").toString().replace('\\', '/');
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: crm, type: uri, uri: \"log:x\" }\n");
+        try (dev.pmsconversations.store.StateStore store = new dev.pmsconversations.store.StateStore(
+                new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null))) {
+            var deliveries = new dev.pmsconversations.delivery.DeliveryStore(store.jdbc());
+            deliveries.enqueue("crm", "evt_1", "acct", "hostaway", "c1", "conversation.created", "{}", java.time.Instant.now());
+            long id = deliveries.rowsOfEvent("evt_1").get(0);
+            deliveries.dead(id, "HTTP 400: bad payload", java.time.Instant.now());
+        }
+        Result listed = run("dlq", "list", "-c", config.toString());
+        assertThat(listed.code()).as(listed.err()).isEqualTo(1);
+        assertThat(listed.out()).contains("evt_1", "crm", "acct", "HTTP 400: bad payload", "1 dead letter(s)");
+        Result replayed = run("dlq", "replay", "--sink", "crm", "-c", config.toString());
+        assertThat(replayed.code()).isZero();
+        assertThat(replayed.out()).contains("1 dead letter(s) queued again");
+        Result empty = run("dlq", "list", "-c", config.toString());
+        assertThat(empty.code()).isZero();
+        assertThat(empty.out()).contains("0 dead letter(s)");
+        Result missing = run("dlq", "list", "-c", dir.resolve("nope.yaml").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.yaml: configuration file not found");
+    }
 }

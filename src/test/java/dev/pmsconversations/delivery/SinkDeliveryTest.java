@@ -3,7 +3,10 @@ package dev.pmsconversations.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pmsconversations.testing.ApiClient;
 import dev.pmsconversations.testing.HttpReceiver;
+import dev.pmsconversations.testing.OpenApi;
+import dev.pmsconversations.testing.TestRuntime;
 import dev.pmsconversations.testing.RuntimeTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +31,11 @@ class SinkDeliveryTest extends RuntimeTestSupport {
         return "  - name: crm\n    type: http\n    url: \"" + receiver.url() + "\"\n    headers: { X-Team: ops }\n"
                 + "    secret: { value: \"" + SECRET + "\" }\n    maxAttempts: 4\n    readTimeoutMillis: 5000\n"
                 + "    filter: { sources: [hostaway] }\n";
+    }
+
+    @Override
+    protected boolean withApi() {
+        return true;
     }
 
     @AfterEach
@@ -90,7 +98,16 @@ class SinkDeliveryTest extends RuntimeTestSupport {
         sim.addMessage("hostaway", "hostaway-1", "1406", "Hello again", true);
         poll("hostaway-1");
         await().atMost(Duration.ofSeconds(30)).until(() -> acceptedIds().size() == 1);
-        assertThat(pms.deliveries().replay("crm", dead.id())).isEqualTo(1);
+        // the operator sees it over the API and replays it
+        ApiClient api = new ApiClient(apiPort);
+        ApiClient.Answer listed = api.get("/v2/dead-letters?sink=crm", TestRuntime.TOKEN);
+        assertThat(OpenApi.problems("GET", "/v2/dead-letters", listed.status(), listed.json())).isEmpty();
+        assertThat(listed.json().at("/data/0/eventId").asText()).isEqualTo(dead.eventId());
+        assertThat(listed.json().at("/data/0/error").asText()).contains("HTTP 400");
+        assertThat(api.get("/v2/dead-letters", TestRuntime.SCOPED_TOKEN).status()).isEqualTo(403);
+        ApiClient.Answer replayed = api.post("/v2/dead-letters/replay", TestRuntime.TOKEN, "{\"sink\":\"crm\",\"id\":" + dead.id() + "}", Map.of());
+        assertThat(OpenApi.problems("POST", "/v2/dead-letters/replay", replayed.status(), replayed.json())).isEmpty();
+        assertThat(replayed.json().at("/data/replayed").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> acceptedIds().size() == 2);
         assertThat(acceptedIds()).containsExactlyInAnyOrderElementsOf(fileEventIds("hostaway-1")).doesNotHaveDuplicates();
         assertThat(pms.deliveries().deadLetters("crm")).isEmpty();
