@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     /** Sink types with a route template {@code routes/sink-<type>.camel.yaml}. */
-    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri");
+    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "jms", "rabbitmq");
 
     private final Function<String, String> env;
 
@@ -156,6 +156,8 @@ public final class ConfigLoader {
         Set<String> own = switch (type) {
             case "file" -> Set.of("directory");
             case "http" -> Set.of("url", "headers", "secret", "connectTimeoutMillis", "readTimeoutMillis");
+            case "jms" -> Set.of("url", "destination", "user", "password", "dataDirectory");
+            case "rabbitmq" -> Set.of("host", "port", "virtualHost", "user", "password", "exchange", "routingKey");
             default -> Set.of("uri");
         };
         Set<String> allowed = new HashSet<>(common);
@@ -163,6 +165,7 @@ public final class ConfigLoader {
         s.onlyKeys(allowed);
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> headers = Map.of();
+        Map<String, String> extra = new LinkedHashMap<>();
         Secret secret = null;
         switch (type) {
             case "file" -> options.put("directory", s.text("directory"));
@@ -177,6 +180,23 @@ public final class ConfigLoader {
                         + "&responseTimeout=" + read + "&throwExceptionOnFailure=true");
                 headers = s.has("headers") ? s.get("headers").stringMap() : Map.of();
                 secret = s.has("secret") ? secret(s.get("secret"), base) : null;
+            }
+            case "jms" -> {
+                // an Artemis broker by URL (tcp://host:61616), or vm://0: the embedded broker (persistent journal)
+                options.put("destination", s.text("destination", "queue:pms.events"));
+                extra.put("url", s.text("url", "vm://0"));
+                extra.put("dataDirectory", s.text("dataDirectory", "./data/artemis"));
+                extra.put("user", s.text("user", ""));
+                secret = s.has("password") ? secret(s.get("password"), base) : null;
+            }
+            case "rabbitmq" -> {
+                options.put("exchange", s.text("exchange"));
+                options.put("routingKey", s.text("routingKey", "pms.events"));
+                extra.put("host", s.text("host", "127.0.0.1"));
+                extra.put("port", Integer.toString(s.integer("port", 5672)));
+                extra.put("virtualHost", s.text("virtualHost", "/"));
+                extra.put("user", s.text("user", "guest"));
+                secret = s.has("password") ? secret(s.get("password"), base) : null;
             }
             default -> options.put("uri", s.text("uri"));
         }
@@ -201,7 +221,7 @@ public final class ConfigLoader {
             case "newMessages" -> SinkConfig.Payload.NEW_MESSAGES;
             default -> throw s.get("payload").error("snapshot (the whole conversation) or newMessages (only the new messages)");
         };
-        return new SinkConfig(name, type, options, filter, p, positive(s, "maxAttempts", 8), headers, secret);
+        return new SinkConfig(name, type, options, filter, p, positive(s, "maxAttempts", 8), type.equals("http") ? headers : extra, secret);
     }
 
     private static Set<String> set(YamlNode n, String key) {

@@ -8,10 +8,11 @@ import java.util.Set;
  * A delivery target. {@code type} selects the route template {@code sink-<type>} in {@code routes/};
  * {@code options} are that template's parameters (e.g. {@code directory} for {@code file}, {@code endpoint}
  * for {@code http}). Events reach a sink through its durable queue (see {@code delivery} package), filtered
- * by {@code filter}, as the whole conversation or only the new messages ({@code payload}).
+ * by {@code filter}, as the whole conversation or only the new messages ({@code payload}). {@code settings}:
+ * an http sink's extra headers; a jms/rabbitmq sink's connection settings (url, host, user...).
  */
 public record SinkConfig(String name, String type, Map<String, String> options, Filter filter, Payload payload,
-                         int maxAttempts, Map<String, String> headers, Secret secret) {
+                         int maxAttempts, Map<String, String> settings, Secret secret) {
 
     public enum Payload { SNAPSHOT, NEW_MESSAGES }
 

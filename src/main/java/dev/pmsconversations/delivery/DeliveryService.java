@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryService {
     public static final String ROW = "pmsDeliveryRow";
     public static final String H_SINK = "pmsSinkName";
+    public static final String H_EVENT_TYPE = "pmsEventType";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
     private static final long BASE_BACKOFF_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 300_000;
@@ -89,7 +90,7 @@ public final class DeliveryService {
     /** Drain route: rows of the sink named in header {@link #H_SINK} that are ready for an attempt. */
     public List<Long> due(Exchange exchange) {
         Instant now = clock.instant();
-        return store.due(exchange.getIn().getHeader(H_SINK, String.class), now, now.minus(lease), 50);
+        return store.due(exchange.getIn().getHeader(H_SINK, String.class), now, now.minus(lease), now.minusSeconds(5), 50);
     }
 
     /** Dead letters of a sink (null: every sink), oldest first. */
@@ -148,6 +149,7 @@ public final class DeliveryService {
         exchange.getIn().setHeader(SyncService.H_SOURCE, row.source());
         exchange.getIn().setHeader(SyncService.H_CONVERSATION, row.conversationId());
         exchange.getIn().setHeader(SyncService.H_EVENT, row.eventId());
+        exchange.getIn().setHeader(H_EVENT_TYPE, row.eventType());
         exchange.getIn().setHeader(SyncService.H_FILE, SyncService.fileName(row.conversationId()));
         exchange.getIn().setHeader("pmsSinkEndpoint", "direct:sink-" + row.sink());
         return true;

@@ -45,11 +45,15 @@ public final class DeliveryStore {
         return jdbc.list("select id from delivery where event_id = ? order by id", rs -> rs.getLong(1), eventId);
     }
 
-    /** Rows of a sink ready for an attempt: due, the oldest of their conversation, or abandoned mid-attempt. */
-    public List<Long> due(String sink, Instant now, Instant leaseExpiredBefore, int limit) {
-        return jdbc.list("select d.id from delivery d where d.sink = ? and ((d.status = 'PENDING' and d.next_attempt_at <= ?) "
-                + "or (d.status = 'SENDING' and d.updated_at < ?)) and not " + OLDER_WAITING + " order by d.id limit ?",
-                rs -> rs.getLong(1), sink, ts(now), ts(leaseExpiredBefore), limit);
+    /**
+     * Rows of a sink ready for an attempt by the drain route: due, the oldest of their conversation, or
+     * abandoned mid-attempt. A fresh row (never attempted, queued after {@code freshAfter}) is left to the
+     * attempt that follows its queueing, so the two do not race for it.
+     */
+    public List<Long> due(String sink, Instant now, Instant leaseExpiredBefore, Instant freshAfter, int limit) {
+        return jdbc.list("select d.id from delivery d where d.sink = ? and ((d.status = 'PENDING' and d.next_attempt_at <= ? "
+                + "and (d.attempts > 0 or d.created_at < ?)) or (d.status = 'SENDING' and d.updated_at < ?)) and not " + OLDER_WAITING
+                + " order by d.id limit ?", rs -> rs.getLong(1), sink, ts(now), ts(freshAfter), ts(leaseExpiredBefore), limit);
     }
 
     /** PENDING (due, first of its conversation) or abandoned SENDING -> SENDING. True if this caller won it. */

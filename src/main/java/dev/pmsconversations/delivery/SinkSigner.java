@@ -30,7 +30,7 @@ public final class SinkSigner {
         String body = exchange.getIn().getBody(String.class);
         String eventId = exchange.getIn().getHeader(SyncService.H_EVENT, String.class);
         exchange.getIn().removeHeaders("pms*");
-        sink.headers().forEach(exchange.getIn()::setHeader);
+        sink.settings().forEach(exchange.getIn()::setHeader);
         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getIn().setHeader(EVENT_ID, eventId);

@@ -4,6 +4,7 @@ import dev.pmsconversations.api.ApiAuth;
 import dev.pmsconversations.api.ApiErrors;
 import dev.pmsconversations.api.ConversationApi;
 import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.delivery.BrokerSinks;
 import dev.pmsconversations.delivery.DeliveryService;
 import dev.pmsconversations.delivery.DeliveryStore;
 import dev.pmsconversations.delivery.SinkSigner;
@@ -85,6 +86,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getPropertiesComponent().addInitialProperty("pms.delivery.drainMillis", Integer.toString(config.delivery().drainMillis()));
         context.getRegistry().bind("deliveryService", deliveries);
         context.getRegistry().bind("sinkSigner", new SinkSigner(config.sinksByName()));
+        BrokerSinks brokers = new BrokerSinks(context, config.sinks());
+        context.getRegistry().bind("brokerSinks", brokers);
         sync = new SyncService(sources, store, new PmsHttp(context), config.accounts(), clock, deliveries);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
@@ -107,6 +110,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext ctx) {
+                brokers.close();
                 store.close();
             }
         });

@@ -1,0 +1,112 @@
+package dev.pmsconversations.delivery;
+
+import dev.pmsconversations.config.SinkConfig;
+import dev.pmsconversations.sync.SyncService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+/**
+ * Connections of the message-broker sinks, bound in the registry as {@code jmsCf-<sink>} and
+ * {@code rabbitCf-<sink>}: an Artemis JMS connection factory (and, for {@code vm://} URLs, the embedded
+ * Artemis broker with a persistent journal, the zero-set-up default), and a RabbitMQ connection factory with
+ * publisher confirms. Also sets the message properties consumers select and group on.
+ */
+public final class BrokerSinks implements AutoCloseable {
+    private final Map<String, EmbeddedActiveMQ> embedded = new HashMap<>();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    public BrokerSinks(CamelContext context, List<SinkConfig> sinks) {
+        for (SinkConfig sink : sinks) {
+            switch (sink.type()) {
+                case "jms" -> context.getRegistry().bind("jmsCf-" + sink.name(), jms(sink));
+                case "rabbitmq" -> context.getRegistry().bind("rabbitCf-" + sink.name(), rabbit(sink));
+                default -> {
+                }
+            }
+        }
+    }
+
+    private ActiveMQConnectionFactory jms(SinkConfig sink) {
+        String url = sink.settings().get("url");
+        if (url.startsWith("vm://")) {
+            embedded.computeIfAbsent(url, u -> startEmbedded(u, sink.settings().get("dataDirectory")));
+        }
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url);
+        if (!sink.settings().get("user").isEmpty()) {
+            cf.setUser(sink.settings().get("user"));
+            cf.setPassword(sink.secret() == null ? null : sink.secret().reveal());
+        }
+        open.add(cf);
+        return cf;
+    }
+
+    private static EmbeddedActiveMQ startEmbedded(String url, String dataDirectory) {
+        try {
+            ConfigurationImpl config = new ConfigurationImpl();
+            config.setPersistenceEnabled(true);
+            config.setSecurityEnabled(false);
+            config.setJournalDirectory(dataDirectory + "/journal");
+            config.setBindingsDirectory(dataDirectory + "/bindings");
+            config.setLargeMessagesDirectory(dataDirectory + "/large-messages");
+            config.setPagingDirectory(dataDirectory + "/paging");
+            config.addAcceptorConfiguration("in-vm", url);
+            EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
+            broker.setConfiguration(config);
+            broker.start();
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the embedded JMS broker at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private CachingConnectionFactory rabbit(SinkConfig sink) {
+        CachingConnectionFactory cf = new CachingConnectionFactory(sink.settings().get("host"), Integer.parseInt(sink.settings().get("port")));
+        cf.setUsername(sink.settings().get("user"));
+        cf.setPassword(sink.secret() == null ? "guest" : sink.secret().reveal());
+        cf.setVirtualHost(sink.settings().get("virtualHost"));
+        cf.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED); // a send completes when the broker has it
+        open.add(cf::destroy);
+        return cf;
+    }
+
+    /** Sink route step: the event's identity as message properties (selectors, routing, grouping by conversation). */
+    public void properties(Exchange exchange) {
+        var in = exchange.getIn();
+        String conversation = in.getHeader(SyncService.H_CONVERSATION, String.class);
+        Map<String, Object> props = Map.of("source", in.getHeader(SyncService.H_SOURCE, String.class),
+                "accountId", in.getHeader(SyncService.H_ACCOUNT, String.class),
+                "conversationId", conversation,
+                "eventType", in.getHeader(DeliveryService.H_EVENT_TYPE, String.class),
+                "eventId", in.getHeader(SyncService.H_EVENT, String.class));
+        in.removeHeaders("*");
+        props.forEach(in::setHeader);
+        in.setHeader("JMSXGroupID", in.getHeader("accountId") + "/" + conversation); // one consumer per conversation: order kept
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        for (EmbeddedActiveMQ broker : embedded.values()) {
+            try {
+                broker.stop();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.pmsconversations.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.testing.RuntimeTestSupport;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JMS to the embedded Artemis broker and RabbitMQ on the machine's broker (127.0.0.1:5672): every event
+ * arrives exactly once by event id, with the properties consumers select on.
+ */
+class BrokerSinkTest extends RuntimeTestSupport {
+    private final String exchange = "pms-test-" + UUID.randomUUID();
+    private final String queue = exchange + "-q";
+    private final Path artemisData;
+    private final Connection rabbit;
+    private final Channel channel;
+
+    BrokerSinkTest() throws Exception {
+        artemisData = Files.createTempDirectory("artemis");
+        ConnectionFactory cf = new ConnectionFactory();
+        cf.setHost("127.0.0.1");
+        cf.setPort(5672);
+        cf.setUsername("guest");
+        cf.setPassword("guest");
+        rabbit = cf.newConnection();
+        channel = rabbit.createChannel();
+        channel.exchangeDeclare(exchange, "topic", false, true, null);
+        channel.queueDeclare(queue, false, false, true, null);
+        channel.queueBind(queue, exchange, "pms.#");
+    }
+
+    @Override
+    protected String extraSinks() {
+        return "  - { name: jms, type: jms, url: \"vm://0\", destination: \"queue:pms.events\", dataDirectory: \""
+                + artemisData.toString().replace('\\', '/') + "\" }\n"
+                + "  - { name: rabbit, type: rabbitmq, exchange: \"" + exchange + "\", routingKey: pms.events }\n"
+                + "  - { name: any, type: uri, uri: \"seda:captured?size=100\", filter: { eventTypes: [conversation.updated] } }\n";
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        channel.queueDelete(queue);
+        channel.exchangeDelete(exchange);
+        rabbit.close();
+    }
+
+    private List<String> fileEventIds() {
+        List<String> ids = new ArrayList<>();
+        for (String s : SOURCES) {
+            events(s + "-1").forEach(e -> ids.add(e.get("id").asText()));
+        }
+        return ids;
+    }
+
+    @Test
+    void everyEventReachesJmsAndRabbitMqOnceWithItsProperties() throws Exception {
+        awaitFirstPolls();
+        sim.addMessage("hostaway", "hostaway-1", "1406", "Late arrival, sorry!", true);
+        poll("hostaway-1");
+        List<String> expected = fileEventIds();
+        assertThat(expected).hasSize(4);
+
+        // JMS: read the queue of the embedded broker, as a consumer application would
+        List<String> jmsIds = new ArrayList<>();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("vm://0"); JMSContext jms = cf.createContext();
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue("pms.events"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Message m = consumer.receive(200);
+                if (m != null) {
+                    JsonNode event = Json.MAPPER.readTree(((TextMessage) m).getText());
+                    assertThat(m.getStringProperty("eventId")).isEqualTo(event.get("id").asText());
+                    assertThat(m.getStringProperty("source")).isEqualTo(event.get("source").asText());
+                    assertThat(m.getStringProperty("accountId")).isEqualTo(event.get("accountId").asText());
+                    assertThat(m.getStringProperty("conversationId")).isEqualTo(event.at("/data/id").asText());
+                    assertThat(m.getStringProperty("eventType")).isEqualTo(event.get("type").asText());
+                    assertThat(m.getStringProperty("JMSXGroupID")).isEqualTo(event.get("accountId").asText() + "/" + event.at("/data/id").asText());
+                    assertThat(m.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
+                    jmsIds.add(event.get("id").asText());
+                }
+                return jmsIds.size() >= expected.size();
+            });
+            assertThat(consumer.receive(300)).as("nothing more").isNull();
+        }
+        assertThat(jmsIds).containsExactlyInAnyOrderElementsOf(expected);
+
+        // RabbitMQ: the queue bound to the sink's exchange
+        List<String> rabbitIds = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            GetResponse r = channel.basicGet(queue, true);
+            if (r != null) {
+                JsonNode event = Json.MAPPER.readTree(new String(r.getBody(), StandardCharsets.UTF_8));
+                assertThat(r.getProps().getHeaders().get("eventId").toString()).isEqualTo(event.get("id").asText());
+                assertThat(r.getProps().getHeaders().get("accountId").toString()).isEqualTo(event.get("accountId").asText());
+                assertThat(r.getProps().getDeliveryMode()).isEqualTo(2); // persistent
+                rabbitIds.add(event.get("id").asText());
+            }
+            return rabbitIds.size() >= expected.size();
+        });
+        assertThat(channel.basicGet(queue, true)).isNull();
+        Set<String> unique = new HashSet<>(rabbitIds);
+        assertThat(unique).hasSize(rabbitIds.size());
+        assertThat(rabbitIds).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(pms.deliveries().backlog("hostaway-1")).isZero();
+
+        // the escape hatch: any Camel endpoint (here an in-memory queue), filtered to updates
+        String captured = consumer.receiveBody("seda:captured", 5000, String.class);
+        assertThat(Json.MAPPER.readTree(captured).get("type").asText()).isEqualTo("conversation.updated");
+        assertThat(consumer.receiveBody("seda:captured", 300, String.class)).isNull();
+    }
+}
