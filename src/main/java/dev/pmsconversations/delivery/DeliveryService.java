@@ -87,6 +87,16 @@ public final class DeliveryService {
         return store.rowsOfEvent(event.id());
     }
 
+    /**
+     * deliver-now, per row: header {@link #H_SINK}, and property {@code pmsLocal}: true for a local sink (file),
+     * tried in the poll's own flow; the others are handed to their sink's consumer.
+     */
+    public void route(Exchange exchange) {
+        DeliveryStore.Row row = store.row(exchange.getIn().getBody(Long.class)).orElseThrow();
+        exchange.getIn().setHeader(H_SINK, row.sink());
+        exchange.setProperty("pmsLocal", "file".equals(sinks.get(row.sink()).type()));
+    }
+
     /** Drain route: rows of the sink named in header {@link #H_SINK} that are ready for an attempt. */
     public List<Long> due(Exchange exchange) {
         Instant now = clock.instant();

@@ -154,6 +154,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 var route = templatedRoute("sink-" + sink.type()).routeId("sink-" + sink.name()).parameter("name", sink.name());
                 sink.options().forEach(route::parameter);
                 templatedRoute("drain-sink").routeId("drain-" + sink.name()).parameter("name", sink.name());
+                templatedRoute("deliver-async").routeId("deliver-async-" + sink.name()).parameter("name", sink.name());
             }
             for (AccountConfig account : config.accounts()) {
                 templatedRoute("poll-conversations").routeId("poll-" + account.id())

@@ -134,6 +134,20 @@ class SinkDeliveryTest extends RuntimeTestSupport {
     }
 
     @Test
+    void aSlowSinkDoesNotSlowThePolls() {
+        awaitFirstPolls();
+        await().atMost(Duration.ofSeconds(30)).until(() -> acceptedIds().size() == 1);
+        receiver.slowDown(4000);
+        sim.addMessage("hostaway", "hostaway-1", "1406", "Are towels provided?", true);
+        poll("hostaway-1");
+        // the poll is back while the slow sink is still answering: the file sink already has the change
+        await().atMost(Duration.ofSeconds(3)).until(() -> fileEventIds("hostaway-1").size() == 2);
+        assertThat(acceptedIds()).hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> acceptedIds().size() == 2);
+        assertThat(acceptedIds()).containsExactlyElementsOf(fileEventIds("hostaway-1"));
+    }
+
+    @Test
     void theDocumentedSignatureChecksMatchWhatTheSinkSends() throws Exception {
         awaitFirstPolls();
         await().atMost(Duration.ofSeconds(30)).until(() -> acceptedIds().size() == 1);

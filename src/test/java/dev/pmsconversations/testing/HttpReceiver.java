@@ -24,6 +24,7 @@ public final class HttpReceiver implements AutoCloseable {
     private final Deque<Answer> script = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private HttpServer server;
+    private volatile long delayMillis;
 
     /** A planned answer. */
     public record Answer(int status, Map<String, String> headers) {
@@ -66,6 +67,12 @@ public final class HttpReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Every answer comes this much later (a slow consumer). */
+    public HttpReceiver slowDown(long millis) {
+        this.delayMillis = millis;
+        return this;
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -85,6 +92,7 @@ public final class HttpReceiver implements AutoCloseable {
     public synchronized void start() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,6 +103,13 @@ public final class HttpReceiver implements AutoCloseable {
             Answer a;
             synchronized (this) {
                 a = script.isEmpty() ? new Answer(200, Map.of()) : script.poll();
+            }
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis); // a slow consumer: the answer is late
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             received.add(new Received(Instant.now(), body, headers, a.status()));
             a.headers().forEach((k, v) -> http.getResponseHeaders().set(k, v));
