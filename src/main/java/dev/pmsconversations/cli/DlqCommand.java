@@ -24,7 +24,17 @@ public final class DlqCommand {
             description = "configuration file whose state store to use (default: ${DEFAULT-VALUE})")
     Path config;
 
-    StateStore open() {
+    /** Runs {@code work} on the configuration's store; a bad configuration or store is exit 2 with the reason. */
+    int withStore(java.util.function.ToIntFunction<DeliveryStore> work) {
+        try (StateStore store = open()) {
+            return work.applyAsInt(new DeliveryStore(store.jdbc()));
+        } catch (YamlFileException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return PmsConversations.BAD_INPUT;
+        }
+    }
+
+    private StateStore open() {
         if (!Files.exists(config)) {
             throw new IllegalArgumentException(config + ": configuration file not found");
         }
@@ -46,8 +56,8 @@ public final class DlqCommand {
 
         @Override
         public Integer call() {
-            try (StateStore store = parent.open()) {
-                java.util.List<DeliveryStore.Row> rows = new DeliveryStore(store.jdbc()).dead(sink, null);
+            return parent.withStore(deliveries -> {
+                java.util.List<DeliveryStore.Row> rows = deliveries.dead(sink, null);
                 System.out.printf("%-8s %-14s %-38s %-20s %8s  %s%n", "id", "sink", "event", "account", "attempts", "last error");
                 for (DeliveryStore.Row r : rows) {
                     System.out.printf("%-8d %-14s %-38s %-20s %8d  %s%n", r.id(), r.sink(), r.eventId(), r.accountId(), r.attempts(),
@@ -55,10 +65,7 @@ public final class DlqCommand {
                 }
                 System.out.println(rows.size() + " dead letter(s)");
                 return rows.isEmpty() ? PmsConversations.OK : PmsConversations.FAILED;
-            } catch (YamlFileException | IllegalArgumentException e) {
-                System.err.println("error: " + e.getMessage());
-                return PmsConversations.BAD_INPUT;
-            }
+            });
         }
     }
 
@@ -75,14 +82,11 @@ public final class DlqCommand {
 
         @Override
         public Integer call() {
-            try (StateStore store = parent.open()) {
-                int n = new DeliveryStore(store.jdbc()).replay(sink, id, Instant.now());
+            return parent.withStore(deliveries -> {
+                int n = deliveries.replay(sink, id, Instant.now());
                 System.out.println(n + " dead letter(s) queued again" + (n == 0 ? " (nothing matched)" : ""));
                 return PmsConversations.OK;
-            } catch (YamlFileException | IllegalArgumentException e) {
-                System.err.println("error: " + e.getMessage());
-                return PmsConversations.BAD_INPUT;
-            }
+            });
         }
     }
 }

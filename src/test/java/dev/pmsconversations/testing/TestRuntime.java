@@ -39,11 +39,15 @@ public final class TestRuntime {
      * webhooks registered to the runtime.
      */
     public static RuntimeConfig config(PmsSimulator sim, Path out, List<String> sources, int apiPort) {
-        return config(sim, out, sources, apiPort, "");
+        return config(sim, out, sources, apiPort, "", "");
     }
 
-    /** As above, with more sinks (YAML list items, indented two spaces) after the file sink "files". */
-    public static RuntimeConfig config(PmsSimulator sim, Path out, List<String> sources, int apiPort, String extraSinks) {
+    /**
+     * As above, with more sinks (YAML list items, indented two spaces) after the file sink "files", and
+     * options of the {@code delivery:} section (e.g. {@code maxBacklog: 1}).
+     */
+    public static RuntimeConfig config(PmsSimulator sim, Path out, List<String> sources, int apiPort, String extraSinks,
+                                       String deliveryOptions) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("runtime:\n  store: { url: \"").append(storeUrl()).append("\" }\n");
         if (apiPort > 0) {
@@ -53,7 +57,7 @@ public final class TestRuntime {
             yaml.append("outbox: { sweepMillis: 200, leaseSeconds: 2, maxAttempts: 5 }\n");
         }
         if (!extraSinks.isEmpty()) {
-            yaml.append("delivery: { drainMillis: 200 }\n");
+            yaml.append("delivery: { drainMillis: 200").append(deliveryOptions.isEmpty() ? "" : ", " + deliveryOptions).append(" }\n");
         }
         yaml.append("sinks:\n  - { name: files, type: file, directory: \"").append(out.toString().replace('\\', '/')).append("\" }\n");
         yaml.append(extraSinks);
