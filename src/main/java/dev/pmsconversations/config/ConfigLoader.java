@@ -154,7 +154,7 @@ public final class ConfigLoader {
     private SinkConfig sink(YamlNode s, String name, String type, Path base) {
         Set<String> common = Set.of("name", "type", "filter", "payload", "maxAttempts");
         Set<String> own = switch (type) {
-            case "file" -> Set.of("directory");
+            case "file" -> Set.of("directory", "eventLog");
             case "http" -> Set.of("url", "headers", "secret", "connectTimeoutMillis", "readTimeoutMillis");
             case "jms" -> Set.of("url", "destination", "user", "password", "dataDirectory");
             case "rabbitmq" -> Set.of("host", "port", "virtualHost", "user", "password", "exchange", "routingKey");
@@ -168,7 +168,15 @@ public final class ConfigLoader {
         Map<String, String> extra = new LinkedHashMap<>();
         Secret secret = null;
         switch (type) {
-            case "file" -> options.put("directory", s.text("directory"));
+            case "file" -> {
+                options.put("directory", s.text("directory"));
+                String log = s.text("eventLog", "single");
+                options.put("eventFile", switch (log) {
+                    case "single" -> "${header.pmsAccountId}.ndjson";
+                    case "daily" -> "${header.pmsAccountId}-${date-with-timezone:now:UTC:yyyy-MM-dd}.ndjson"; // a new file each UTC day
+                    default -> throw s.get("eventLog").error("single (one growing file per account) or daily (one per account and UTC day)");
+                });
+            }
             case "http" -> {
                 String url = s.text("url");
                 if (!url.startsWith("http://") && !url.startsWith("https://")) {

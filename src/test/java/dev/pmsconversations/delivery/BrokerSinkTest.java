@@ -35,6 +35,7 @@ class BrokerSinkTest extends RuntimeTestSupport {
     private final String exchange = "pms-test-" + UUID.randomUUID();
     private final String queue = exchange + "-q";
     private final Path artemisData;
+    private final Path dailyDir = Files.createTempDirectory("daily");
     private final Connection rabbit;
     private final Channel channel;
 
@@ -57,7 +58,8 @@ class BrokerSinkTest extends RuntimeTestSupport {
         return "  - { name: jms, type: jms, url: \"vm://0\", destination: \"queue:pms.events\", dataDirectory: \""
                 + artemisData.toString().replace('\\', '/') + "\" }\n"
                 + "  - { name: rabbit, type: rabbitmq, exchange: \"" + exchange + "\", routingKey: pms.events }\n"
-                + "  - { name: any, type: uri, uri: \"seda:captured?size=100\", filter: { eventTypes: [conversation.updated] } }\n";
+                + "  - { name: any, type: uri, uri: \"seda:captured?size=100\", filter: { eventTypes: [conversation.updated] } }\n"
+                + "  - { name: daily, type: file, directory: \"" + dailyDir.toString().replace('\\', '/') + "\", eventLog: daily }\n";
     }
 
     @AfterEach
@@ -124,6 +126,12 @@ class BrokerSinkTest extends RuntimeTestSupport {
         assertThat(unique).hasSize(rabbitIds.size());
         assertThat(rabbitIds).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(pms.deliveries().backlog("hostaway-1")).isZero();
+
+        // a second file sink with a daily event log: the same events, in a file named by the UTC day
+        Path daily = dailyDir.resolve("events").resolve("hostaway-1-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".ndjson");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(daily) && Files.readAllLines(daily).size() == 2);
+        assertThat(Files.readAllLines(daily).stream().map(l -> l.substring(7, 43)).toList())
+                .containsExactlyElementsOf(events("hostaway-1").stream().map(e -> e.get("id").asText()).toList());
 
         // the escape hatch: any Camel endpoint (here an in-memory queue), filtered to updates
         String captured = consumer.receiveBody("seda:captured", 5000, String.class);
