@@ -116,11 +116,7 @@ public final class PmsSimulator implements AutoCloseable {
         webhooks.put(source + "/" + account, new Registration(url, Map.copyOf(secrets)));
     }
 
-    /** Messages received through the simulated send calls. */
-    public List<SimSend> sends() {
-        return List.copyOf(sends);
-    }
-
+    /** Messages received through the simulated send calls of one account. */
     public List<SimSend> sends(String source, String account) {
         return sends.stream().filter(x -> x.source().equals(source) && x.account().equals(account)).toList();
     }
@@ -133,11 +129,6 @@ public final class PmsSimulator implements AutoCloseable {
     /** Sends an earlier webhook call again, byte for byte (as a PMS retrying a delivery does); returns the answer. */
     public int replay(SimWebhook call) {
         return post(call).status();
-    }
-
-    /** Sends a webhook with a body and headers of the caller's choosing (forged or broken deliveries in tests). */
-    public int postWebhook(String url, String body, Map<String, String> headers) {
-        return post(new SimWebhook("test", "test", url, body, headers, -1)).status();
     }
 
     void recordSend(SimSend send) {

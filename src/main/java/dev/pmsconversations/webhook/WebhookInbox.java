@@ -67,11 +67,4 @@ public final class WebhookInbox {
         return jdbc.list("select id from webhook_event where status = 'RECEIVED' and coalesce(processed_at, received_at) < ? "
                 + "order by id limit ?", rs -> rs.getLong(1), Timestamp.from(before), limit);
     }
-
-    public int count(String accountId) {
-        return jdbc.query("select count(*) from webhook_event where account_id = ?", rs -> {
-            rs.next();
-            return rs.getInt(1);
-        }, accountId);
-    }
 }
