@@ -1,7 +1,5 @@
 package dev.pmsconversations.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pmsconversations.model.Json;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -35,9 +33,6 @@ public final class ApiErrors {
         if (status == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }
-        ObjectNode error = Json.MAPPER.createObjectNode().put("code", code).put("message", message);
-        ObjectNode o = Json.MAPPER.createObjectNode().put("success", false);
-        o.set("error", error);
-        return o.toString();
+        return Envelope.error(code, message).toString();
     }
 }

@@ -65,7 +65,7 @@ public final class ConversationApi {
         List<StateStore.StoredConversation> page = store.conversations(q, after, limit + 1);
         boolean more = page.size() > limit;
         List<StateStore.StoredConversation> shown = more ? page.subList(0, limit) : page;
-        ObjectNode o = ok(conversations(shown));
+        ObjectNode o = Envelope.ok(conversations(shown));
         o.put("nextCursor", more ? encodeCursor(shown.get(shown.size() - 1).seq()) : null);
         return o.toString();
     }
@@ -75,9 +75,9 @@ public final class ConversationApi {
         String id = ex.getIn().getHeader("id", String.class);
         StateStore.StoredConversation stored = findOne(ex, id);
         if (realtime(ex)) {
-            return ok(live(stored.accountId(), id)).toString();
+            return Envelope.ok(live(stored.accountId(), id)).toString();
         }
-        return ok(conversation(stored.snapshot())).toString();
+        return Envelope.ok(conversation(stored.snapshot())).toString();
     }
 
     /** GET /v2/conversations/reservation/{reservationId}: every conversation of the reservation. */
@@ -89,9 +89,9 @@ public final class ConversationApi {
         if (realtime(ex)) {
             ArrayNode data = Json.MAPPER.createArrayNode();
             found.forEach(s -> data.add(live(s.accountId(), s.conversationId())));
-            return ok(data).toString();
+            return Envelope.ok(data).toString();
         }
-        return ok(conversations(found)).toString();
+        return Envelope.ok(conversations(found)).toString();
     }
 
     /** POST /v2/conversations (reference body: conversationId, reservationId, body, type, subject, attachments). */
@@ -111,7 +111,7 @@ public final class ConversationApi {
         String id = ex.getIn().getHeader("id", String.class);
         OutboxEntry e = outbox.get(id).filter(x -> scope.contains(x.accountId()))
                 .orElseThrow(() -> ApiException.notFound("no message '" + id + "' in the outbox"));
-        return ok(entry(e)).toString();
+        return Envelope.ok(entry(e)).toString();
     }
 
     private String submit(Exchange ex, JsonNode body, String conversationId) {
@@ -155,7 +155,7 @@ public final class ConversationApi {
         }
         ex.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         ex.getIn().setHeader("Idempotent-Replayed", Boolean.toString(!s.created()));
-        return ok(entry(s.entry())).toString();
+        return Envelope.ok(entry(s.entry())).toString();
     }
 
     private List<SendRequest.AttachmentRef> attachments(JsonNode body, SendSpec spec, AccountClient client) {
@@ -281,12 +281,6 @@ public final class ConversationApi {
                 .put("subject", e.subject()).put("body", e.body()).put("idempotencyKey", e.idempotencyKey())
                 .put("pmsMessageId", e.pmsMessageId()).put("attempts", e.attempts()).put("error", e.lastError())
                 .put("createdAt", e.createdAt().toString()).put("updatedAt", e.updatedAt().toString());
-        return o;
-    }
-
-    static ObjectNode ok(JsonNode data) {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("success", true);
-        o.set("data", data);
         return o;
     }
 

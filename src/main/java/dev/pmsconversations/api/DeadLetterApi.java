@@ -30,7 +30,7 @@ public final class DeadLetterApi {
                     .put("source", r.source()).put("conversationId", r.conversationId()).put("eventType", r.eventType())
                     .put("attempts", r.attempts()).put("error", r.lastError()).put("updatedAt", r.updatedAt().toString());
         }
-        return ConversationApi.ok(data).toString();
+        return Envelope.ok(data).toString();
     }
 
     public String replay(Exchange ex) {
@@ -51,7 +51,7 @@ public final class DeadLetterApi {
             id = body.get("id").asLong();
         }
         int n = deliveries.replay(sink, id);
-        return ConversationApi.ok(Json.MAPPER.createObjectNode().put("replayed", n)).toString();
+        return Envelope.ok(Json.MAPPER.createObjectNode().put("replayed", n)).toString();
     }
 
     private String sink(String name) {

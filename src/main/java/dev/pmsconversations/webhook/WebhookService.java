@@ -181,8 +181,6 @@ public final class WebhookService {
         if (note != null) {
             data.put("note", note);
         }
-        var o = Json.MAPPER.createObjectNode().put("success", true);
-        o.set("data", data);
-        return o.toString();
+        return dev.pmsconversations.api.Envelope.ok(data).toString();
     }
 }
