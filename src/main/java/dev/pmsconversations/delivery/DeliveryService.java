@@ -83,18 +83,19 @@ public final class DeliveryService {
     }
 
     /** The queued rows of the event in the body: the route tries them at once, after the state write. */
-    public List<Long> rowsOf(ConversationEvent event) {
+    public List<DeliveryStore.Queued> rowsOf(ConversationEvent event) {
         return store.rowsOfEvent(event.id());
     }
 
     /**
-     * deliver-now, per row: header {@link #H_SINK}, and property {@code pmsLocal}: true for a local sink (file),
-     * tried in the poll's own flow; the others are handed to their sink's consumer.
+     * deliver-now, per queued row: header {@link #H_SINK}, property {@code pmsLocal} (true for a local sink,
+     * a file, tried in the poll's own flow; the others are handed to their sink's consumer), body the row id.
      */
     public void route(Exchange exchange) {
-        DeliveryStore.Row row = store.row(exchange.getIn().getBody(Long.class)).orElseThrow();
+        DeliveryStore.Queued row = exchange.getIn().getBody(DeliveryStore.Queued.class);
         exchange.getIn().setHeader(H_SINK, row.sink());
         exchange.setProperty("pmsLocal", "file".equals(sinks.get(row.sink()).type()));
+        exchange.getIn().setBody(row.id());
     }
 
     /** Drain route: rows of the sink named in header {@link #H_SINK} that are ready for an attempt. */

@@ -40,9 +40,14 @@ public final class DeliveryStore {
                 eventType, event, t, t, t, sink, eventId);
     }
 
+    /** A queued row and its sink. */
+    public record Queued(long id, String sink) {
+    }
+
     /** The rows of one event (one per sink it was queued for). */
-    public List<Long> rowsOfEvent(String eventId) {
-        return jdbc.list("select id from delivery where event_id = ? order by id", rs -> rs.getLong(1), eventId);
+    public List<Queued> rowsOfEvent(String eventId) {
+        return jdbc.list("select id, sink from delivery where event_id = ? order by id", rs -> new Queued(rs.getLong(1), rs.getString(2)),
+                eventId);
     }
 
     /**

@@ -155,7 +155,7 @@ class CliTest {
                 new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null))) {
             var deliveries = new dev.pmsconversations.delivery.DeliveryStore(store.jdbc());
             deliveries.enqueue("crm", "evt_1", "acct", "hostaway", "c1", "conversation.created", "{}", java.time.Instant.now());
-            long id = deliveries.rowsOfEvent("evt_1").get(0);
+            long id = deliveries.rowsOfEvent("evt_1").get(0).id();
             deliveries.dead(id, "HTTP 400: bad payload", java.time.Instant.now());
         }
         Result listed = run("dlq", "list", "-c", config.toString());
