@@ -32,14 +32,6 @@ class SendMessageTest extends RuntimeTestSupport {
         return true;
     }
 
-    private static String conversation(String source) {
-        return switch (source) {
-            case "hostaway" -> "1406";
-            case "guesty" -> "60b337646b754a002f4a1a76";
-            default -> "292";
-        };
-    }
-
     /** A fragment of the PMS's send path, to aim faults at the send call only. */
     private static String sendPath(String source) {
         return switch (source) {
@@ -55,7 +47,7 @@ class SendMessageTest extends RuntimeTestSupport {
     }
 
     private ApiClient.Answer send(String source, String body, String key) {
-        return api.post("/v2/conversations/" + conversation(source) + "/messages", TestRuntime.TOKEN,
+        return api.post("/v2/conversations/" + fixtureThread(source) + "/messages", TestRuntime.TOKEN,
                 "{\"body\":\"" + body + "\"}", key == null ? Map.of() : Map.of("Idempotency-Key", key));
     }
 

@@ -88,6 +88,11 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         sim.close();
     }
 
+    /** The id of the source's golden-fixture conversation (the thread tests write into). */
+    protected static String fixtureThread(String source) {
+        return Fixtures.of(source).get(0).expected().get("id").asText();
+    }
+
     protected Path outDir() {
         return Path.of(pms.config().sinks().get(0).options().get("directory"));
     }

@@ -28,14 +28,6 @@ class WebhookTest extends RuntimeTestSupport {
         return true;
     }
 
-    private static String thread(String source) {
-        return switch (source) {
-            case "hostaway" -> "1406";
-            case "guesty" -> "60b337646b754a002f4a1a76";
-            default -> "292";
-        };
-    }
-
     private List<JsonNode> eventsWith(String account, String messageId) {
         return events(account).stream().filter(e -> e.get("newMessageIds").toString().contains("\"" + messageId + "\"")).toList();
     }
@@ -62,7 +54,7 @@ class WebhookTest extends RuntimeTestSupport {
     void aGuestMessageWebhookIsDeliveredOnceEvenWhenReplayedAndPolled(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
-        JsonNode added = sim.addMessage(source, account, thread(source), "Can we bring our dog?", true);
+        JsonNode added = sim.addMessage(source, account, fixtureThread(source), "Can we bring our dog?", true);
         String id = messageId(source, added);
         SimWebhook call = awaitWebhookCall(0);
         assertThat(call.status()).isEqualTo(202);
@@ -124,7 +116,7 @@ class WebhookTest extends RuntimeTestSupport {
     void aBadlySignedWebhookIsRefusedAndNothingIsStored(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
-        String genuineId = messageId(source, sim.addMessage(source, account, thread(source), "genuine", true));
+        String genuineId = messageId(source, sim.addMessage(source, account, fixtureThread(source), "genuine", true));
         SimWebhook genuine = awaitWebhookCall(0);
         assertThat(genuine.status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(20)).until(() -> eventsWith(account, genuineId).size() == 1);
