@@ -6,6 +6,7 @@ import dev.pmsconversations.model.Conversation;
 import dev.pmsconversations.model.ConversationEvent;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.model.Message;
+import dev.pmsconversations.source.Backoff;
 import dev.pmsconversations.store.Jdbc;
 import dev.pmsconversations.sync.SyncService;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -193,15 +193,7 @@ public final class DeliveryService {
     }
 
     static long backoff(int attempt, String retryAfter) {
-        if (retryAfter != null) {
-            try {
-                return Math.min(MAX_BACKOFF_MILLIS * 2, Long.parseLong(retryAfter.trim()) * 1000);
-            } catch (NumberFormatException ignored) {
-                // an HTTP date: exponential backoff instead
-            }
-        }
-        long exp = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 20));
-        return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+        return Backoff.millis(BASE_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS * 2, attempt, retryAfter);
     }
 
     private static String describe(Exception e, HttpOperationFailedException http) {

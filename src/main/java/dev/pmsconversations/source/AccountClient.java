@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -345,15 +344,7 @@ public final class AccountClient {
     }
 
     public static long backoff(ApiSpec.Retry retry, int attempt, String retryAfter) {
-        if (retryAfter != null) {
-            try {
-                return Math.min(retry.maxBackoffMillis(), Long.parseLong(retryAfter.trim()) * 1000);
-            } catch (NumberFormatException ignored) {
-                // an HTTP date: fall back to exponential backoff
-            }
-        }
-        long exp = Math.min(retry.maxBackoffMillis(), retry.backoffMillis() << Math.min(attempt - 1, 16));
-        return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1); // jitter
+        return Backoff.millis(retry.backoffMillis(), retry.maxBackoffMillis(), retry.maxBackoffMillis(), attempt, retryAfter);
     }
 
     private Map<String, String> authHeaders() {
@@ -438,9 +429,7 @@ public final class AccountClient {
     }
 
     private static String shortReason(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl > 0 ? m.substring(0, nl) : m;
+        return firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     private static void sleep(long millis) {
