@@ -1,0 +1,26 @@
+package dev.pmsconversations.source;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Waits between attempts: the answer's Retry-After (seconds) when it gives one, else exponential with jitter. */
+public final class Backoff {
+    private Backoff() {
+    }
+
+    /**
+     * @param baseMillis     the first wait (before jitter)
+     * @param maxMillis      the longest exponential wait
+     * @param retryAfterCap  the longest wait a Retry-After may ask for
+     */
+    public static long millis(long baseMillis, long maxMillis, long retryAfterCap, int attempt, String retryAfter) {
+        if (retryAfter != null) {
+            try {
+                return Math.min(retryAfterCap, Long.parseLong(retryAfter.trim()) * 1000);
+            } catch (NumberFormatException ignored) {
+                // an HTTP date: exponential backoff instead
+            }
+        }
+        long exp = Math.min(maxMillis, baseMillis << Math.min(attempt - 1, 16));
+        return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1); // jitter
+    }
+}
