@@ -326,6 +326,11 @@ public final class ConfigLoader {
                     problems.add(where + "missing credential '" + c + "' (" + def.name() + " auth: " + def.api().auth().type() + ")");
                 }
             }
+            for (String c : def.api().queryCredentials()) {
+                if (!a.credentials().containsKey(c)) {
+                    problems.add(where + "missing credential '" + c + "' (" + def.name() + " sends it with its requests)");
+                }
+            }
         }
         return problems;
     }

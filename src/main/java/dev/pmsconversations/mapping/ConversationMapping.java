@@ -144,7 +144,7 @@ public final class ConversationMapping {
     }
 
     public Conversation map(NativeBundle bundle) {
-        JsonNode c = bundle.conversation();
+        JsonNode c = bundle.conversationWithRelated();
         String id = requiredText(conversation.get("id"), c, null, "id");
         try {
             Recipient r = recipient.isEmpty() ? Recipient.EMPTY : new Recipient(
@@ -192,7 +192,9 @@ public final class ConversationMapping {
         if (attachmentsPath == null) {
             return List.of();
         }
-        JsonNode list = attachmentsPath.node(m, c);
+        JsonNode found = attachmentsPath.node(m, c);
+        // an object (e.g. path "" for a message with flat attachment fields) is one attachment, if it has any value
+        JsonNode list = found != null && found.isObject() ? dev.pmsconversations.model.Json.MAPPER.createArrayNode().add(found) : found;
         if (list == null || !list.isArray() || list.isEmpty()) {
             return List.of();
         }
@@ -200,9 +202,12 @@ public final class ConversationMapping {
         for (JsonNode a : list) {
             // an attachment given as a bare URL string is read as {url}
             JsonNode item = a.isTextual() ? dev.pmsconversations.model.Json.MAPPER.createObjectNode().put("url", a.asText()) : a;
-            out.add(new Attachment(str(attachment.get("id"), item, m), str(attachment.get("name"), item, m),
-                    str(attachment.get("url"), item, m),
-                    new Attachment.Type(str(attachment.get("extension"), item, m), str(attachment.get("mimeType"), item, m))));
+            Attachment.Type type = new Attachment.Type(str(attachment.get("extension"), item, m), str(attachment.get("mimeType"), item, m));
+            Attachment att = new Attachment(str(attachment.get("id"), item, m), str(attachment.get("name"), item, m),
+                    str(attachment.get("url"), item, m), type);
+            if (att.id() != null || att.name() != null || att.url() != null || type.extension() != null || type.mimeType() != null) {
+                out.add(att);
+            }
         }
         return out;
     }

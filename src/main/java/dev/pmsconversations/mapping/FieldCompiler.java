@@ -16,17 +16,18 @@ import java.util.Set;
  *
  * <pre>
  * path | paths (first non-empty) | join (+ separator) | latest (times: the newest) | const | hook
- * as: string | id | time | text | html | bool | present
+ * equal: [a, b]  ("true" when both are present and equal, else "false"; e.g. a message's guest id vs the thread's)
+ * as: string | id | time | text | html | bool | present | extension (of a file name: "car.JPG" -> "jpg")
  * format, zone, zonePath   (for time)
  * values, else             (enum table: native value -> unified value; unmatched -> else, or an error)
  * </pre>
  */
 final class FieldCompiler {
     static final Set<String> KEYS = Set.of("path", "paths", "join", "separator", "latest", "const", "hook", "as",
-            "format", "zone", "zonePath", "values", "else", "assumed", "note", "firstOf");
+            "format", "zone", "zonePath", "values", "else", "assumed", "note", "firstOf", "equal");
     /** A {@code values} entry mapped to null ("recognised, but nothing to say in the model"). */
     private static final String NULL_VALUE = "\u0000null";
-    private static final Set<String> TYPES = Set.of("string", "id", "time", "text", "html", "bool", "present");
+    private static final Set<String> TYPES = Set.of("string", "id", "time", "text", "html", "bool", "present", "extension");
 
     private final String source;
     private final ZoneId defaultZone;
@@ -117,13 +118,24 @@ final class FieldCompiler {
                 return found.isEmpty() ? null : String.join(sep, found);
             };
         }
+        if (spec.has("equal")) {
+            List<RawPath> two = spec.get("equal").textList().stream().map(p -> path(spec.get("equal"), p)).toList();
+            if (two.size() != 2) {
+                throw spec.get("equal").error("'equal' compares exactly two paths, e.g. [/guest_id, ^/guest_id]");
+            }
+            FieldReader same = (r, p) -> {
+                String a = two.get(0).text(r, p);
+                return Boolean.toString(a != null && a.equals(two.get(1).text(r, p)));
+            };
+            return typed(field, spec, as, same, two.toString(), values, otherwise, lenient);
+        }
         List<RawPath> paths;
         if (spec.has("paths")) {
             paths = spec.get("paths").textList().stream().map(p -> path(spec.get("paths"), p)).toList();
         } else if (spec.has("path")) {
             paths = List.of(path(spec.get("path"), spec.text("path")));
         } else {
-            throw spec.error("needs one of path, paths, join, latest, const or hook");
+            throw spec.error("needs one of path, paths, join, latest, equal, const or hook");
         }
         return typed(field, spec, as, paths, values, otherwise, lenient);
     }
@@ -145,11 +157,16 @@ final class FieldCompiler {
             }
             return null;
         };
+        return typed(field, spec, as, raw, paths.stream().map(RawPath::toString).toList().toString(), values, otherwise, lenient);
+    }
+
+    /** {@code raw} reads the native text; {@code nativePaths} names where, in errors. */
+    private FieldReader typed(String field, YamlNode spec, String as, FieldReader raw, String nativePaths,
+                              Map<String, String> values, String otherwise, boolean lenient) {
         if (as.equals("present")) {
             return (r, p) -> raw.read(r, p) != null;
         }
         if (values != null) {
-            String nativePaths = paths.stream().map(RawPath::toString).toList().toString();
             boolean bool = as.equals("bool");
             return (r, p) -> {
                 String v = (String) raw.read(r, p);
@@ -187,6 +204,11 @@ final class FieldCompiler {
             case "text" -> (r, p) -> {
                 String v = (String) raw.read(r, p);
                 return v == null ? null : emptyToNull(TextBodies.text(v));
+            };
+            case "extension" -> (r, p) -> {
+                String v = (String) raw.read(r, p);
+                int dot = v == null ? -1 : v.lastIndexOf('.');
+                return dot < 0 || dot == v.length() - 1 || v.indexOf('/', dot) >= 0 ? null : v.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
             };
             case "html" -> (r, p) -> {
                 String v = (String) raw.read(r, p);
@@ -251,6 +273,9 @@ final class FieldCompiler {
     static RawPath path(YamlNode at, String expression) {
         boolean parent = expression.startsWith("^");
         String pointer = parent ? expression.substring(1) : expression;
+        if (pointer.isEmpty()) {
+            return new RawPath(JsonPointer.empty(), parent, expression); // the record itself (e.g. flat attachment fields)
+        }
         if (!pointer.startsWith("/")) {
             throw at.error("'" + expression + "' is not a path: write a JSON pointer such as /guest/name (or ^/name for the conversation record)");
         }

@@ -5,17 +5,38 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmsconversations.model.Json;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One thread as the PMS returns it: the conversation (or reservation) record and its message records,
- * with the PMS's own keys. This is also the input shape of the {@code map} command:
- * {@code {"conversation": {...}, "messages": [...]}}.
+ * with the PMS's own keys, plus the records its source file reads from other calls ({@code related}, e.g.
+ * the lead or guest a thread points to; mapping rules read them as {@code /@name/...}). This is also the
+ * input shape of the {@code map} command: {@code {"conversation": {...}, "messages": [...], "related": {...}}}.
  */
-public record NativeBundle(JsonNode conversation, List<JsonNode> messages) {
+public record NativeBundle(JsonNode conversation, List<JsonNode> messages, Map<String, JsonNode> related) {
+
+    /** Prefix under which a related record is visible to the conversation record's rules. */
+    public static final String RELATED_PREFIX = "@";
 
     public NativeBundle {
         messages = messages == null ? List.of() : List.copyOf(messages);
+        related = related == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(related));
+    }
+
+    public NativeBundle(JsonNode conversation, List<JsonNode> messages) {
+        this(conversation, messages, Map.of());
+    }
+
+    /** The conversation record as mapping rules see it: with each related record under {@code @name}. */
+    public JsonNode conversationWithRelated() {
+        if (related.isEmpty() || !conversation.isObject()) {
+            return conversation;
+        }
+        ObjectNode copy = ((ObjectNode) conversation).deepCopy();
+        related.forEach((name, record) -> copy.set(RELATED_PREFIX + name, record));
+        return copy;
     }
 
     public static NativeBundle fromJson(JsonNode root) {
@@ -34,7 +55,15 @@ public record NativeBundle(JsonNode conversation, List<JsonNode> messages) {
         if (messages != null && messages.isArray()) {
             messages.forEach(list::add);
         }
-        return new NativeBundle(conversation, list);
+        JsonNode rel = root.get("related");
+        if (rel != null && !rel.isNull() && !rel.isObject()) {
+            throw new IllegalArgumentException("bundle key 'related' must be an object {name: record}");
+        }
+        Map<String, JsonNode> related = new LinkedHashMap<>();
+        if (rel != null && rel.isObject()) {
+            rel.fields().forEachRemaining(e -> related.put(e.getKey(), e.getValue()));
+        }
+        return new NativeBundle(conversation, list, related);
     }
 
     public ObjectNode toJson() {
@@ -42,6 +71,10 @@ public record NativeBundle(JsonNode conversation, List<JsonNode> messages) {
         root.set("conversation", conversation);
         ArrayNode arr = root.putArray("messages");
         messages.forEach(arr::add);
+        if (!related.isEmpty()) {
+            ObjectNode rel = root.putObject("related");
+            related.forEach(rel::set);
+        }
         return root;
     }
 }

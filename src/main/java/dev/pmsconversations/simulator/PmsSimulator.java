@@ -49,6 +49,10 @@ public final class PmsSimulator implements AutoCloseable {
         register(new HostawaySim(seed));
         register(new GuestySim(seed));
         register(new SmoobuSim(seed));
+        register(new HostifySim(seed));
+        register(new Beds24Sim(seed));
+        register(new HostfullySim(seed));
+        register(new LodgifySim(seed));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::dispatch);
         server.setExecutor(Executors.newFixedThreadPool(8));
@@ -69,6 +73,8 @@ public final class PmsSimulator implements AutoCloseable {
         return switch (source) {
             case "hostaway", "guesty" -> root + "/v1";
             case "smoobu" -> root + "/api";
+            case "beds24" -> root + "/v2";
+            case "hostfully" -> root + "/api/v3.2";
             default -> root;
         };
     }

@@ -37,12 +37,16 @@ public abstract class SimSource {
     /** Creates an account with {@code threads} seeded threads of {@code messages} messages each. */
     public abstract SimAccount seed(String accountId, int threads, int messages);
 
-    /** Adds a thread from a fixture bundle {@code {"conversation": {...}, "messages": [...]}} in native shape. */
+    /**
+     * Adds a thread from a fixture bundle {@code {"conversation": {...}, "messages": [...], "related": {"lead": {...}}}}
+     * in native shape; {@code related} holds records the PMS serves from other calls (kept in {@link SimThread#related}).
+     */
     public SimThread load(String accountId, JsonNode bundle) {
         SimAccount account = accounts.computeIfAbsent(accountId, id -> newAccount(id));
         ObjectNode record = (ObjectNode) bundle.get("conversation").deepCopy();
         SimThread thread = new SimThread(threadId(record), record);
         bundle.path("messages").forEach(m -> thread.messages.add((ObjectNode) m.deepCopy()));
+        bundle.path("related").fields().forEachRemaining(e -> thread.related.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
         account.threads.add(thread);
         return thread;
     }

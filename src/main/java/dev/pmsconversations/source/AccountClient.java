@@ -93,9 +93,15 @@ public final class AccountClient {
                 } catch (Exception e) {
                     answer = Json.MAPPER.createObjectNode(); // accepted; the id is then found by lookup
                 }
+                if (spec.acceptedPath() != null && answer.at(spec.acceptedPath()).isBoolean() && !answer.at(spec.acceptedPath()).asBoolean()) {
+                    JsonNode error = spec.errorPath() == null ? null : answer.at(spec.errorPath());
+                    String reason = error == null || error.isMissingNode() ? "" : ": " + (error.isTextual() ? error.asText() : error.toString());
+                    return new SendOutcome(SendResult.REJECTED, r.status(), fail(what + ": refused in a " + r.status() + " answer"
+                            + (reason.length() > 300 ? reason.substring(0, 297) + "..." : reason)), null, answer);
+                }
                 return new SendOutcome(SendResult.ACCEPTED, r.status(), what + ": HTTP " + r.status(), null, answer);
             }
-            if ((r.status() == 401 || r.status() == 403) && "oauth2-client-credentials".equals(source.api().auth().type()) && !reauthenticated) {
+            if ((r.status() == 401 || r.status() == 403) && source.api().auth().issuesTokens() && !reauthenticated) {
                 token = null;
                 reauthenticated = true;
                 continue;
@@ -170,6 +176,8 @@ public final class AccountClient {
         private int pageNo;
         private String cursor;
         private boolean done;
+        /** The last page's whole answer (for {@code envelope}). */
+        JsonNode lastBody;
 
         private Pager(ApiSpec.Request request, Map<String, String> pathParams, Map<String, String> extraQuery) {
             this.request = request;
@@ -184,7 +192,8 @@ public final class AccountClient {
                 return null;
             }
             ApiSpec.Pagination p = request.pagination();
-            Map<String, String> query = new LinkedHashMap<>(request.query());
+            Map<String, String> query = new LinkedHashMap<>();
+            request.query().forEach((k, v) -> query.put(k, v.indexOf('{') >= 0 && !v.startsWith("{credential:") ? fill(v, pathParams) : v));
             query.putAll(extraQuery);
             switch (p.type()) {
                 case "offset" -> {
@@ -192,7 +201,9 @@ public final class AccountClient {
                     query.put(p.offsetParam(), Integer.toString(offset));
                 }
                 case "page" -> {
-                    query.put(p.limitParam(), Integer.toString(p.size()));
+                    if (!p.limitParam().isEmpty()) { // "" = the PMS has a fixed page size
+                        query.put(p.limitParam(), Integer.toString(p.size()));
+                    }
                     query.put(p.pageParam(), Integer.toString(pageNo));
                 }
                 case "cursor" -> {
@@ -213,6 +224,7 @@ public final class AccountClient {
                 advance(p.size(), null);
                 throw e;
             }
+            lastBody = body;
             JsonNode records = body.at(JsonPointer.compile(request.records()));
             if (!records.isArray()) {
                 advance(p.size(), null);
@@ -240,7 +252,12 @@ public final class AccountClient {
                     offset += Math.max(got, 1);
                 }
                 case "page" -> {
-                    if (body != null && p.totalPagesPath() != null) {
+                    if (body != null && p.hasNextPath() != null) {
+                        // e.g. {"next_page": 3} or {"pages": {"nextPageExists": true}}: absent, null, false or 0 = last page
+                        JsonNode more = body.at(JsonPointer.compile(p.hasNextPath()));
+                        done = more.isMissingNode() || more.isNull() || (more.isBoolean() && !more.asBoolean())
+                                || (more.isNumber() && more.asLong() == 0) || (more.isTextual() && more.asText().isEmpty());
+                    } else if (body != null && p.totalPagesPath() != null) {
                         JsonNode total = body.at(JsonPointer.compile(p.totalPagesPath()));
                         done = total.isNumber() && pageNo >= total.asInt();
                     } else {
@@ -259,15 +276,36 @@ public final class AccountClient {
         }
     }
 
-    /** All messages of one thread (every page). */
-    public List<JsonNode> messages(String conversationId) {
+    /** All messages of one thread (every page); {@code record} fills {@code {/pointer}} placeholders. */
+    public List<JsonNode> messages(String conversationId, JsonNode record) {
+        return readMessages(conversationId, record, null);
+    }
+
+    /**
+     * Reads every page of a thread's messages; with {@code envelope} set, the first answer's other fields (e.g.
+     * the thread object the messages come in) are kept there under the request's {@code envelope} name.
+     */
+    private List<JsonNode> readMessages(String conversationId, JsonNode record, Map<String, JsonNode> envelope) {
         ApiSpec.Request m = source.api().messages();
         if (m == null) {
             return List.of();
         }
+        Map<String, String> params = placeholders(m.path() + " " + String.join(" ", m.query().values()), conversationId, record);
+        if (params == null) {
+            return List.of(); // e.g. a booking without a message thread yet
+        }
         List<JsonNode> out = new ArrayList<>();
-        Pager pager = pager(m, Map.of("id", conversationId), Map.of());
+        Pager pager = pager(m, params, Map.of());
         for (List<JsonNode> page = pager.next(); page != null; page = pager.next()) {
+            if (envelope != null && m.envelope() != null && !envelope.containsKey(m.envelope()) && pager.lastBody instanceof
+                    com.fasterxml.jackson.databind.node.ObjectNode body) {
+                com.fasterxml.jackson.databind.node.ObjectNode rest = body.deepCopy();
+                JsonPointer records = JsonPointer.compile(m.records());
+                if (records.tail() != null && records.tail().matches()) {
+                    rest.remove(records.getMatchingProperty()); // the messages themselves are not part of the envelope
+                }
+                envelope.put(m.envelope(), rest);
+            }
             out.addAll(page);
         }
         return out;
@@ -279,8 +317,11 @@ public final class AccountClient {
         if (get == null) {
             throw new UnsupportedOperationException(source.name() + " has no 'get one conversation' call");
         }
-        String path = expand(get.path(), Map.of("id", conversationId));
-        JsonNode body = getJson(get.method(), path, get.query(), get.method() + " " + path);
+        Map<String, String> params = Map.of("id", conversationId);
+        String path = expand(get.path(), params);
+        Map<String, String> query = new LinkedHashMap<>();
+        get.query().forEach((k, v) -> query.put(k, v.startsWith("{credential:") ? v : fill(v, params)));
+        JsonNode body = getJson(get.method(), path, query, get.method() + " " + path);
         JsonNode record = source.api().getRecordPath().isEmpty() ? body : body.at(JsonPointer.compile(source.api().getRecordPath()));
         if (!record.isObject()) {
             throw new MalformedPageException(fail(get.method() + " " + path + ": no conversation at '" + source.api().getRecordPath() + "'"));
@@ -288,10 +329,60 @@ public final class AccountClient {
         return record;
     }
 
-    /** One thread fetched live: the "get one" call plus its messages. */
+    /** One thread fetched live: the "get one" call plus its messages and related records. */
     public NativeBundle fetchOne(String conversationId) {
-        return new NativeBundle(fetchRecord(conversationId), messages(conversationId));
+        return bundle(conversationId, fetchRecord(conversationId));
     }
+
+    /** The thread {@code record} as listed, with its messages and related records read from the PMS. */
+    public NativeBundle bundle(String conversationId, JsonNode record) {
+        Map<String, JsonNode> related = related(conversationId, record);
+        List<JsonNode> messages = readMessages(conversationId, record, related);
+        return new NativeBundle(record, messages, related);
+    }
+
+    /**
+     * The records the source file reads beside a thread (api.related). A placeholder the thread record does
+     * not fill (e.g. an inquiry without a lead) leaves that record out: its fields map to null.
+     */
+    public Map<String, JsonNode> related(String conversationId, JsonNode record) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        source.api().related().forEach((name, rel) -> {
+            Map<String, String> params = placeholders(rel.request().path(), conversationId, record);
+            if (params == null) {
+                return;
+            }
+            String path = expand(rel.request().path(), params);
+            String what = rel.request().method() + " " + path + " (" + name + ")";
+            JsonNode body = getJson(rel.request().method(), path, rel.request().query(), what);
+            JsonNode found = rel.recordPath().isEmpty() ? body : body.at(JsonPointer.compile(rel.recordPath()));
+            if (!found.isObject()) {
+                throw new MalformedPageException(fail(what + ": no record at '" + rel.recordPath() + "'"));
+            }
+            out.put(name, found);
+        });
+        return out;
+    }
+
+    /**
+     * Values for a path's placeholders: {@code {id}} = the conversation id, {@code {/pointer}} = a value of the
+     * thread record. Null when the record lacks one (the call cannot be made).
+     */
+    static Map<String, String> placeholders(String path, String conversationId, JsonNode record) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("id", conversationId);
+        java.util.regex.Matcher m = POINTER_PLACEHOLDER.matcher(path);
+        while (m.find()) {
+            JsonNode v = record == null ? null : record.at(JsonPointer.compile(m.group(1)));
+            if (v == null || v.isMissingNode() || v.isNull() || v.isContainerNode() || v.asText().isEmpty()) {
+                return null;
+            }
+            params.put(m.group(1), v.asText());
+        }
+        return params;
+    }
+
+    private static final java.util.regex.Pattern POINTER_PLACEHOLDER = java.util.regex.Pattern.compile("\\{(/[^}]*)}");
 
     JsonNode getJson(String method, String path, Map<String, String> query, String what) {
         PmsHttp.Response r = call(method, baseUrl + path, query, null, null, what);
@@ -311,11 +402,11 @@ public final class AccountClient {
             Map<String, String> headers = new HashMap<>(source.api().headers());
             headers.putAll(authHeaders());
             requests.incrementAndGet();
-            PmsHttp.Response r = http.send(method, url, query, headers, contentType, body);
+            PmsHttp.Response r = http.send(method, url, withCredentials(query), headers, contentType, body);
             if (r.ok()) {
                 return r;
             }
-            if ((r.status() == 401 || r.status() == 403) && "oauth2-client-credentials".equals(source.api().auth().type()) && !reauthenticated) {
+            if ((r.status() == 401 || r.status() == 403) && source.api().auth().issuesTokens() && !reauthenticated) {
                 token = null; // expired or revoked: fetch a new one once
                 reauthenticated = true;
                 attempt--;
@@ -352,6 +443,7 @@ public final class AccountClient {
         return switch (auth.type()) {
             case "header" -> Map.of(auth.header(), auth.prefix() + credential(auth.credential()).reveal());
             case "oauth2-client-credentials" -> Map.of("Authorization", "Bearer " + token());
+            case "token-exchange" -> Map.of(auth.header(), auth.prefix() + token());
             default -> Map.of();
         };
     }
@@ -362,18 +454,24 @@ public final class AccountClient {
         }
         ApiSpec.Auth auth = source.api().auth();
         String tokenUrl = URI.create(baseUrl + "/").resolve(auth.tokenUrl()).toString();
+        boolean exchange = auth.type().equals("token-exchange");
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "client_credentials");
-        form.putAll(auth.form());
-        form.put("client_id", credential(auth.clientIdCredential()).reveal());
-        form.put("client_secret", credential(auth.clientSecretCredential()).reveal());
-        String what = "POST " + URI.create(tokenUrl).getPath() + " (access token)";
+        Map<String, String> headers = new LinkedHashMap<>(Map.of("Accept", "application/json"));
+        if (exchange) {
+            headers.put(auth.credentialHeader(), credential(auth.credential()).reveal());
+        } else {
+            form.put("grant_type", "client_credentials");
+            form.putAll(auth.form());
+            form.put("client_id", credential(auth.clientIdCredential()).reveal());
+            form.put("client_secret", credential(auth.clientSecretCredential()).reveal());
+        }
+        String what = (exchange ? "GET " : "POST ") + URI.create(tokenUrl).getPath() + " (access token)";
         ApiSpec.Retry retry = source.api().retry();
         for (int attempt = 1; ; attempt++) {
             awaitPermits();
             requests.incrementAndGet();
-            PmsHttp.Response r = http.send("POST", tokenUrl, Map.of(), Map.of("Accept", "application/json"),
-                    "application/x-www-form-urlencoded", PmsHttp.encode(form));
+            PmsHttp.Response r = exchange ? http.send("GET", tokenUrl, Map.of(), headers, null, null)
+                    : http.send("POST", tokenUrl, Map.of(), headers, "application/x-www-form-urlencoded", PmsHttp.encode(form));
             if (r.ok()) {
                 try {
                     JsonNode t = Json.MAPPER.readTree(r.body()).at(JsonPointer.compile(auth.tokenPath()));
@@ -399,6 +497,24 @@ public final class AccountClient {
         }
     }
 
+    /**
+     * Query values written {@code {credential:name}} in the source file (e.g. Hostfully's agencyUid) take the
+     * account's credential; they never appear in messages, which name only the path.
+     */
+    private Map<String, String> withCredentials(Map<String, String> query) {
+        Map<String, String> out = null;
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            String v = e.getValue();
+            if (v != null && v.startsWith("{credential:") && v.endsWith("}")) {
+                if (out == null) {
+                    out = new LinkedHashMap<>(query);
+                }
+                out.put(e.getKey(), credential(v.substring(12, v.length() - 1)).reveal());
+            }
+        }
+        return out == null ? query : out;
+    }
+
     private Secret credential(String name) {
         Secret s = account.credentials().get(name);
         if (s == null) {
@@ -409,6 +525,15 @@ public final class AccountClient {
 
     private String fail(String what) {
         return "source '" + source.key() + "', account '" + account.id() + "': " + what;
+    }
+
+    /** Fills placeholders in a query value (encoded later, with the rest of the query). */
+    private static String fill(String value, Map<String, String> params) {
+        String out = value;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            out = out.replace("{" + e.getKey() + "}", e.getValue());
+        }
+        return out;
     }
 
     static String expand(String path, Map<String, String> params) {

@@ -19,20 +19,40 @@ public record ApiSpec(
         Request get,
         String getRecordPath,
         Request messages,
+        Map<String, Related> related,
         Incremental incremental,
         SendSpec send,
         WebhookSpec webhook) {
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
-                       String credential, String prefix) {
+                       String credential, String prefix, String credentialHeader) {
+        /** Auth whose token the client fetches and may fetch again when the PMS refuses it. */
+        public boolean issuesTokens() {
+            return type.equals("oauth2-client-credentials") || type.equals("token-exchange");
+        }
+
         public Set<String> credentialNames() {
             return switch (type) {
                 case "oauth2-client-credentials" -> Set.of(clientIdCredential, clientSecretCredential);
-                case "header" -> Set.of(credential);
+                case "header", "token-exchange" -> Set.of(credential);
                 default -> Set.of();
             };
         }
+    }
+
+    /** Credentials the requests name as {@code {credential:x}} query values (besides the auth's own). */
+    public Set<String> queryCredentials() {
+        Set<String> out = new java.util.TreeSet<>();
+        List<Request> requests = new java.util.ArrayList<>(java.util.Arrays.asList(list, get, messages));
+        related.values().forEach(r -> requests.add(r.request()));
+        for (Request r : requests) {
+            if (r != null) {
+                r.query().values().stream().filter(v -> v.startsWith("{credential:") && v.endsWith("}"))
+                        .forEach(v -> out.add(v.substring(12, v.length() - 1)));
+            }
+        }
+        return out;
     }
 
     public record RateLimit(int requests, int perSeconds) {
@@ -46,11 +66,21 @@ public record ApiSpec(
      * carries the next cursor at {@code nextCursorPath}, sent back in {@code cursorParam}; empty means done.
      */
     public record Pagination(String type, String limitParam, String offsetParam, String pageParam, int size,
-                             int firstPage, String totalPagesPath, String cursorParam, String nextCursorPath) {
-        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null, null, null);
+                             int firstPage, String totalPagesPath, String cursorParam, String nextCursorPath, String hasNextPath) {
+        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null, null, null, null);
     }
 
-    public record Request(String method, String path, Map<String, String> query, String records, Pagination pagination) {
+    /**
+     * A record read beside each thread (e.g. the lead or guest it points to): {@code path} with {@code {/pointer}}
+     * placeholders filled from the thread record, {@code record} the pointer of the object in the answer.
+     * Mapping rules read it as {@code /@name/...}. Fetched only for threads whose content is read.
+     */
+    public record Related(Request request, String recordPath) {
+    }
+
+    /** @param envelope for the messages call: keep the answer's other fields as the related record of this name */
+    public record Request(String method, String path, Map<String, String> query, String records, Pagination pagination,
+                          String envelope) {
     }
 
     /**
@@ -59,12 +89,12 @@ public record ApiSpec(
      * window: list with a date filter relative to now (e.g. reservations departing from N days ago).
      */
     public record Incremental(String strategy, List<String> marker, Map<String, String> sortQuery, String updatedPath,
-                              String updatedFormat, String windowParam, int windowDaysBack, String windowFormat) {
+                              String updatedFormat, String windowParam, int windowDaysBack, String windowFormat, String windowPath) {
     }
 
     static ApiSpec read(YamlNode api) {
         api.onlyKeys(Set.of("baseUrl", "timeZone", "auth", "headers", "rateLimit", "retry", "list", "get", "messages",
-                "incremental", "send", "webhook", "docs"));
+                "incremental", "send", "webhook", "docs", "related"));
         String baseUrl = api.text("baseUrl");
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw api.get("baseUrl").error("must be an http(s) URL");
@@ -82,8 +112,23 @@ public record ApiSpec(
                 rateLimits(api.get("rateLimit")), retry(api.get("retry")),
                 request(list, Set.of("id")), list.text("id", "/id"),
                 get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
-                api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of()),
+                api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope")),
+                related(api.get("related")),
                 incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")));
+    }
+
+    private static Map<String, Related> related(YamlNode r) {
+        if (r.isMissing()) {
+            return Map.of();
+        }
+        Map<String, Related> out = new java.util.LinkedHashMap<>();
+        r.entries().forEach((name, spec) -> {
+            if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+                throw spec.error("related record name '" + name + "' must be a word (it is read as /@" + name + "/...)");
+            }
+            out.put(name, new Related(request(spec, Set.of("record")), spec.text("record", "")));
+        });
+        return Map.copyOf(out);
     }
 
     private static Auth auth(YamlNode a) {
@@ -93,14 +138,20 @@ public record ApiSpec(
                 a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "tokenPath", "readyAfterMillis"));
                 yield new Auth(type, a.text("tokenUrl"), a.has("form") ? a.get("form").stringMap() : Map.of(),
                         a.text("clientId", "clientId"), a.text("clientSecret", "clientSecret"),
-                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null);
+                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null, null);
             }
             case "header" -> {
                 a.onlyKeys(Set.of("type", "header", "credential", "prefix"));
-                yield new Auth(type, null, Map.of(), null, null, null, 0, a.text("header"), a.text("credential"), a.text("prefix", ""));
+                yield new Auth(type, null, Map.of(), null, null, null, 0, a.text("header"), a.text("credential"), a.text("prefix", ""), null);
             }
-            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null);
-            default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, header, none");
+            case "token-exchange" -> {
+                // e.g. Beds24: GET /authentication/token with header refreshToken → {"token"}; then header token: <token>
+                a.onlyKeys(Set.of("type", "tokenUrl", "credentialHeader", "credential", "tokenPath", "header", "prefix"));
+                yield new Auth(type, a.text("tokenUrl"), Map.of(), null, null, a.text("tokenPath", "/token"), 0, a.text("header"),
+                        a.text("credential"), a.text("prefix", ""), a.text("credentialHeader"));
+            }
+            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null, null);
+            default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, token-exchange, header, none");
         };
     }
 
@@ -142,7 +193,7 @@ public record ApiSpec(
             throw r.get("path").error("must start with '/' (it is appended to baseUrl)");
         }
         return new Request(r.text("method", "GET"), path, r.has("query") ? r.get("query").stringMap() : Map.of(),
-                r.text("records", ""), pagination(r.get("pagination")));
+                r.text("records", ""), pagination(r.get("pagination")), r.text("envelope", null));
     }
 
     private static Pagination pagination(YamlNode p) {
@@ -154,17 +205,18 @@ public record ApiSpec(
             case "offset" -> {
                 p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size"));
                 yield new Pagination(type, p.text("limitParam", "limit"), p.text("offsetParam", "offset"), null,
-                        p.integer("size", 100), 0, null, null, null);
+                        p.integer("size", 100), 0, null, null, null, null);
             }
             case "page" -> {
-                p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages"));
+                p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages", "hasNext"));
                 yield new Pagination(type, p.text("sizeParam", "pageSize"), null, p.text("pageParam", "page"),
-                        p.integer("size", 100), p.integer("firstPage", 1), p.text("totalPages", null), null, null);
+                        p.integer("size", 100), p.integer("firstPage", 1), p.text("totalPages", null), null, null,
+                        p.text("hasNext", null));
             }
             case "cursor" -> {
                 p.onlyKeys(Set.of("type", "cursorParam", "nextCursor", "sizeParam", "size"));
                 yield new Pagination(type, p.text("sizeParam", "limit"), null, null, p.integer("size", 100), 0, null,
-                        p.text("cursorParam"), p.text("nextCursor"));
+                        p.text("cursorParam"), p.text("nextCursor"), null);
             }
             case "none" -> Pagination.NONE;
             default -> throw p.get("type").error("unknown pagination '" + type + "'; one of offset, page, cursor, none");
@@ -173,24 +225,28 @@ public record ApiSpec(
 
     private static Incremental incremental(YamlNode i) {
         if (i.isMissing()) {
-            return new Incremental("full", List.of(), Map.of(), null, null, null, 0, null);
+            return new Incremental("full", List.of(), Map.of(), null, null, null, 0, null, null);
         }
         String strategy = i.object().text("strategy");
         return switch (strategy) {
-            case "full" -> new Incremental(strategy, List.of(), Map.of(), null, null, null, 0, null);
+            case "full" -> new Incremental(strategy, List.of(), Map.of(), null, null, null, 0, null, null);
             case "marker" -> {
                 i.onlyKeys(Set.of("strategy", "marker", "note"));
-                yield new Incremental(strategy, i.get("marker").textList(), Map.of(), null, null, null, 0, null);
+                yield new Incremental(strategy, i.get("marker").textList(), Map.of(), null, null, null, 0, null, null);
             }
             case "sortedDesc" -> {
                 i.onlyKeys(Set.of("strategy", "sortQuery", "updated", "format", "note"));
-                yield new Incremental(strategy, List.of(i.text("updated")), i.get("sortQuery").stringMap(),
-                        i.text("updated"), i.text("format", "iso"), null, 0, null);
+                yield new Incremental(strategy, List.of(i.text("updated")), i.has("sortQuery") ? i.get("sortQuery").stringMap() : Map.of(),
+                        i.text("updated"), i.text("format", "iso"), null, 0, null, null);
             }
             case "window" -> {
-                i.onlyKeys(Set.of("strategy", "param", "daysBack", "format", "marker", "note"));
+                // param: a date filter the PMS applies; path: a date of each listed record we compare ourselves
+                i.onlyKeys(Set.of("strategy", "param", "path", "daysBack", "format", "marker", "note"));
+                if (i.has("param") == i.has("path")) {
+                    throw i.error("window needs either 'param' (a date filter of the list call) or 'path' (a date in each listed record)");
+                }
                 yield new Incremental(strategy, i.has("marker") ? i.get("marker").textList() : List.of(), Map.of(), null, null,
-                        i.text("param"), i.integer("daysBack", 30), i.text("format", "yyyy-MM-dd"));
+                        i.text("param", null), i.integer("daysBack", 30), i.text("format", "yyyy-MM-dd"), i.text("path", null));
             }
             default -> throw i.get("strategy").error("unknown strategy '" + strategy + "'; one of full, marker, sortedDesc, window");
         };

@@ -14,17 +14,27 @@ import java.util.Set;
  *
  * @param messageIdPath where the answer carries the PMS's id of the new message (null: found by lookup)
  * @param attachmentsPath where attachments go in the body, null when the PMS takes none
+ * @param acceptedPath    for PMSs that answer 2xx to a refused message (Beds24: {@code [{"success": false, ...}]}): the
+ *                        pointer of the success flag; false there means refused, with the text at {@code errorPath}
  */
 public record SendSpec(String method, String path, JsonNode body, Map<String, String> types, String defaultType,
                        String messageIdPath, String attachmentsPath, JsonNode attachmentItem,
-                       List<ApiSpec.RateLimit> rateLimits, boolean subjectRequiredForEmail) {
+                       List<ApiSpec.RateLimit> rateLimits, boolean subjectRequiredForEmail, String acceptedPath, String errorPath) {
+
+    /** An object, or an array (PMSs such as Lodgify and Beds24 take a list of messages). */
+    private static JsonNode body(dev.pmsconversations.yaml.YamlNode b) {
+        if (b.isArray()) {
+            return b.json();
+        }
+        return b.object().json();
+    }
 
     static SendSpec read(YamlNode s) {
         if (s.isMissing()) {
             return null;
         }
         s.onlyKeys(Set.of("method", "path", "body", "types", "defaultType", "messageId", "attachments", "rateLimit", "note",
-                "subjectRequiredForEmail"));
+                "subjectRequiredForEmail", "accepted", "error"));
         String path = s.text("path");
         if (!path.startsWith("/")) {
             throw s.get("path").error("must start with '/' (it is appended to baseUrl)");
@@ -47,9 +57,9 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
             item = a.get("item").object().json();
         }
         BodyTemplate.check(s.get("body"));
-        return new SendSpec(s.text("method", "POST"), path, s.get("body").object().json(), Map.copyOf(types), def,
+        return new SendSpec(s.text("method", "POST"), path, body(s.get("body")), Map.copyOf(types), def,
                 s.text("messageId", null), attachmentsPath, item,
                 s.has("rateLimit") ? ApiSpec.rateLimits(s.get("rateLimit")) : List.of(),
-                s.bool("subjectRequiredForEmail", true));
+                s.bool("subjectRequiredForEmail", true), s.text("accepted", null), s.text("error", null));
     }
 }

@@ -15,10 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * One {@code mappings/<source>.yaml}: how to talk to the PMS ({@link ApiSpec}) and how to map its
  * records ({@link ConversationMapping}). A source without a messaging API sets {@code messaging: false}
  * and an {@code unsupported} explanation; configuring an account for it is a configuration error.
+ * {@code unavailable} names fields the spec expects from this source that its public API does not give, each
+ * with the reason (shown in the coverage matrix instead of a gap).
  */
 public record SourceDefinition(String key, String name, Path file, boolean messaging, String unsupportedReason,
                                ApiSpec api, ConversationMapping mapping, YamlNode mappingSpec,
-                               Map<ZoneId, ConversationMapping> byZone) {
+                               Map<ZoneId, ConversationMapping> byZone, Map<String, String> unavailable) {
 
     /**
      * The mapping for an account whose configured time zone differs from the source's default (times
@@ -33,20 +35,23 @@ public record SourceDefinition(String key, String name, Path file, boolean messa
 
     public static SourceDefinition load(Path file) {
         YamlDoc doc = YamlDoc.load(file);
-        YamlNode root = doc.node().onlyKeys(Set.of("source", "name", "docs", "messaging", "unsupported", "api", "mapping"));
+        YamlNode root = doc.node().onlyKeys(Set.of("source", "name", "docs", "messaging", "unsupported", "api", "mapping",
+                "unavailable"));
         String key = root.text("source");
         String expected = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         if (!key.equals(expected)) {
             throw root.get("source").error("source key '" + key + "' must match the file name '" + expected + "'");
         }
         boolean messaging = root.bool("messaging", true);
+        Map<String, String> unavailable = root.has("unavailable") ? root.get("unavailable").stringMap() : Map.of();
         if (!messaging) {
-            return new SourceDefinition(key, root.text("name", key), file, false, root.text("unsupported"), null, null, null, Map.of());
+            return new SourceDefinition(key, root.text("name", key), file, false, root.text("unsupported"), null, null, null, Map.of(),
+                    unavailable);
         }
         ApiSpec api = ApiSpec.read(root.get("api"));
         ConversationMapping mapping = MappingFactory.compile(key, root.get("mapping"), api.timeZone());
         return new SourceDefinition(key, root.text("name", key), file, true, null, api, mapping, root.get("mapping"),
-                new ConcurrentHashMap<>());
+                new ConcurrentHashMap<>(), unavailable);
     }
 
     /** Fails start-up style when the file is bad; used by {@code validate}. */

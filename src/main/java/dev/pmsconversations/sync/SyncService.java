@@ -153,7 +153,7 @@ public final class SyncService {
             unlock(exchange);
             return null;
         }
-        NativeBundle bundle = new NativeBundle(ref.record(), client.messages(ref.conversationId()));
+        NativeBundle bundle = client.bundle(ref.conversationId(), ref.record());
         String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
         if (previous.isPresent() && marker.equals(previous.get().marker())) {
             unlock(exchange);

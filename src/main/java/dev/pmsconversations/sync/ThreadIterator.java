@@ -35,6 +35,8 @@ final class ThreadIterator implements Iterator<ThreadRef> {
     private final Consumer<RuntimeException> onBadPage;
     private final Deque<ThreadRef> buffer = new ArrayDeque<>();
     private boolean exhausted;
+    private final JsonPointer windowPointer;
+    private final String windowStart;
     private int badPagesInARow;
 
     ThreadIterator(PollRun run, String storedCursor, ZoneId zone, java.time.Clock clock, Consumer<RuntimeException> onBadPage) {
@@ -49,11 +51,19 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         if (incremental.strategy().equals("sortedDesc")) {
             extra.putAll(incremental.sortQuery());
-        } else if (incremental.strategy().equals("window")) {
+        } else if (incremental.strategy().equals("window") && incremental.windowParam() != null) {
             extra.put(incremental.windowParam(), LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack())
                     .format(DateTimeFormatter.ofPattern(incremental.windowFormat())));
         }
         this.pager = run.client.pager(api.list(), Map.of(), extra);
+        this.windowPointer = incremental.windowPath() == null ? null : JsonPointer.compile(incremental.windowPath());
+        this.windowStart = LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack()).toString();
+    }
+
+    /** True when {@code date} (ISO, date first) is before {@code start} (yyyy-MM-dd); a record without one is kept. */
+    private static boolean before(JsonNode date, String start) {
+        String v = date.isMissingNode() || date.isNull() ? "" : date.asText();
+        return v.length() >= 10 && v.substring(0, 10).compareTo(start) < 0;
     }
 
     @Override
@@ -111,6 +121,9 @@ final class ThreadIterator implements Iterator<ThreadRef> {
                         run.newestSeen = TimeFormat.format(at);
                     }
                 }
+            }
+            if (windowPointer != null && before(record.at(windowPointer), windowStart)) {
+                continue; // e.g. a stay that ended before the window: its thread is not read
             }
             run.listed.incrementAndGet();
             buffer.add(new ThreadRef(run, id.isNumber() ? Long.toString(id.asLong()) : id.asText(), record));

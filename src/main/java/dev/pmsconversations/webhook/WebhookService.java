@@ -72,6 +72,10 @@ public final class WebhookService {
             body = new byte[0];
         }
         Map<String, String> query = dev.pmsconversations.source.PmsHttp.decode(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+        String handshake = handshake(spec, body, sourceKey, accountId);
+        if (handshake != null) {
+            return handshake;
+        }
         String problem = WebhookVerifier.problem(spec, account.credentials(), name -> header(exchange, name), query, body, clock.instant());
         if (problem != null) {
             LOG.warn("[{}/{}] webhook refused: {}", sourceKey, accountId, problem);
@@ -80,14 +84,16 @@ public final class WebhookService {
         String text = new String(body, StandardCharsets.UTF_8);
         JsonNode payload;
         try {
-            payload = Json.MAPPER.readTree(text);
+            payload = spec.payload(Json.MAPPER.readTree(text));
         } catch (Exception e) {
             payload = null;
         }
         if (payload == null || !payload.isObject()) {
+            String what = spec.unwrap() == null ? "webhook body is not a JSON object"
+                    : "webhook body has no JSON object at '" + spec.unwrap() + "'";
             store.deadLetter(sourceKey, accountId, "webhook", null, "source '" + sourceKey + "', account '" + accountId
-                    + "': webhook body is not a JSON object", text);
-            throw ApiException.badRequest("webhook body is not a JSON object");
+                    + "': " + what, text);
+            throw ApiException.badRequest(what);
         }
         String event = spec.eventPath() == null ? null : text(payload, spec.eventPath());
         if (!spec.acceptEvents().isEmpty() && (event == null || !spec.acceptEvents().contains(event))) {
@@ -96,6 +102,13 @@ public final class WebhookService {
         String conversationId = null;
         for (String p : spec.conversationIdPaths()) {
             conversationId = conversationId != null ? conversationId : text(payload, p);
+        }
+        if (conversationId != null && spec.conversationIdPattern() != null) {
+            java.util.regex.Matcher m = spec.conversationIdPattern().matcher(conversationId);
+            if (!m.matches()) {
+                return envelope("IGNORED", null, "'" + conversationId + "' is not a conversation this source syncs");
+            }
+            conversationId = m.group(1);
         }
         if (conversationId == null) {
             String reason = "source '" + sourceKey + "', account '" + accountId + "': webhook field '"
@@ -157,6 +170,32 @@ public final class WebhookService {
     public List<Long> pending() {
         Instant now = clock.instant();
         return inbox.pending(now.minus(Duration.ofSeconds(5)), now.minus(Duration.ofMinutes(5)), 100);
+    }
+
+    /**
+     * A subscription handshake (Amazon SNS SubscriptionConfirmation): acknowledged, and its confirmation link
+     * logged for the operator to open once, only when it is a link of the expected host (never fetched by us,
+     * so an unauthenticated caller cannot make the runtime call out). Null when the call is not a handshake.
+     */
+    private String handshake(WebhookSpec spec, byte[] body, String sourceKey, String accountId) {
+        if (spec.confirm() == null) {
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (Exception e) {
+            return null;
+        }
+        if (root == null || !spec.confirm().value().equals(text(root, spec.confirm().path()))) {
+            return null;
+        }
+        String url = text(root, spec.confirm().url());
+        if (url == null || !url.matches(spec.confirm().allow())) {
+            throw ApiException.invalid(spec.confirm().url(), "subscription confirmation without a link of the expected host");
+        }
+        LOG.warn("[{}/{}] webhook subscription to confirm: open this link once (GET): {}", sourceKey, accountId, url);
+        return envelope("SUBSCRIPTION", null, "confirmation link logged for the operator");
     }
 
     private static String header(Exchange exchange, String name) {

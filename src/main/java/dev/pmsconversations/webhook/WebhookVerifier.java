@@ -31,7 +31,8 @@ final class WebhookVerifier {
             case "basic" -> basic(header.apply("Authorization"), credentials.get(spec.credentials().get(0)),
                     credentials.get(spec.credentials().get(1)));
             case "token" -> {
-                String given = spec.tokenHeader() != null ? header.apply(spec.tokenHeader()) : query.get("token");
+                String given = spec.tokenPath() != null ? tokenInPayload(spec, body)
+                        : spec.tokenHeader() != null ? header.apply(spec.tokenHeader()) : query.get("token");
                 yield given != null && equal(given, credentials.get(spec.credentials().get(0)).reveal()) ? null
                         : "missing or wrong webhook token";
             }
@@ -39,6 +40,16 @@ final class WebhookVerifier {
             case "svix" -> svix(spec, credentials.get(spec.credentials().get(0)), header, body, now);
             default -> "unsupported webhook auth " + spec.auth();
         };
+    }
+
+    private static String tokenInPayload(WebhookSpec spec, byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode payload = spec.payload(dev.pmsconversations.model.Json.MAPPER.readTree(body));
+            com.fasterxml.jackson.databind.JsonNode t = payload == null ? null : payload.at(spec.tokenPath());
+            return t == null || !t.isTextual() ? null : t.asText();
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static String basic(String authorization, Secret user, Secret password) {

@@ -88,8 +88,10 @@ class SyncRouteTest extends RuntimeTestSupport {
     private int quietPollRequests(String source) {
         return switch (source) {
             case "hostaway" -> 1;                                 // one list page; markers unchanged, no message calls
-            case "guesty" -> 1;                                   // one page sorted by last activity, stops at the cursor
-            default -> 1 + sim.threadIds(source, source + "-1").size(); // Smoobu: a window of reservations + messages each
+            case "guesty", "hostfully" -> 1;                      // one page sorted by last activity, stops at the cursor
+            case "hostify" -> 1;                                  // one inbox page; last_message unchanged, no thread reads
+            // no activity marker on the list: a window of bookings (one page here) + each one's messages
+            default -> 1 + sim.threadIds(source, source + "-1").size();
         };
     }
 

@@ -46,11 +46,15 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     private String messageId(String source, JsonNode added) {
-        return added.get(source.equals("guesty") ? "_id" : "id").asText();
+        return added.get(switch (source) {
+            case "guesty" -> "_id";
+            case "hostfully" -> "uid";
+            default -> "id";
+        }).asText();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24"})
     void aGuestMessageWebhookIsDeliveredOnceEvenWhenReplayedAndPolled(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -112,7 +116,7 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24"})
     void aBadlySignedWebhookIsRefusedAndNothingIsStored(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -128,7 +132,10 @@ class WebhookTest extends RuntimeTestSupport {
         String url = genuine.url();
         switch (source) {
             case "hostaway" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
-            case "guesty" -> { } // same headers, changed body: the signature no longer matches
+            case "guesty", "lodgify" -> { } // same headers, changed body: the signature no longer matches
+            case "beds24" -> headers.put("X-Webhook-Token", "wrong");
+            // Hostify's token travels inside the SNS message
+            case "hostify" -> forgedBody = forgedBody.replace(dev.pmsconversations.testing.TestRuntime.webhookSecrets(source).get("webhookToken"), "wrong");
             default -> url = url.replaceAll("token=[^&]+", "token=wrong");
         }
         String template = "/webhooks/{source}/{accountId}";
@@ -138,7 +145,7 @@ class WebhookTest extends RuntimeTestSupport {
         var answer = client.post(path, null, forgedBody, headers);
         assertThat(answer.status()).isEqualTo(401);
         assertThat(OpenApi.problems("POST", template, answer.status(), answer.json())).isEmpty();
-        assertThat(answer.json().at("/error/message").asText()).doesNotContain("hook-password", "whsec_", "hook-token");
+        assertThat(answer.json().at("/error/message").asText()).doesNotContain("hook-password", "whsec_", "hook-token", "subscription-secret");
         // without any credentials at all
         assertThat(client.post(path.replaceAll("\\?.*", ""), null, forgedBody, Map.of()).status()).isEqualTo(401);
         assertThat(storedWebhooks()).isEqualTo(stored);
