@@ -55,9 +55,12 @@ final class DemoRoundTrip {
     List<Result> run(StateStore store) throws Exception {
         List<Result> results = new ArrayList<>();
         for (AccountConfig a : config.accounts()) {
-            String thread = simulator.threadIds(a.source(), a.id()).get(0);
+            // a conversation the first sync delivered (sources with a date window do not read every simulated thread)
+            String thread = store.conversations(new StateStore.ConversationQuery(Set.of(a.id()), null, null, null, null, null), 0, 1)
+                    .stream().findFirst().map(StateStore.StoredConversation::conversationId)
+                    .orElse(simulator.threadIds(a.source(), a.id()).get(0));
             JsonNode guest = simulator.addMessage(a.source(), a.id(), thread, "Is early check-in possible? (demo, by webhook)", true);
-            String guestId = guest.path(guest.has("_id") ? "_id" : "id").asText();
+            String guestId = guest.path(simulator.source(a.source()).idField()).asText();
             HttpRequest post = HttpRequest.newBuilder(URI.create(api() + "/v2/conversations/" + thread + "/messages"))
                     .header("Authorization", "Bearer " + config.api().tokens().get(0).token().reveal())
                     .header("Content-Type", "application/json").header("Idempotency-Key", "demo-" + a.id())

@@ -171,7 +171,7 @@ final class GuestySim extends SimSource {
     }
 
     @Override
-    protected String idField() {
+    public String idField() {
         return "_id";
     }
 

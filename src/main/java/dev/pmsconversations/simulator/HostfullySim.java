@@ -83,7 +83,7 @@ final class HostfullySim extends SimSource {
     }
 
     @Override
-    protected String idField() {
+    public String idField() {
         return "uid";
     }
 

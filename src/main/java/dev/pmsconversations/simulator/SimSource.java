@@ -72,7 +72,7 @@ public abstract class SimSource {
     }
 
     /** The field holding a message's id in this PMS's message objects. */
-    protected String idField() {
+    public String idField() {
         return "id";
     }
 

@@ -374,12 +374,24 @@ public final class AccountClient {
         java.util.regex.Matcher m = POINTER_PLACEHOLDER.matcher(path);
         while (m.find()) {
             JsonNode v = record == null ? null : record.at(JsonPointer.compile(m.group(1)));
-            if (v == null || v.isMissingNode() || v.isNull() || v.isContainerNode() || v.asText().isEmpty()) {
+            String value = v == null ? "" : v.isArray() ? joined(v) : v.isValueNode() && !v.isNull() ? v.asText() : "";
+            if (value.isEmpty()) {
                 return null;
             }
-            params.put(m.group(1), v.asText());
+            params.put(m.group(1), value);
         }
         return params;
+    }
+
+    /** An array of ids as the comma-separated list APIs take in a path (e.g. /messages/1,2,3). */
+    private static String joined(JsonNode array) {
+        List<String> parts = new ArrayList<>();
+        array.forEach(e -> {
+            if (e.isValueNode() && !e.isNull() && !e.asText().isEmpty()) {
+                parts.add(e.asText());
+            }
+        });
+        return String.join(",", parts);
     }
 
     private static final java.util.regex.Pattern POINTER_PLACEHOLDER = java.util.regex.Pattern.compile("\\{(/[^}]*)}");
