@@ -75,10 +75,6 @@ final class Beds24Sim extends SimSource {
         return new SimAccount(id, Map.of("refreshToken", "beds24-refresh-" + id));
     }
 
-    @Override
-    protected String threadId(ObjectNode record) {
-        return record.path("id").asText();
-    }
 
     private static long ownerId(SimAccount account) {
         return 10000 + Math.floorMod(account.id.hashCode(), 90000);

@@ -36,10 +36,6 @@ final class HostawaySim extends SimSource {
         return new SimAccount(id, Map.of("clientId", id, "clientSecret", "hostaway-secret-" + id));
     }
 
-    @Override
-    protected String threadId(ObjectNode record) {
-        return record.path("id").asText();
-    }
 
     @Override
     public SimAccount seed(String accountId, int threads, int messages) {

@@ -69,10 +69,6 @@ final class HostifySim extends SimSource {
         return new SimAccount(id, Map.of("apiKey", "hostify-key-" + id));
     }
 
-    @Override
-    protected String threadId(ObjectNode record) {
-        return record.path("id").asText();
-    }
 
     @Override
     public SimThread load(String accountId, JsonNode bundle) {

@@ -60,11 +60,6 @@ final class LodgifySim extends SimSource {
         return new SimAccount(id, Map.of("apiKey", "lodgify-key-" + id));
     }
 
-    /** A thread is known by its booking's id (the send call's key); GET /v2/messaging is keyed by thread_uid. */
-    @Override
-    protected String threadId(ObjectNode record) {
-        return record.path("id").asText();
-    }
 
     @Override
     public SimThread load(String accountId, JsonNode bundle) {

@@ -53,6 +53,8 @@ public final class PmsSimulator implements AutoCloseable {
         register(new Beds24Sim(seed));
         register(new HostfullySim(seed));
         register(new LodgifySim(seed));
+        register(new OwnerRezSim(seed));
+        register(new BookingSyncSim(seed)); // simulator only: mappings/bookingsync.yaml is pending (docs/research/pending)
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::dispatch);
         server.setExecutor(Executors.newFixedThreadPool(8));

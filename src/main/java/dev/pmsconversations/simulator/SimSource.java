@@ -81,7 +81,10 @@ public abstract class SimSource {
 
     protected abstract SimAccount newAccount(String id);
 
-    protected abstract String threadId(ObjectNode record);
+    /** The thread id in a listed record; {@code id} unless the PMS names it otherwise. */
+    protected String threadId(ObjectNode record) {
+        return record.path("id").asText();
+    }
 
     public SimAccount account(String id) {
         return accounts.get(id);

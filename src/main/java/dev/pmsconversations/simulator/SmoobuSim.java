@@ -35,10 +35,6 @@ final class SmoobuSim extends SimSource {
         return new SimAccount(id, Map.of("apiKey", "smoobu-key-" + id));
     }
 
-    @Override
-    protected String threadId(ObjectNode record) {
-        return record.path("id").asText();
-    }
 
     @Override
     public SimAccount seed(String accountId, int threads, int messages) {

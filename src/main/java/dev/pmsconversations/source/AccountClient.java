@@ -336,9 +336,27 @@ public final class AccountClient {
 
     /** The thread {@code record} as listed, with its messages and related records read from the PMS. */
     public NativeBundle bundle(String conversationId, JsonNode record) {
-        Map<String, JsonNode> related = related(conversationId, record);
-        List<JsonNode> messages = readMessages(conversationId, record, related);
-        return new NativeBundle(record, messages, related);
+        return withRelated(conversationId, withMessages(conversationId, record));
+    }
+
+    /** The thread {@code record} with its messages (and the messages answer's envelope, if the file keeps one). */
+    public NativeBundle withMessages(String conversationId, JsonNode record) {
+        Map<String, JsonNode> envelope = new LinkedHashMap<>();
+        List<JsonNode> messages = readMessages(conversationId, record, envelope);
+        return new NativeBundle(record, messages, envelope);
+    }
+
+    /**
+     * Adds the related records (api.related); their paths may use what the messages answer carried, e.g.
+     * {@code {/@answer/guest/id}}. Separate so a poll reads them only for threads whose messages changed.
+     */
+    public NativeBundle withRelated(String conversationId, NativeBundle bundle) {
+        if (source.api().related().isEmpty()) {
+            return bundle;
+        }
+        Map<String, JsonNode> related = new LinkedHashMap<>(bundle.related());
+        related.putAll(related(conversationId, bundle.conversationWithRelated()));
+        return new NativeBundle(bundle.conversation(), bundle.messages(), related);
     }
 
     /**

@@ -16,6 +16,7 @@ public record ApiSpec(
         Retry retry,
         Request list,
         String listIdPath,
+        Explode listExplode,
         Request get,
         String getRecordPath,
         Request messages,
@@ -55,6 +56,13 @@ public record ApiSpec(
         return out;
     }
 
+    /**
+     * A listed record that holds several threads (OwnerRez: a booking with {@code thread_ids}): one thread record per
+     * element of the array at {@code path}, a copy of the listed record with the element added as field {@code as}.
+     */
+    public record Explode(String path, String as) {
+    }
+
     public record RateLimit(int requests, int perSeconds) {
     }
 
@@ -89,7 +97,16 @@ public record ApiSpec(
      * window: list with a date filter relative to now (e.g. reservations departing from N days ago).
      */
     public record Incremental(String strategy, List<String> marker, Map<String, String> sortQuery, String updatedPath,
-                              String updatedFormat, String windowParam, int windowDaysBack, String windowFormat, String windowPath) {
+                              String updatedFormat, String windowParam, int windowDaysBack, String windowFormat, String windowPath,
+                              Activity activity) {
+    }
+
+    /**
+     * Strategy {@code activity}: a call listing recent messages across threads (Beds24: GET /bookings/messages?maxAge=1).
+     * A poll reads only the threads with a message newer than the last one seen ({@code threadId}, {@code time} of each
+     * listed message); a first poll, or one after a pause longer than {@code withinDays}, lists the window instead.
+     */
+    public record Activity(Request request, String threadIdPath, String timePath, String timeFormat, int withinDays) {
     }
 
     static ApiSpec read(YamlNode api) {
@@ -110,11 +127,19 @@ public record ApiSpec(
         return new ApiSpec(baseUrl.replaceAll("/+$", ""), zone, auth(api.get("auth")),
                 api.has("headers") ? api.get("headers").stringMap() : Map.of(),
                 rateLimits(api.get("rateLimit")), retry(api.get("retry")),
-                request(list, Set.of("id")), list.text("id", "/id"),
+                request(list, Set.of("id", "explode")), list.text("id", "/id"), explode(list.get("explode")),
                 get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
                 api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope")),
                 related(api.get("related")),
                 incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")));
+    }
+
+    private static Explode explode(YamlNode e) {
+        if (e.isMissing()) {
+            return null;
+        }
+        e.onlyKeys(Set.of("path", "as"));
+        return new Explode(e.text("path"), e.text("as"));
     }
 
     private static Map<String, Related> related(YamlNode r) {
@@ -225,19 +250,19 @@ public record ApiSpec(
 
     private static Incremental incremental(YamlNode i) {
         if (i.isMissing()) {
-            return new Incremental("full", List.of(), Map.of(), null, null, null, 0, null, null);
+            return new Incremental("full", List.of(), Map.of(), null, null, null, 0, null, null, null);
         }
         String strategy = i.object().text("strategy");
         return switch (strategy) {
-            case "full" -> new Incremental(strategy, List.of(), Map.of(), null, null, null, 0, null, null);
+            case "full" -> new Incremental(strategy, List.of(), Map.of(), null, null, null, 0, null, null, null);
             case "marker" -> {
                 i.onlyKeys(Set.of("strategy", "marker", "note"));
-                yield new Incremental(strategy, i.get("marker").textList(), Map.of(), null, null, null, 0, null, null);
+                yield new Incremental(strategy, i.get("marker").textList(), Map.of(), null, null, null, 0, null, null, null);
             }
             case "sortedDesc" -> {
                 i.onlyKeys(Set.of("strategy", "sortQuery", "updated", "format", "note"));
                 yield new Incremental(strategy, List.of(i.text("updated")), i.has("sortQuery") ? i.get("sortQuery").stringMap() : Map.of(),
-                        i.text("updated"), i.text("format", "iso"), null, 0, null, null);
+                        i.text("updated"), i.text("format", "iso"), null, 0, null, null, null);
             }
             case "window" -> {
                 // param: a date filter the PMS applies; path: a date of each listed record we compare ourselves
@@ -246,9 +271,16 @@ public record ApiSpec(
                     throw i.error("window needs either 'param' (a date filter of the list call) or 'path' (a date in each listed record)");
                 }
                 yield new Incremental(strategy, i.has("marker") ? i.get("marker").textList() : List.of(), Map.of(), null, null,
-                        i.text("param", null), i.integer("daysBack", 30), i.text("format", "yyyy-MM-dd"), i.text("path", null));
+                        i.text("param", null), i.integer("daysBack", 30), i.text("format", "yyyy-MM-dd"), i.text("path", null), null);
             }
-            default -> throw i.get("strategy").error("unknown strategy '" + strategy + "'; one of full, marker, sortedDesc, window");
+            case "activity" -> {
+                i.onlyKeys(Set.of("strategy", "request", "threadId", "time", "timeFormat", "withinDays", "param", "daysBack", "format", "note"));
+                Activity activity = new Activity(request(i.get("request"), Set.of()), i.text("threadId"), i.text("time"),
+                        i.text("timeFormat", "iso"), Math.max(1, i.integer("withinDays", 1)));
+                yield new Incremental(strategy, List.of(), Map.of(), null, null, i.text("param"), i.integer("daysBack", 30),
+                        i.text("format", "yyyy-MM-dd"), null, activity);
+            }
+            default -> throw i.get("strategy").error("unknown strategy '" + strategy + "'; one of full, marker, sortedDesc, window, activity");
         };
     }
 }

@@ -153,12 +153,15 @@ public final class SyncService {
             unlock(exchange);
             return null;
         }
-        NativeBundle bundle = client.bundle(ref.conversationId(), ref.record());
+        NativeBundle bundle = client.withMessages(ref.conversationId(), ref.record());
+        // without a list marker, the thread as read (record + messages) is the marker; related records (a guest,
+        // a lead) are read only when it changed, so a quiet poll costs no extra call per thread
         String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
         if (previous.isPresent() && marker.equals(previous.get().marker())) {
             unlock(exchange);
             return null;
         }
+        bundle = client.withRelated(ref.conversationId(), bundle);
         exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker, null, null, null));
         exchange.setProperty("pmsNative", bundle);
         Conversation conversation;

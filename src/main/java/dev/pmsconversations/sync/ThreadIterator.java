@@ -36,6 +36,11 @@ final class ThreadIterator implements Iterator<ThreadRef> {
     private final Deque<ThreadRef> buffer = new ArrayDeque<>();
     private boolean exhausted;
     private final JsonPointer windowPointer;
+    private final ApiSpec.Activity activity;
+    private final Instant activitySince;
+    private final TimeFormat activityTime;
+    private final Instant now;
+    private final java.util.Set<String> activityThreads = new java.util.HashSet<>();
     private final String windowStart;
     private int badPagesInARow;
 
@@ -46,18 +51,108 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         ApiSpec api = run.client.source().api();
         this.incremental = api.incremental();
         this.idPointer = JsonPointer.compile(api.listIdPath());
-        this.cursor = storedCursor == null ? null : Instant.parse(storedCursor);
+        this.activity = incremental.activity();
+        Instant[] activityCursor = activity == null ? null : activityCursor(storedCursor, clock.instant(), activity.withinDays());
+        this.activitySince = activityCursor == null ? null : activityCursor[0];
+        this.cursor = storedCursor == null || activity != null ? null : Instant.parse(storedCursor);
         this.updatedFormat = incremental.updatedFormat() == null ? null : TimeFormat.of(incremental.updatedFormat());
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         if (incremental.strategy().equals("sortedDesc")) {
             extra.putAll(incremental.sortQuery());
-        } else if (incremental.strategy().equals("window") && incremental.windowParam() != null) {
+        } else if ((incremental.strategy().equals("window") || incremental.activity() != null) && incremental.windowParam() != null) {
             extra.put(incremental.windowParam(), LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack())
                     .format(DateTimeFormatter.ofPattern(incremental.windowFormat())));
         }
-        this.pager = run.client.pager(api.list(), Map.of(), extra);
+        if (activitySince != null) {
+            // only the threads with a message newer than the newest one seen at the last poll
+            this.pager = run.client.pager(activity.request(), Map.of(), Map.of());
+            this.activityTime = TimeFormat.of(activity.timeFormat());
+            run.newestSeen = activityCursorText(activitySince, clock.instant());
+        } else {
+            this.pager = run.client.pager(api.list(), Map.of(), extra);
+            this.activityTime = null;
+            if (activity != null) {
+                // a full poll: from here on, activity after (about) now is what the next poll looks for
+                run.newestSeen = activityCursorText(clock.instant().minusSeconds(300), clock.instant());
+            }
+        }
+        this.now = clock.instant();
         this.windowPointer = incremental.windowPath() == null ? null : JsonPointer.compile(incremental.windowPath());
         this.windowStart = LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack()).toString();
+    }
+
+    /** Strategy activity: the threads of the listed messages that are newer than the cursor, each read through "get". */
+    private void fillFromActivity(List<JsonNode> messages) {
+        Instant newest = Instant.parse(run.newestSeen.substring(0, run.newestSeen.indexOf('|')));
+        for (JsonNode m : messages) {
+            JsonNode id = m.at(activity.threadIdPath());
+            JsonNode time = m.at(activity.timePath());
+            if (id.isMissingNode() || id.isNull() || time.isMissingNode() || time.isNull()) {
+                continue;
+            }
+            Instant at;
+            try {
+                at = activityTime.parse(time.asText(), zone);
+            } catch (IllegalArgumentException e) {
+                run.complete = false;
+                onBadPage.accept(new IllegalArgumentException("source '" + run.source() + "', account '" + run.accountId()
+                        + "', field '" + activity.timePath() + "': " + e.getMessage()));
+                continue;
+            }
+            if (!at.isAfter(activitySince)) {
+                continue;
+            }
+            newest = at.isAfter(newest) ? at : newest;
+            String threadId = id.asText();
+            if (activityThreads.add(threadId)) {
+                try {
+                    buffer.add(new ThreadRef(run, threadId, run.client.fetchRecord(threadId)));
+                    run.listed.incrementAndGet();
+                } catch (RuntimeException e) {
+                    run.complete = false; // read again at the next poll: the cursor does not move past it
+                    onBadPage.accept(e);
+                }
+            }
+        }
+        run.newestSeen = activityCursorText(newest, now);
+    }
+
+    /** "newest activity|poll time"; null (= list the window) without one, or when the last poll is too long ago. */
+    private static Instant[] activityCursor(String stored, Instant now, int withinDays) {
+        int bar = stored == null ? -1 : stored.indexOf('|');
+        if (bar < 0) {
+            return null;
+        }
+        try {
+            Instant since = Instant.parse(stored.substring(0, bar));
+            Instant polled = Instant.parse(stored.substring(bar + 1));
+            // the activity call sees withinDays back; an hour of margin for clock differences
+            return polled.isAfter(now.minus(java.time.Duration.ofDays(withinDays)).plusSeconds(3600)) ? new Instant[] {since, polled} : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String activityCursorText(Instant since, Instant polled) {
+        return TimeFormat.format(since) + "|" + TimeFormat.format(polled);
+    }
+
+    /** One record per thread: listed records as they are, or, with {@code list.explode}, one per thread id they hold. */
+    private List<JsonNode> explode(List<JsonNode> page) {
+        ApiSpec.Explode explode = run.client.source().api().listExplode();
+        if (explode == null) {
+            return page;
+        }
+        List<JsonNode> out = new java.util.ArrayList<>();
+        JsonPointer path = JsonPointer.compile(explode.path());
+        for (JsonNode record : page) {
+            for (JsonNode thread : record.at(path)) {
+                com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) record).deepCopy();
+                copy.set(explode.as(), thread);
+                out.add(copy);
+            }
+        }
+        return out;
     }
 
     /** True when {@code date} (ISO, date first) is before {@code start} (yyyy-MM-dd); a record without one is kept. */
@@ -99,7 +194,11 @@ final class ThreadIterator implements Iterator<ThreadRef> {
             exhausted = true;
             return;
         }
-        for (JsonNode record : page) {
+        if (activityTime != null) {
+            fillFromActivity(page);
+            return;
+        }
+        for (JsonNode record : explode(page)) {
             JsonNode id = record.at(idPointer);
             if (id.isMissingNode() || id.isNull() || id.asText().isEmpty()) {
                 run.complete = false;

@@ -62,7 +62,7 @@ class ConversationApiTest extends RuntimeTestSupport {
     @Test
     void paginationWalksEveryConversationOnceWhileNewOnesArrive() {
         start(20);
-        int total = 20 + 3; // seeded + one fixture per source
+        int total = 20 + SOURCES.size(); // seeded + one fixture per source
         List<String> seen = new ArrayList<>();
         ApiClient.Answer page = get("/v2/conversations?limit=5", "/v2/conversations", TOKEN);
         seen.addAll(ids(page));
@@ -100,9 +100,10 @@ class ConversationApiTest extends RuntimeTestSupport {
         assertThat(ids(get("/v2/conversations?accountId=smoobu-1", "/v2/conversations", TOKEN))).containsExactly("292");
         assertThat(ids(get("/v2/conversations?propertyId=" + expected.get("propertyId").asText(), "/v2/conversations", TOKEN)))
                 .containsExactly("1406");
-        // updatedSince: the Hostaway fixture is of 2018, the others of later years
+        // updatedSince: the Hostaway and Hostify fixtures are of 2018, the others of later years
         List<String> recent = ids(get("/v2/conversations?updatedSince=2020-01-01T00:00:00Z", "/v2/conversations", TOKEN));
-        assertThat(recent).doesNotContain("1406").hasSize(2);
+        assertThat(recent).doesNotContain("1406", "5678").contains("60b337646b754a002f4a1a76", "292")
+                .hasSize(SOURCES.size() - 2);
 
         ApiClient.Answer byReservation = get("/v2/conversations/reservation/" + expected.get("reservationId").asText(),
                 "/v2/conversations/reservation/{reservationId}", TOKEN);

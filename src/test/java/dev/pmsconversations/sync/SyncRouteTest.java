@@ -90,9 +90,33 @@ class SyncRouteTest extends RuntimeTestSupport {
             case "hostaway" -> 1;                                 // one list page; markers unchanged, no message calls
             case "guesty", "hostfully" -> 1;                      // one page sorted by last activity, stops at the cursor
             case "hostify" -> 1;                                  // one inbox page; last_message unchanged, no thread reads
+            case "beds24" -> 1;                                   // the last day's messages: none newer than the cursor
             // no activity marker on the list: a window of bookings (one page here) + each one's messages
             default -> 1 + sim.threadIds(source, source + "-1").size();
         };
+    }
+
+    @Test
+    void beds24ReadsOnlyTheBookingsWithNewMessagesAndListsTheWindowAgainAfterAPause() throws IOException {
+        awaitFirstPolls();
+        String account = "beds24-1";
+        sim.clearRequests();
+        sim.addMessage("beds24", account, fixtureThread("beds24"), "Are towels provided?", true);
+        poll(account);
+        // the last day's messages, then the one booking with news and its messages
+        assertThat(sim.requests("beds24", account)).extracting(dev.pmsconversations.simulator.SimRequest::path)
+                .containsExactly("/v2/bookings/messages", "/v2/bookings", "/v2/bookings/messages");
+        assertThat(sim.requests("beds24", account).get(0).query()).containsEntry("maxAge", "1");
+        List<JsonNode> events = events(account);
+        assertThat(events.get(events.size() - 1).at("/data/messages/0/body").asText()).isEqualTo("Are towels provided?");
+        // the last poll was longer ago than the activity call sees: the window of bookings is listed again
+        String cursor = pms.store().cursor(account).orElseThrow();
+        pms.store().saveCursor(account, cursor.substring(0, cursor.indexOf('|')) + "|2026-08-10T00:00:00Z");
+        sim.clearRequests();
+        poll(account);
+        assertThat(sim.requests("beds24", account).get(0).path()).isEqualTo("/v2/bookings");
+        assertThat(sim.requests("beds24", account).get(0).query()).containsEntry("departureFrom", "2026-07-21");
+        assertThat(events(account)).hasSize(events.size());
     }
 
     @Test

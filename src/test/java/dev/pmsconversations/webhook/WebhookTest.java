@@ -54,7 +54,7 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
     void aGuestMessageWebhookIsDeliveredOnceEvenWhenReplayedAndPolled(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -116,7 +116,7 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
     void aBadlySignedWebhookIsRefusedAndNothingIsStored(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -131,7 +131,7 @@ class WebhookTest extends RuntimeTestSupport {
         Map<String, String> headers = new LinkedHashMap<>(genuine.headers());
         String url = genuine.url();
         switch (source) {
-            case "hostaway" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
+            case "hostaway", "ownerrez" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
             case "guesty", "lodgify" -> { } // same headers, changed body: the signature no longer matches
             case "beds24" -> headers.put("X-Webhook-Token", "wrong");
             // Hostify's token travels inside the SNS message
