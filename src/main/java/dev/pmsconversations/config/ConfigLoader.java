@@ -154,7 +154,7 @@ public final class ConfigLoader {
     private SinkConfig sink(YamlNode s, String name, String type, Path base) {
         Set<String> common = Set.of("name", "type", "filter", "payload", "maxAttempts");
         Set<String> own = switch (type) {
-            case "file" -> Set.of("directory", "eventLog");
+            case "file" -> Set.of("directory", "eventLog", "eventLogMaxBytes");
             case "http" -> Set.of("url", "headers", "secret", "connectTimeoutMillis", "readTimeoutMillis");
             case "jms" -> Set.of("url", "destination", "user", "password", "dataDirectory");
             case "rabbitmq" -> Set.of("host", "port", "virtualHost", "user", "password", "exchange", "routingKey");
@@ -176,6 +176,11 @@ public final class ConfigLoader {
                     case "daily" -> "${header.pmsAccountId}-${date-with-timezone:now:UTC:yyyy-MM-dd}.ndjson"; // a new file each UTC day
                     default -> throw s.get("eventLog").error("single (one growing file per account) or daily (one per account and UTC day)");
                 });
+                long maxBytes = s.integer("eventLogMaxBytes", 0);
+                if (maxBytes < 0) {
+                    throw s.get("eventLogMaxBytes").error("a size in bytes (0 = no size limit)");
+                }
+                options.put("eventLogMaxBytes", Long.toString(maxBytes));
             }
             case "http" -> {
                 String url = s.text("url");

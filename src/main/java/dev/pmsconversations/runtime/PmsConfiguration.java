@@ -93,6 +93,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
         context.getRegistry().bind("eventFormat", new EventFormat(config.includeDeprecated()));
+        context.getRegistry().bind("eventLogRotation", new dev.pmsconversations.delivery.EventLogRotation(java.time.Clock.systemUTC()));
         RuntimeConfig.OutboxConfig oc = config.outbox();
         // sending and webhook checks run on real time; `clock` only pins the sync's date windows in tests
         java.time.Clock realTime = java.time.Clock.systemUTC();

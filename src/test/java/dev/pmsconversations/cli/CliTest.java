@@ -128,6 +128,28 @@ class CliTest {
     }
 
     @Test
+    void anUplistingAccountIsRefusedWithWhatUplistingOffersInsteadOfSyncingNothing() throws Exception {
+        Path config = dir.resolve("uplisting.yaml");
+        Files.writeString(config, """
+                sinks:
+                  - { name: files, type: file, directory: ./out }
+                accounts:
+                  - id: villa-uplisting
+                    source: uplisting
+                    credentials:
+                      apiKey: { value: "k" }
+                """);
+        Result r = run("validate", "--config", config.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("account 'villa-uplisting'", "Uplisting cannot be synced for conversations",
+                "no messaging", "bookings", "booking webhooks");
+        // and the runtime refuses to start with the same explanation, before anything runs
+        var rc = new dev.pmsconversations.config.ConfigLoader().load(config);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.pmsconversations.runtime.PmsConfiguration(rc))
+                .hasMessageContaining("Uplisting cannot be synced for conversations").hasMessageContaining("no messaging");
+    }
+
+    @Test
     void validateReportsABadMappingFileWithLineAndKey() throws Exception {
         Path mappings = Files.createDirectories(dir.resolve("mappings"));
         Files.writeString(mappings.resolve("hostaway.yaml"),
