@@ -54,6 +54,8 @@ public final class PmsSimulator implements AutoCloseable {
         register(new HostfullySim(seed));
         register(new LodgifySim(seed));
         register(new OwnerRezSim(seed));
+        register(new HostexSim(seed));
+        register(new HospitableSim(seed)); // simulator only until mappings/hospitable.yaml lands (docs/research/pending)
         register(new BookingSyncSim(seed)); // simulator only: mappings/bookingsync.yaml is pending (docs/research/pending)
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::dispatch);
@@ -77,6 +79,7 @@ public final class PmsSimulator implements AutoCloseable {
             case "smoobu" -> root + "/api";
             case "beds24" -> root + "/v2";
             case "hostfully" -> root + "/api/v3.2";
+            case "hospitable" -> root + "/v2";
             default -> root;
         };
     }

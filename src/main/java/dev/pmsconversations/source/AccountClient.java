@@ -297,12 +297,15 @@ public final class AccountClient {
         List<JsonNode> out = new ArrayList<>();
         Pager pager = pager(m, params, Map.of());
         for (List<JsonNode> page = pager.next(); page != null; page = pager.next()) {
-            if (envelope != null && m.envelope() != null && !envelope.containsKey(m.envelope()) && pager.lastBody instanceof
-                    com.fasterxml.jackson.databind.node.ObjectNode body) {
-                com.fasterxml.jackson.databind.node.ObjectNode rest = body.deepCopy();
-                JsonPointer records = JsonPointer.compile(m.records());
-                if (records.tail() != null && records.tail().matches()) {
-                    rest.remove(records.getMatchingProperty()); // the messages themselves are not part of the envelope
+            if (envelope != null && m.envelope() != null && !envelope.containsKey(m.envelope()) && pager.lastBody != null
+                    && pager.lastBody.at(m.envelopePath()) instanceof com.fasterxml.jackson.databind.node.ObjectNode kept) {
+                com.fasterxml.jackson.databind.node.ObjectNode rest = kept.deepCopy();
+                // the messages themselves are not part of the envelope
+                if (m.records().startsWith(m.envelopePath() + "/")) {
+                    JsonPointer records = JsonPointer.compile(m.records().substring(m.envelopePath().length()));
+                    if (rest.at(records.head()) instanceof com.fasterxml.jackson.databind.node.ObjectNode parent) {
+                        parent.remove(records.last().getMatchingProperty());
+                    }
                 }
                 envelope.put(m.envelope(), rest);
             }

@@ -17,6 +17,7 @@ public record ApiSpec(
         Request list,
         String listIdPath,
         Explode listExplode,
+        ListParent listParent,
         Request get,
         String getRecordPath,
         Request messages,
@@ -63,6 +64,13 @@ public record ApiSpec(
     public record Explode(String path, String as) {
     }
 
+    /**
+     * A list call that needs a parent's id (Hospitable: reservations need {@code properties[]}): the parent list is
+     * read first, then the list once per parent, with the parent's id (at {@code idPath}) in query {@code param}.
+     */
+    public record ListParent(Request request, String idPath, String param) {
+    }
+
     public record RateLimit(int requests, int perSeconds) {
     }
 
@@ -86,9 +94,12 @@ public record ApiSpec(
     public record Related(Request request, String recordPath) {
     }
 
-    /** @param envelope for the messages call: keep the answer's other fields as the related record of this name */
+    /**
+     * @param envelope     for the messages call: keep the answer's other fields as the related record of this name
+     * @param envelopePath the part of the answer to keep (default: all of it), e.g. {@code /data} without {@code request_id}
+     */
     public record Request(String method, String path, Map<String, String> query, String records, Pagination pagination,
-                          String envelope) {
+                          String envelope, String envelopePath) {
     }
 
     /**
@@ -127,9 +138,11 @@ public record ApiSpec(
         return new ApiSpec(baseUrl.replaceAll("/+$", ""), zone, auth(api.get("auth")),
                 api.has("headers") ? api.get("headers").stringMap() : Map.of(),
                 rateLimits(api.get("rateLimit")), retry(api.get("retry")),
-                request(list, Set.of("id", "explode")), list.text("id", "/id"), explode(list.get("explode")),
+                request(list, Set.of("id", "explode", "parent")), list.text("id", "/id"), explode(list.get("explode")),
+                list.get("parent").isMissing() ? null : new ListParent(request(list.get("parent"), Set.of("id", "param")),
+                        list.get("parent").text("id", "/id"), list.get("parent").text("param")),
                 get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
-                api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope")),
+                api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope", "envelopePath")),
                 related(api.get("related")),
                 incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")));
     }
@@ -218,7 +231,7 @@ public record ApiSpec(
             throw r.get("path").error("must start with '/' (it is appended to baseUrl)");
         }
         return new Request(r.text("method", "GET"), path, r.has("query") ? r.get("query").stringMap() : Map.of(),
-                r.text("records", ""), pagination(r.get("pagination")), r.text("envelope", null));
+                r.text("records", ""), pagination(r.get("pagination")), r.text("envelope", null), r.text("envelopePath", ""));
     }
 
     private static Pagination pagination(YamlNode p) {

@@ -26,7 +26,11 @@ final class ThreadIterator implements Iterator<ThreadRef> {
     private static final int MAX_BAD_PAGES_IN_A_ROW = 3;
 
     private final PollRun run;
-    private final AccountClient.Pager pager;
+    private AccountClient.Pager pager;
+    /** With list.parent: the parents' pager, the parent ids still to list under, and the list's own query. */
+    private AccountClient.Pager parentPager;
+    private final Deque<String> parentIds = new ArrayDeque<>();
+    private Map<String, String> listExtra = Map.of();
     private final ApiSpec.Incremental incremental;
     private final JsonPointer idPointer;
     private final Instant cursor;
@@ -69,7 +73,12 @@ final class ThreadIterator implements Iterator<ThreadRef> {
             this.activityTime = TimeFormat.of(activity.timeFormat());
             run.newestSeen = activityCursorText(activitySince, clock.instant());
         } else {
-            this.pager = run.client.pager(api.list(), Map.of(), extra);
+            if (api.listParent() != null) {
+                this.parentPager = run.client.pager(api.listParent().request(), Map.of(), Map.of());
+                this.listExtra = extra;
+            } else {
+                this.pager = run.client.pager(api.list(), Map.of(), extra);
+            }
             this.activityTime = null;
             if (activity != null) {
                 // a full poll: from here on, activity after (about) now is what the next poll looks for
@@ -79,6 +88,27 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         this.now = clock.instant();
         this.windowPointer = incremental.windowPath() == null ? null : JsonPointer.compile(incremental.windowPath());
         this.windowStart = LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack()).toString();
+    }
+
+    /** Starts the list under the next parent id (reading parent pages as needed); false when there is none left. */
+    private boolean nextParent() {
+        ApiSpec.ListParent parent = run.client.source().api().listParent();
+        while (parentIds.isEmpty()) {
+            List<JsonNode> parents = parentPager.next();
+            if (parents == null) {
+                return false;
+            }
+            for (JsonNode p : parents) {
+                JsonNode id = p.at(parent.idPath());
+                if (!id.isMissingNode() && !id.isNull() && !id.asText().isEmpty()) {
+                    parentIds.add(id.asText());
+                }
+            }
+        }
+        Map<String, String> query = new java.util.LinkedHashMap<>(listExtra);
+        query.put(parent.param(), parentIds.poll());
+        pager = run.client.pager(run.client.source().api().list(), Map.of(), query);
+        return true;
     }
 
     /** Strategy activity: the threads of the listed messages that are newer than the cursor, each read through "get". */
@@ -180,6 +210,10 @@ final class ThreadIterator implements Iterator<ThreadRef> {
     private void fill() {
         List<JsonNode> page;
         try {
+            if (pager == null && !nextParent()) {
+                exhausted = true;
+                return;
+            }
             page = pager.next();
             badPagesInARow = 0;
         } catch (AccountClient.MalformedPageException e) {
@@ -191,6 +225,10 @@ final class ThreadIterator implements Iterator<ThreadRef> {
             return;
         }
         if (page == null) {
+            if (parentPager != null) {
+                pager = null; // this parent's list is done: on to the next parent
+                return;
+            }
             exhausted = true;
             return;
         }

@@ -35,9 +35,10 @@ class SendMessageTest extends RuntimeTestSupport {
     /** A fragment of the PMS's send path, to aim faults at the send call only. */
     private static String sendPath(String source) {
         return switch (source) {
-            case "hostaway", "hostfully", "lodgify", "beds24", "ownerrez" -> "/messages"; // faults are aimed at POST only
+            case "hostaway", "hostfully", "lodgify", "beds24", "ownerrez", "hospitable" -> "/messages"; // faults are aimed at POST only
             case "guesty" -> "/send-message";
             case "hostify" -> "/inbox/reply";
+            case "hostex" -> "/conversations/";
             default -> "/send-message-to-guest";
         };
     }
@@ -78,7 +79,7 @@ class SendMessageTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void fiveConcurrentRepeatsOfOneKeySendOnce(String source) throws Exception {
         start();
         int n = 5;
@@ -116,7 +117,7 @@ class SendMessageTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void aPmsAnswering500TwiceThen200SendsOnce(String source) {
         start();
         sim.inject(source, SimFault.status(sendPath(source), 500).onMethod("POST"), 2);
@@ -128,7 +129,7 @@ class SendMessageTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void aPmsThatTookTheMessageButAnswered500IsNotSentAgain(String source) {
         start();
         sim.inject(source, SimFault.status(sendPath(source), 500).onMethod("POST").handledFirst(), 1);
@@ -140,7 +141,7 @@ class SendMessageTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void aCrashAfterThePmsAcceptedThenARestartSendsOnce(String source) throws Exception {
         start();
         pms.outbox().afterPmsAccepted(() -> {
@@ -164,7 +165,7 @@ class SendMessageTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void aRefusalFailsWithThePmsReasonAndIsNotRetried(String source) {
         start();
         ApiClient.Answer a = api.post("/v2/conversations", TestRuntime.TOKEN,

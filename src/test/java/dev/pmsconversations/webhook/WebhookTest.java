@@ -54,7 +54,7 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void aGuestMessageWebhookIsDeliveredOnceEvenWhenReplayedAndPolled(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -116,7 +116,7 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez"})
+    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
     void aBadlySignedWebhookIsRefusedAndNothingIsStored(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -132,8 +132,9 @@ class WebhookTest extends RuntimeTestSupport {
         String url = genuine.url();
         switch (source) {
             case "hostaway", "ownerrez" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
-            case "guesty", "lodgify" -> { } // same headers, changed body: the signature no longer matches
+            case "guesty", "lodgify", "hospitable" -> { } // same headers, changed body: the signature no longer matches
             case "beds24" -> headers.put("X-Webhook-Token", "wrong");
+            case "hostex" -> headers.put("Hostex-Webhook-Secret-Token", "wrong");
             // Hostify's token travels inside the SNS message
             case "hostify" -> forgedBody = forgedBody.replace(dev.pmsconversations.testing.TestRuntime.webhookSecrets(source).get("webhookToken"), "wrong");
             default -> url = url.replaceAll("token=[^&]+", "token=wrong");
