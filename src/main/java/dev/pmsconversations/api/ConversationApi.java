@@ -118,6 +118,9 @@ public final class ConversationApi {
         String text = required(body, "body");
         String reservationId = optional(body, "reservationId");
         String accountId = resolveAccount(ex, body, conversationId);
+        if (reservationId == null) {
+            reservationId = storedReservationId(accountId, conversationId); // PMSs that send by reservation (Resly) need it
+        }
         AccountClient client = sync.client(accountId);
         SendSpec spec = client.source().api().send();
         if (spec == null) {
@@ -203,6 +206,18 @@ public final class ConversationApi {
         throw ApiException.invalid("accountId", found.isEmpty()
                 ? "conversation '" + conversationId + "' is not known yet; say which account it belongs to"
                 : "conversation id '" + conversationId + "' exists in several accounts; say which one");
+    }
+
+    /** The reservation id of a synced conversation, or null when it is not known yet. */
+    private String storedReservationId(String accountId, String conversationId) {
+        return store.conversations(new StateStore.ConversationQuery(Set.of(accountId), null, null, null, null, conversationId), 0, 1)
+                .stream().findFirst().map(c -> {
+                    try {
+                        return Json.MAPPER.readTree(c.snapshot()).path("reservationId").asText(null);
+                    } catch (java.io.IOException e) {
+                        return null;
+                    }
+                }).orElse(null);
     }
 
     private StateStore.StoredConversation findOne(Exchange ex, String id) {

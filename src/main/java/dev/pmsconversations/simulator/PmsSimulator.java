@@ -55,6 +55,10 @@ public final class PmsSimulator implements AutoCloseable {
         register(new LodgifySim(seed));
         register(new OwnerRezSim(seed));
         register(new HostexSim(seed));
+        register(new FantasticStaySim(seed));
+        register(new YourRentalsSim(seed));
+        register(new RentalWiseSim(seed)); // simulator only until mappings/rentalwise.yaml lands (docs/research/pending)
+        register(new ReslySim(seed));      // simulator only until mappings/resly.yaml lands (docs/research/pending)
         register(new HospitableSim(seed)); // simulator only until mappings/hospitable.yaml lands (docs/research/pending)
         register(new BookingSyncSim(seed)); // simulator only: mappings/bookingsync.yaml is pending (docs/research/pending)
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
@@ -80,6 +84,8 @@ public final class PmsSimulator implements AutoCloseable {
             case "beds24" -> root + "/v2";
             case "hostfully" -> root + "/api/v3.2";
             case "hospitable" -> root + "/v2";
+            case "yourrentals" -> root + "/v1";
+            case "rentalwise" -> root + "/rest";
             default -> root;
         };
     }

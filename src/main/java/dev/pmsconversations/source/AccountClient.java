@@ -490,21 +490,27 @@ public final class AccountClient {
         boolean exchange = auth.type().equals("token-exchange");
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> headers = new LinkedHashMap<>(Map.of("Accept", "application/json"));
+        com.fasterxml.jackson.databind.node.ObjectNode jsonBody = Json.MAPPER.createObjectNode();
         if (exchange) {
-            headers.put(auth.credentialHeader(), credential(auth.credential()).reveal());
+            if (auth.credentialHeader() != null) {
+                headers.put(auth.credentialHeader(), credential(auth.credential()).reveal());
+            }
+            auth.tokenBody().forEach((field, name) -> jsonBody.put(field, credential(name).reveal()));
         } else {
             form.put("grant_type", "client_credentials");
             form.putAll(auth.form());
             form.put("client_id", credential(auth.clientIdCredential()).reveal());
             form.put("client_secret", credential(auth.clientSecretCredential()).reveal());
         }
-        String what = (exchange ? "GET " : "POST ") + URI.create(tokenUrl).getPath() + " (access token)";
+        boolean post = !exchange || !auth.tokenBody().isEmpty();
+        String what = (post ? "POST " : "GET ") + URI.create(tokenUrl).getPath() + " (access token)";
         ApiSpec.Retry retry = source.api().retry();
         for (int attempt = 1; ; attempt++) {
             awaitPermits();
             requests.incrementAndGet();
-            PmsHttp.Response r = exchange ? http.send("GET", tokenUrl, Map.of(), headers, null, null)
-                    : http.send("POST", tokenUrl, Map.of(), headers, "application/x-www-form-urlencoded", PmsHttp.encode(form));
+            PmsHttp.Response r = !exchange ? http.send("POST", tokenUrl, Map.of(), headers, "application/x-www-form-urlencoded", PmsHttp.encode(form))
+                    : post ? http.send("POST", tokenUrl, Map.of(), headers, "application/json", jsonBody.toString())
+                    : http.send("GET", tokenUrl, Map.of(), headers, null, null);
             if (r.ok()) {
                 try {
                     JsonNode t = Json.MAPPER.readTree(r.body()).at(JsonPointer.compile(auth.tokenPath()));

@@ -28,7 +28,7 @@ public record ApiSpec(
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
-                       String credential, String prefix, String credentialHeader) {
+                       String credential, String prefix, String credentialHeader, Map<String, String> tokenBody) {
         /** Auth whose token the client fetches and may fetch again when the PMS refuses it. */
         public boolean issuesTokens() {
             return type.equals("oauth2-client-credentials") || type.equals("token-exchange");
@@ -37,7 +37,14 @@ public record ApiSpec(
         public Set<String> credentialNames() {
             return switch (type) {
                 case "oauth2-client-credentials" -> Set.of(clientIdCredential, clientSecretCredential);
-                case "header", "token-exchange" -> Set.of(credential);
+                case "header" -> Set.of(credential);
+                case "token-exchange" -> {
+                    Set<String> names = new java.util.TreeSet<>(tokenBody.values());
+                    if (credential != null) {
+                        names.add(credential);
+                    }
+                    yield names;
+                }
                 default -> Set.of();
             };
         }
@@ -176,19 +183,25 @@ public record ApiSpec(
                 a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "tokenPath", "readyAfterMillis"));
                 yield new Auth(type, a.text("tokenUrl"), a.has("form") ? a.get("form").stringMap() : Map.of(),
                         a.text("clientId", "clientId"), a.text("clientSecret", "clientSecret"),
-                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null, null);
+                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null, null, Map.of());
             }
             case "header" -> {
                 a.onlyKeys(Set.of("type", "header", "credential", "prefix"));
-                yield new Auth(type, null, Map.of(), null, null, null, 0, a.text("header"), a.text("credential"), a.text("prefix", ""), null);
+                yield new Auth(type, null, Map.of(), null, null, null, 0, a.text("header"), a.text("credential"), a.text("prefix", ""), null,
+                        Map.of());
             }
             case "token-exchange" -> {
-                // e.g. Beds24: GET /authentication/token with header refreshToken → {"token"}; then header token: <token>
-                a.onlyKeys(Set.of("type", "tokenUrl", "credentialHeader", "credential", "tokenPath", "header", "prefix"));
+                // Beds24: GET /authentication/token with header refreshToken → {"token"}; then header token: <token>.
+                // Resly: POST /token with a JSON body {accountId, key} (field → credential name) → {"token"}.
+                a.onlyKeys(Set.of("type", "tokenUrl", "credentialHeader", "credential", "body", "tokenPath", "header", "prefix"));
+                Map<String, String> body = a.has("body") ? a.get("body").stringMap() : Map.of();
+                if (body.isEmpty() && !a.has("credentialHeader")) {
+                    throw a.error("token-exchange sends a credential: credentialHeader + credential, or body {field: credential}");
+                }
                 yield new Auth(type, a.text("tokenUrl"), Map.of(), null, null, a.text("tokenPath", "/token"), 0, a.text("header"),
-                        a.text("credential"), a.text("prefix", ""), a.text("credentialHeader"));
+                        a.text("credential", null), a.text("prefix", ""), a.text("credentialHeader", null), body);
             }
-            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null, null);
+            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null, null, Map.of());
             default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, token-exchange, header, none");
         };
     }

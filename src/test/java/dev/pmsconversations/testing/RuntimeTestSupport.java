@@ -30,7 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
  * Guesty and Smoobu, one account each ({@code <source>-1}), started by each test after its set-up.
  */
 public abstract class RuntimeTestSupport extends CamelMainTestSupport {
-    protected static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable");
+    protected static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable", "fantasticstay", "yourrentals", "resly");
+
+    /**
+     * The sources the per-source cases run for: every source, or the list in {@code -Dpms.test.perSource} (the
+     * PostgreSQL run picks a few that cover every kind of webhook check and send answer).
+     */
+    public static java.util.stream.Stream<String> sourcesWithWebhooks() {
+        var registry = dev.pmsconversations.source.SourceRegistry.load(java.nio.file.Path.of("mappings"), false);
+        return sourcesUnderTest().filter(s -> registry.get(s).api().webhook() != null);
+    }
+
+    public static java.util.stream.Stream<String> sourcesUnderTest() {
+        String only = System.getProperty("pms.test.perSource", "");
+        return only.isBlank() ? SOURCES.stream() : java.util.Arrays.stream(only.split(",")).map(String::trim).filter(SOURCES::contains);
+    }
 
     @TempDir
     static Path out;

@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Webhooks over real HTTP: the simulator sends them the PMS's way (signed, Basic auth or URL token) when a
@@ -46,15 +46,11 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     private String messageId(String source, JsonNode added) {
-        return added.get(switch (source) {
-            case "guesty" -> "_id";
-            case "hostfully" -> "uid";
-            default -> "id";
-        }).asText();
+        return added.get(sim.source(source).idField()).asText();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
+    @MethodSource("dev.pmsconversations.testing.RuntimeTestSupport#sourcesWithWebhooks")
     void aGuestMessageWebhookIsDeliveredOnceEvenWhenReplayedAndPolled(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -116,7 +112,7 @@ class WebhookTest extends RuntimeTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable"})
+    @MethodSource("dev.pmsconversations.testing.RuntimeTestSupport#sourcesWithWebhooks")
     void aBadlySignedWebhookIsRefusedAndNothingIsStored(String source) throws Exception {
         awaitFirstPolls();
         String account = source + "-1";
@@ -131,12 +127,12 @@ class WebhookTest extends RuntimeTestSupport {
         Map<String, String> headers = new LinkedHashMap<>(genuine.headers());
         String url = genuine.url();
         switch (source) {
-            case "hostaway", "ownerrez" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
+            case "hostaway", "ownerrez", "resly" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
             case "guesty", "lodgify", "hospitable" -> { } // same headers, changed body: the signature no longer matches
             case "beds24" -> headers.put("X-Webhook-Token", "wrong");
             case "hostex" -> headers.put("Hostex-Webhook-Secret-Token", "wrong");
             // Hostify's token travels inside the SNS message
-            case "hostify" -> forgedBody = forgedBody.replace(dev.pmsconversations.testing.TestRuntime.webhookSecrets(source).get("webhookToken"), "wrong");
+            case "hostify", "fantasticstay" -> forgedBody = forgedBody.replace(dev.pmsconversations.testing.TestRuntime.webhookSecrets(source).get("webhookToken"), "wrong");
             default -> url = url.replaceAll("token=[^&]+", "token=wrong");
         }
         String template = "/webhooks/{source}/{accountId}";
