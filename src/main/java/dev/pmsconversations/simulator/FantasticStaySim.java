@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmsconversations.model.Json;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * FantasticStay API (https://api.fsapp.io/, docs https://api.fsapp.io/docs; see docs/research/fantasticstay.md).
@@ -199,12 +196,12 @@ final class FantasticStaySim extends SimSource {
         String listing = ex.query().get("listing_id");
         String sort = ex.query().getOrDefault("sort", defaultSort);
         boolean desc = ex.query().containsKey("direction") ? ex.query().get("direction").equalsIgnoreCase("desc") : descending;
-        Comparator<ObjectNode> order = Comparator.comparing((ObjectNode r) -> r.path(sort).asText(""), FantasticStaySim::compare)
+        Comparator<ObjectNode> order = Comparator.comparing((ObjectNode r) -> r.path(sort).asText(""), HostifyPlatform::compare)
                 .thenComparing(r -> r.path("id").asLong());
         int perPage = Math.max(1, Math.min(100, intParam(ex.query(), "per_page", 20)));
         int page = Math.max(1, intParam(ex.query(), "page", 1));
         List<ObjectNode> all = records.stream().filter(r -> listing == null || r.path("listing_id").asText().equals(listing))
-                .filter(r -> matches(r, filters)).sorted(desc ? order.reversed() : order).toList();
+                .filter(r -> HostifyPlatform.matches(r, filters)).sorted(desc ? order.reversed() : order).toList();
         return SimResponse.json(200, page(all, (page - 1) * perPage, perPage, arr -> {
             ObjectNode o = Json.MAPPER.createObjectNode().put("success", true);
             o.set(name, arr);
@@ -216,38 +213,6 @@ final class FantasticStaySim extends SimSource {
             }
             return o;
         }));
-    }
-
-    /** The docs' filter object {field, operator, value}; in/not_in take comma-separated values. */
-    private static boolean matches(ObjectNode record, JsonNode filters) {
-        for (JsonNode f : filters) {
-            JsonNode field = record.get(f.path("field").asText());
-            String actual = field == null || field.isNull() ? "" : field.asText();
-            String value = f.path("value").asText();
-            int c = compare(actual, value);
-            boolean ok = switch (f.path("operator").asText("=")) {
-                case "=" -> c == 0;
-                case "<>" -> c != 0;
-                case "<" -> c < 0;
-                case ">" -> c > 0;
-                case "<=" -> c <= 0;
-                case ">=" -> c >= 0;
-                case "in" -> List.of(value.split(",")).stream().anyMatch(v -> compare(actual, v.trim()) == 0);
-                default -> List.of(value.split(",")).stream().noneMatch(v -> compare(actual, v.trim()) == 0);
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int compare(String a, String b) {
-        try {
-            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
-        }
     }
 
     /** POST /inbox/reply {thread_id, message, send_by?}: {"success": true, "id": <new message id>}. */
@@ -279,35 +244,8 @@ final class FantasticStaySim extends SimSource {
     @Override
     public WebhookCall webhook(SimAccount account, SimThread thread, ObjectNode message, boolean fromGuest,
                                Map<String, String> secrets, Instant now) {
-        ObjectNode t = thread.record;
-        ObjectNode inner = Json.MAPPER.createObjectNode().put("notification_type", "message_new").put("auth", secrets.get("webhookToken"))
-                .put("thread_id", t.path("id").asLong()).put("reservation_id", t.path("reservation_id").asLong())
-                .put("listing_id", t.path("listing_id").asLong()).put("message_id", message.path("id").asLong());
-        for (String f : List.of("message", "notes", "guest_id", "guest_name", "created")) {
-            inner.set(f, message.path(f).isMissingNode() ? Json.MAPPER.nullNode() : message.get(f));
-        }
-        String topic = "arn:aws:sns:eu-central-1:123456789012:fantasticstay-message_new";
-        String id = UUID.nameUUIDFromBytes(("fantasticstay:" + account.id + ":" + thread.id + ":" + message.path("id").asText())
-                .getBytes(StandardCharsets.UTF_8)).toString();
-        String msg = inner.toString();
-        String signature;
-        try {
-            signature = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((id + msg).getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        ObjectNode body = Json.MAPPER.createObjectNode().put("Type", "Notification").put("MessageId", id).put("TopicArn", topic)
-                .put("Subject", "message_new").put("Message", msg)
-                .put("Timestamp", local(now, UTC, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")).put("SignatureVersion", "1")
-                .put("Signature", signature)
-                .put("SigningCertURL", "https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-sim.pem")
-                .put("UnsubscribeURL", "https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + topic + ":" + account.id);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("x-amz-sns-message-type", "Notification");
-        headers.put("x-amz-sns-message-id", id);
-        headers.put("x-amz-sns-topic-arn", topic);
-        return new WebhookCall(body.toString(), headers, Map.of());
+        return HostifyPlatform.messageNew("fantasticstay", account, thread, message, List.of("message", "notes", "guest_id", "guest_name", "created"),
+                secrets.get("webhookToken"), now);
     }
 
     private static SimResponse ok(String name, ObjectNode value) {

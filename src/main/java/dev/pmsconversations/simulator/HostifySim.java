@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmsconversations.model.Json;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Hostify API (https://api-rms.hostify.com/, docs "Docs | Hostify API" #authentication, #inbox, #guests,
@@ -182,7 +179,7 @@ final class HostifySim extends SimSource {
         }
         int perPage = Math.max(1, Math.min(100, intParam(ex.query(), "per_page", 20)));
         int page = Math.max(1, intParam(ex.query(), "page", 1));
-        List<ObjectNode> all = account.threads.stream().map(t -> t.record).filter(t -> matches(t, filters))
+        List<ObjectNode> all = account.threads.stream().map(t -> t.record).filter(t -> HostifyPlatform.matches(t, filters))
                 .sorted(Comparator.comparing((ObjectNode t) -> t.path("last_message").asText(""))
                         .thenComparing(t -> t.path("id").asLong()).reversed()).toList();
         return SimResponse.json(200, page(all, (page - 1) * perPage, perPage, arr -> {
@@ -196,39 +193,6 @@ final class HostifySim extends SimSource {
             }
             return o;
         }));
-    }
-
-    /** The docs' filter object {field, operator, value}; in/not_in take comma-separated values. */
-    private static boolean matches(ObjectNode thread, JsonNode filters) {
-        for (JsonNode f : filters) {
-            JsonNode field = thread.get(f.path("field").asText());
-            String actual = field == null || field.isNull() ? "" : field.asText();
-            String value = f.path("value").asText();
-            int c = compare(actual, value);
-            boolean ok = switch (f.path("operator").asText("=")) {
-                case "=" -> c == 0;
-                case "<>" -> c != 0;
-                case "<" -> c < 0;
-                case ">" -> c > 0;
-                case "<=" -> c <= 0;
-                case ">=" -> c >= 0;
-                case "in" -> List.of(value.split(",")).stream().anyMatch(v -> compare(actual, v.trim()) == 0);
-                case "not_in" -> List.of(value.split(",")).stream().noneMatch(v -> compare(actual, v.trim()) == 0);
-                default -> false;
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int compare(String a, String b) {
-        try {
-            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
-        }
     }
 
     /** POST /inbox/reply {thread_id, message, send_by?}: {"success": true, "id": <new message id>}. */
@@ -261,38 +225,8 @@ final class HostifySim extends SimSource {
     @Override
     public WebhookCall webhook(SimAccount account, SimThread thread, ObjectNode message, boolean fromGuest,
                                Map<String, String> secrets, Instant now) {
-        ObjectNode t = thread.record;
-        ObjectNode inner = Json.MAPPER.createObjectNode().put("notification_type", "message_new").put("auth", secrets.get("webhookToken"))
-                .put("thread_id", t.path("id").asLong()).put("reservation_id", t.path("reservation_id").asLong())
-                .put("listing_id", t.path("listing_id").asLong()).put("message_id", message.path("id").asLong());
-        for (String f : List.of("message", "notes", "guest_id", "guest_name", "created", "is_automatic")) {
-            inner.set(f, message.path(f).isMissingNode() ? Json.MAPPER.nullNode() : message.get(f));
-        }
-        String topic = "arn:aws:sns:eu-central-1:123456789012:hostify-message_new";
-        String id = UUID.nameUUIDFromBytes(("hostify:" + account.id + ":" + thread.id + ":" + message.path("id").asText())
-                .getBytes(StandardCharsets.UTF_8)).toString();
-        String msg = inner.toString();
-        ObjectNode body = Json.MAPPER.createObjectNode().put("Type", "Notification").put("MessageId", id).put("TopicArn", topic)
-                .put("Subject", "message_new").put("Message", msg)
-                .put("Timestamp", local(now, UTC, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")).put("SignatureVersion", "1")
-                .put("Signature", signature(id + msg))
-                .put("SigningCertURL", "https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-sim.pem")
-                .put("UnsubscribeURL", "https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + topic + ":" + account.id);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("x-amz-sns-message-type", "Notification");
-        headers.put("x-amz-sns-message-id", id);
-        headers.put("x-amz-sns-topic-arn", topic);
-        return new WebhookCall(body.toString(), headers, Map.of());
-    }
-
-    /** A placeholder for SNS's RSA signature (only AWS can make a real one): base64 of a SHA-256 of the notification. */
-    private static String signature(String text) {
-        try {
-            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HostifyPlatform.messageNew("hostify", account, thread, message, List.of("message", "notes", "guest_id", "guest_name", "created", "is_automatic"),
+                secrets.get("webhookToken"), now);
     }
 
     private static SimResponse ok(String name, ObjectNode value) {
