@@ -116,6 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
             });
             main.run();
             int code = summary(pms.sync());
+            notSynced(rc);
             if (!roundTrips.isEmpty()) {
                 System.out.println();
                 System.out.printf("%-22s %-24s %-10s %s%n", "account", "guest message (webhook)", "reply", "PMS message id");
@@ -132,10 +133,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static int summary(SyncService sync) {
         System.out.println();
-        System.out.printf("%-22s %-10s %6s %14s %9s %7s %9s%n", "account", "source", "polls", "conversations", "messages", "errors", "requests");
+        System.out.printf("%-22s %-13s %6s %14s %9s %7s %9s%n", "account", "source", "polls", "conversations", "messages", "errors", "requests");
         int errors = 0;
         for (AccountStatus s : sync.status().values().stream().sorted(Comparator.comparing(AccountStatus::accountId)).toList()) {
-            System.out.printf("%-22s %-10s %6d %14d %9d %7d %9d%n", s.accountId(), s.source(), s.polls(), s.conversations(),
+            System.out.printf("%-22s %-13s %6d %14d %9d %7d %9d%n", s.accountId(), s.source(), s.polls(), s.conversations(),
                     s.messages(), s.errors(), s.requests());
             errors += s.errors();
             if (s.lastError() != null) {
@@ -143,6 +144,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return errors == 0 ? PmsConversations.OK : PmsConversations.FAILED;
+    }
+
+    /** The sources whose PMS has no messaging API (Uplisting): listed so the summary covers every source. */
+    private static void notSynced(RuntimeConfig rc) {
+        dev.pmsconversations.source.SourceRegistry.load(rc.mappings(), false).all().values().stream()
+                .filter(d -> !d.messaging()).sorted(Comparator.comparing(d -> d.key()))
+                .forEach(d -> System.out.printf("%-22s %-13s not synced: %s%n", "-", d.key(), d.unsupportedReason()));
     }
 
     private static int freePort() throws IOException {

@@ -11,6 +11,7 @@ import dev.pmsconversations.model.SenderType;
 import dev.pmsconversations.source.AccountClient;
 import dev.pmsconversations.source.ApiSpec;
 import dev.pmsconversations.source.BodyTemplate;
+import dev.pmsconversations.source.PmsApiException;
 import dev.pmsconversations.source.SendSpec;
 import dev.pmsconversations.sync.SyncService;
 import java.time.Clock;
@@ -149,8 +150,17 @@ public final class OutboxService {
         }
         AccountClient.SendOutcome outcome;
         try {
+            Map<String, String> prepared = spec.prepare().isEmpty() ? Map.of() : client.prepareSend(e.conversationId());
             outcome = client.send(Map.of("conversationId", e.conversationId(),
-                    "reservationId", e.reservationId() == null ? e.conversationId() : e.reservationId()), body(spec, e));
+                    "reservationId", e.reservationId() == null ? e.conversationId() : e.reservationId()), body(spec, e, prepared));
+        } catch (PmsApiException ex) {
+            if (ex.status() >= 400 && ex.status() < 500 && ex.status() != 429 && !ex.isAuthFailure()) {
+                // a value the send needs is refused or absent (e.g. the thread does not exist): final, like a 4xx send
+                store.failed(e.id(), ex.getMessage(), clock.instant());
+                LOG.error("[{}/{}] message {} FAILED: {}", e.source(), e.accountId(), e.id(), ex.getMessage());
+                return null;
+            }
+            return retryOrFail(e, false, ex.getMessage(), null, client);
         } catch (RuntimeException ex) {
             // auth refused, credentials missing...: nothing was sent
             return retryOrFail(e, false, ex.getMessage(), null, client);
@@ -205,11 +215,13 @@ public final class OutboxService {
     }
 
     /** The native send body from the source file's template. */
-    static JsonNode body(SendSpec spec, OutboxEntry e) {
-        Map<String, Object> values = new HashMap<>();
+    static JsonNode body(SendSpec spec, OutboxEntry e, Map<String, String> prepared) {
+        Map<String, Object> values = new HashMap<>(prepared);
         values.put("body", e.body());
         values.put("subject", e.subject());
-        values.put("type", spec.types().get(e.type()));
+        // a type value may name a prepared value, e.g. RentalWise's CHANNEL: "${provider}" (the thread's own channel)
+        String type = spec.types().get(e.type());
+        values.put("type", type == null ? null : BodyTemplate.render(com.fasterxml.jackson.databind.node.TextNode.valueOf(type), prepared).asText());
         values.put("unifiedType", e.type());
         values.put("conversationId", e.conversationId());
         values.put("reservationId", e.reservationId());

@@ -57,7 +57,7 @@ public final class PmsSimulator implements AutoCloseable {
         register(new HostexSim(seed));
         register(new FantasticStaySim(seed));
         register(new YourRentalsSim(seed));
-        register(new RentalWiseSim(seed)); // simulator only until mappings/rentalwise.yaml lands (docs/research/pending)
+        register(new RentalWiseSim(seed));
         register(new ReslySim(seed));      // simulator only until mappings/resly.yaml lands (docs/research/pending)
         register(new HospitableSim(seed)); // simulator only until mappings/hospitable.yaml lands (docs/research/pending)
         register(new BookingSyncSim(seed)); // simulator only: mappings/bookingsync.yaml is pending (docs/research/pending)

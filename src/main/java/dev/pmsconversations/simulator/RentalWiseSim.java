@@ -241,8 +241,10 @@ final class RentalWiseSim extends SimSource {
 
     private SimResponse send(SimExchange ex, SimAccount account, JsonNode req) {
         ObjectNode errors = Json.MAPPER.createObjectNode();
-        SimThread thread = req.path("thread").canConvertToLong() ? account.thread(req.path("thread").asText()) : null;
-        if (!req.path("thread").canConvertToLong()) {
+        // Laravel's "integer" rule takes 70 and "70" alike
+        boolean threadGiven = req.path("thread").isIntegralNumber() || req.path("thread").asText("").matches("\\d+");
+        SimThread thread = threadGiven ? account.thread(req.path("thread").asText()) : null;
+        if (!threadGiven) {
             errors.putArray("thread").add("The thread field is required.");
         }
         String provider = req.path("provider").asText("");

@@ -122,6 +122,26 @@ public final class AccountClient {
         }
     }
 
+    /**
+     * The values a send needs from the PMS first (api.send.prepare), e.g. RentalWise's thread provider: one read per
+     * step, the value at the step's pointer. A value the PMS does not give fails the send before anything is posted.
+     */
+    public Map<String, String> prepareSend(String conversationId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        source.api().send().prepare().forEach((name, step) -> {
+            Map<String, String> params = Map.of("id", conversationId);
+            String path = expand(step.request().path(), params);
+            String what = step.request().method() + " " + path + " (send: " + name + ")";
+            JsonNode body = getJson(step.request().method(), path, step.request().query(), requestBody(step.request(), params), what);
+            JsonNode value = body.at(JsonPointer.compile(step.valuePath()));
+            if (!value.isValueNode() || value.isNull() || value.asText().isEmpty()) {
+                throw new PmsApiException(source.key(), account.id(), what + ": no value at '" + step.valuePath() + "'", 422);
+            }
+            out.put(name, value.asText());
+        });
+        return out;
+    }
+
     /** A short, secret-free reason from a PMS error answer (its "message" field, if any). */
     private static String errorText(String body) {
         try {
@@ -195,31 +215,38 @@ public final class AccountClient {
             Map<String, String> query = new LinkedHashMap<>();
             request.query().forEach((k, v) -> query.put(k, v.indexOf('{') >= 0 && !v.startsWith("{credential:") ? fill(v, pathParams) : v));
             query.putAll(extraQuery);
+            com.fasterxml.jackson.databind.node.ObjectNode requestBody = requestBody(request, pathParams);
+            Map<String, String> paging = new LinkedHashMap<>();
             switch (p.type()) {
                 case "offset" -> {
-                    query.put(p.limitParam(), Integer.toString(p.size()));
-                    query.put(p.offsetParam(), Integer.toString(offset));
+                    paging.put(p.limitParam(), Integer.toString(p.size()));
+                    paging.put(p.offsetParam(), Integer.toString(offset));
                 }
                 case "page" -> {
                     if (!p.limitParam().isEmpty()) { // "" = the PMS has a fixed page size
-                        query.put(p.limitParam(), Integer.toString(p.size()));
+                        paging.put(p.limitParam(), Integer.toString(p.size()));
                     }
-                    query.put(p.pageParam(), Integer.toString(pageNo));
+                    paging.put(p.pageParam(), Integer.toString(pageNo));
                 }
                 case "cursor" -> {
-                    query.put(p.limitParam(), Integer.toString(p.size()));
+                    paging.put(p.limitParam(), Integer.toString(p.size()));
                     if (cursor != null) {
-                        query.put(p.cursorParam(), cursor);
+                        paging.put(p.cursorParam(), cursor);
                     }
                 }
                 default -> {
                 }
             }
+            if (p.inBody()) {
+                paging.forEach((pointer, value) -> setAt(requestBody, pointer, value));
+            } else {
+                query.putAll(paging);
+            }
             String path = expand(request.path(), pathParams);
             String what = request.method() + " " + path + pageLabel(p, offset, pageNo);
             JsonNode body;
             try {
-                body = getJson(request.method(), path, query, what);
+                body = getJson(request.method(), path, query, requestBody, what);
             } catch (MalformedPageException e) {
                 advance(p.size(), null);
                 throw e;
@@ -290,7 +317,7 @@ public final class AccountClient {
         if (m == null) {
             return List.of();
         }
-        Map<String, String> params = placeholders(m.path() + " " + String.join(" ", m.query().values()), conversationId, record);
+        Map<String, String> params = placeholders(m.path() + " " + String.join(" ", m.query().values()) + " " + m.body(), conversationId, record);
         if (params == null) {
             return List.of(); // e.g. a booking without a message thread yet
         }
@@ -324,7 +351,7 @@ public final class AccountClient {
         String path = expand(get.path(), params);
         Map<String, String> query = new LinkedHashMap<>();
         get.query().forEach((k, v) -> query.put(k, v.startsWith("{credential:") ? v : fill(v, params)));
-        JsonNode body = getJson(get.method(), path, query, get.method() + " " + path);
+        JsonNode body = getJson(get.method(), path, query, requestBody(get, params), get.method() + " " + path);
         JsonNode record = source.api().getRecordPath().isEmpty() ? body : body.at(JsonPointer.compile(source.api().getRecordPath()));
         if (!record.isObject()) {
             throw new MalformedPageException(fail(get.method() + " " + path + ": no conversation at '" + source.api().getRecordPath() + "'"));
@@ -369,13 +396,13 @@ public final class AccountClient {
     public Map<String, JsonNode> related(String conversationId, JsonNode record) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         source.api().related().forEach((name, rel) -> {
-            Map<String, String> params = placeholders(rel.request().path(), conversationId, record);
+            Map<String, String> params = placeholders(rel.request().path() + " " + rel.request().body(), conversationId, record);
             if (params == null) {
                 return;
             }
             String path = expand(rel.request().path(), params);
             String what = rel.request().method() + " " + path + " (" + name + ")";
-            JsonNode body = getJson(rel.request().method(), path, rel.request().query(), what);
+            JsonNode body = getJson(rel.request().method(), path, rel.request().query(), requestBody(rel.request(), params), what);
             JsonNode found = rel.recordPath().isEmpty() ? body : body.at(JsonPointer.compile(rel.recordPath()));
             if (!found.isObject()) {
                 throw new MalformedPageException(fail(what + ": no record at '" + rel.recordPath() + "'"));
@@ -417,8 +444,34 @@ public final class AccountClient {
 
     private static final java.util.regex.Pattern POINTER_PLACEHOLDER = java.util.regex.Pattern.compile("\\{(/[^}]*)}");
 
+    /** The request's body template filled with the path placeholders' values; null for a request without a body. */
+    static com.fasterxml.jackson.databind.node.ObjectNode requestBody(ApiSpec.Request request, Map<String, String> params) {
+        return request.body() == null ? null : (com.fasterxml.jackson.databind.node.ObjectNode) BodyTemplate.render(request.body(), params);
+    }
+
+    /** Sets a paging value at a JSON pointer of the body (creating objects on the way); numbers stay numbers. */
+    private static void setAt(com.fasterxml.jackson.databind.node.ObjectNode body, String pointer, String value) {
+        JsonPointer ptr = JsonPointer.compile(pointer.startsWith("/") ? pointer : "/" + pointer);
+        com.fasterxml.jackson.databind.node.ObjectNode parent = body;
+        for (JsonPointer p = ptr; p.tail() != null && !p.tail().matches(); p = p.tail()) {
+            JsonNode child = parent.get(p.getMatchingProperty());
+            parent = child instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : parent.putObject(p.getMatchingProperty());
+        }
+        String name = ptr.last().getMatchingProperty();
+        if (value.matches("-?\\d{1,18}")) {
+            parent.put(name, Long.parseLong(value));
+        } else {
+            parent.put(name, value);
+        }
+    }
+
     JsonNode getJson(String method, String path, Map<String, String> query, String what) {
-        PmsHttp.Response r = call(method, baseUrl + path, query, null, null, what);
+        return getJson(method, path, query, null, what);
+    }
+
+    JsonNode getJson(String method, String path, Map<String, String> query, JsonNode body, String what) {
+        PmsHttp.Response r = body == null ? call(method, baseUrl + path, query, null, null, what)
+                : call(method, baseUrl + path, query, "application/json", body.toString(), what);
         try {
             return Json.MAPPER.readTree(r.body());
         } catch (Exception e) {

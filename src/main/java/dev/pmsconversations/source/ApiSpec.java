@@ -89,8 +89,9 @@ public record ApiSpec(
      * carries the next cursor at {@code nextCursorPath}, sent back in {@code cursorParam}; empty means done.
      */
     public record Pagination(String type, String limitParam, String offsetParam, String pageParam, int size,
-                             int firstPage, String totalPagesPath, String cursorParam, String nextCursorPath, String hasNextPath) {
-        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null, null, null, null);
+                             int firstPage, String totalPagesPath, String cursorParam, String nextCursorPath, String hasNextPath,
+                             boolean inBody) {
+        public static final Pagination NONE = new Pagination("none", null, null, null, 0, 0, null, null, null, null, false);
     }
 
     /**
@@ -104,9 +105,11 @@ public record ApiSpec(
     /**
      * @param envelope     for the messages call: keep the answer's other fields as the related record of this name
      * @param envelopePath the part of the answer to keep (default: all of it), e.g. {@code /data} without {@code request_id}
+     * @param body         a JSON body template (RPC-style APIs such as RentalWise's {@code POST thread/query}): {@code ${id}} and
+     *                     {@code ${/pointer}} are filled like path placeholders; null for a request without a body
      */
     public record Request(String method, String path, Map<String, String> query, String records, Pagination pagination,
-                          String envelope, String envelopePath) {
+                          String envelope, String envelopePath, com.fasterxml.jackson.databind.JsonNode body) {
     }
 
     /**
@@ -235,16 +238,25 @@ public record ApiSpec(
         return new Retry(Math.max(1, r.integer("maxAttempts", 4)), r.integer("backoffMillis", 500), r.integer("maxBackoffMillis", 30_000));
     }
 
-    private static Request request(YamlNode r, Set<String> extraKeys) {
-        Set<String> keys = new java.util.HashSet<>(Set.of("method", "path", "query", "records", "pagination"));
+    static Request request(YamlNode r, Set<String> extraKeys) {
+        Set<String> keys = new java.util.HashSet<>(Set.of("method", "path", "query", "records", "pagination", "body"));
         keys.addAll(extraKeys);
         r.onlyKeys(keys);
         String path = r.text("path");
         if (!path.startsWith("/")) {
             throw r.get("path").error("must start with '/' (it is appended to baseUrl)");
         }
-        return new Request(r.text("method", "GET"), path, r.has("query") ? r.get("query").stringMap() : Map.of(),
-                r.text("records", ""), pagination(r.get("pagination")), r.text("envelope", null), r.text("envelopePath", ""));
+        com.fasterxml.jackson.databind.JsonNode body = null;
+        if (r.has("body")) {
+            BodyTemplate.checkRequest(r.get("body").object());
+            body = r.get("body").json();
+        }
+        Pagination pagination = pagination(r.get("pagination"));
+        if (pagination.inBody() && body == null) {
+            throw r.get("pagination").error("'in: body' needs a request body (body: {...})");
+        }
+        return new Request(r.text("method", body == null ? "GET" : "POST"), path, r.has("query") ? r.get("query").stringMap() : Map.of(),
+                r.text("records", ""), pagination, r.text("envelope", null), r.text("envelopePath", ""), body);
     }
 
     private static Pagination pagination(YamlNode p) {
@@ -254,24 +266,43 @@ public record ApiSpec(
         String type = p.object().text("type");
         return switch (type) {
             case "offset" -> {
-                p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size"));
+                p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size", "in"));
                 yield new Pagination(type, p.text("limitParam", "limit"), p.text("offsetParam", "offset"), null,
-                        p.integer("size", 100), 0, null, null, null, null);
+                        p.integer("size", 100), 0, null, null, null, null, inBody(p));
             }
             case "page" -> {
-                p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages", "hasNext"));
+                p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages", "hasNext", "in"));
                 yield new Pagination(type, p.text("sizeParam", "pageSize"), null, p.text("pageParam", "page"),
                         p.integer("size", 100), p.integer("firstPage", 1), p.text("totalPages", null), null, null,
-                        p.text("hasNext", null));
+                        p.text("hasNext", null), inBody(p));
             }
             case "cursor" -> {
-                p.onlyKeys(Set.of("type", "cursorParam", "nextCursor", "sizeParam", "size"));
+                p.onlyKeys(Set.of("type", "cursorParam", "nextCursor", "sizeParam", "size", "in"));
                 yield new Pagination(type, p.text("sizeParam", "limit"), null, null, p.integer("size", 100), 0, null,
-                        p.text("cursorParam"), p.text("nextCursor"), null);
+                        p.text("cursorParam"), p.text("nextCursor"), null, inBody(p));
             }
             case "none" -> Pagination.NONE;
             default -> throw p.get("type").error("unknown pagination '" + type + "'; one of offset, page, cursor, none");
         };
+    }
+
+    /**
+     * {@code in: body}: the paging parameters are JSON pointers into the request body (RentalWise:
+     * {@code /paginate/page}, {@code /paginate/perpage}); by default they are query parameters.
+     */
+    private static boolean inBody(YamlNode p) {
+        String in = p.text("in", "query");
+        if (!in.equals("query") && !in.equals("body")) {
+            throw p.get("in").error("must be query or body");
+        }
+        if (in.equals("body")) {
+            for (String k : List.of("pageParam", "sizeParam", "limitParam", "offsetParam", "cursorParam")) {
+                if (p.has(k) && !p.text(k).isEmpty() && !p.text(k).startsWith("/")) {
+                    throw p.get(k).error("with 'in: body' this is a JSON pointer into the body, e.g. /paginate/" + p.text(k));
+                }
+            }
+        }
+        return in.equals("body");
     }
 
     private static Incremental incremental(YamlNode i) {

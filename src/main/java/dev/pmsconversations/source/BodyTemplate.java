@@ -20,25 +20,35 @@ import java.util.regex.Pattern;
 public final class BodyTemplate {
     static final Set<String> VARIABLES = Set.of("body", "subject", "type", "unifiedType", "conversationId", "reservationId",
             "attachments", "name", "url");
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z]+)}");
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z]+|/[^}]*)}");
 
     private BodyTemplate() {
     }
 
-    /** Load-time check: every placeholder names a known variable. */
-    static void check(YamlNode node) {
+    /** Load-time check of a send body: every placeholder names a known variable. */
+    static void check(YamlNode node, Set<String> known) {
+        check(node, known, false);
+    }
+
+    /** Load-time check of a request body: {@code ${id}} (the conversation id) and {@code ${/pointer}} into the thread record. */
+    static void checkRequest(YamlNode node) {
+        check(node, Set.of("id"), true);
+    }
+
+    private static void check(YamlNode node, Set<String> known, boolean pointers) {
         JsonNode json = node.json();
         if (json.isTextual()) {
             Matcher m = VAR.matcher(json.asText());
             while (m.find()) {
-                if (!VARIABLES.contains(m.group(1))) {
-                    throw node.error("unknown placeholder ${" + m.group(1) + "}; one of " + VARIABLES);
+                boolean pointer = m.group(1).startsWith("/");
+                if (pointer ? !pointers : !known.contains(m.group(1))) {
+                    throw node.error("unknown placeholder ${" + m.group(1) + "}; one of " + known + (pointers ? " or ${/pointer}" : ""));
                 }
             }
         } else if (json.isObject()) {
-            node.entries().values().forEach(BodyTemplate::check);
+            node.entries().values().forEach(n -> check(n, known, pointers));
         } else if (json.isArray()) {
-            node.items().forEach(BodyTemplate::check);
+            node.items().forEach(n -> check(n, known, pointers));
         }
     }
 

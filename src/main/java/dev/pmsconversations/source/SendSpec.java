@@ -19,7 +19,15 @@ import java.util.Set;
  */
 public record SendSpec(String method, String path, JsonNode body, Map<String, String> types, String defaultType,
                        String messageIdPath, String attachmentsPath, JsonNode attachmentItem,
-                       List<ApiSpec.RateLimit> rateLimits, boolean subjectRequiredForEmail, String acceptedPath, String errorPath) {
+                       List<ApiSpec.RateLimit> rateLimits, boolean subjectRequiredForEmail, String acceptedPath, String errorPath,
+                       Map<String, Prepare> prepare) {
+
+    /**
+     * A value read from the PMS before sending (e.g. the thread's provider), usable as {@code ${name}} in the body
+     * and in {@code types}: the request's answer, at {@code valuePath}.
+     */
+    public record Prepare(ApiSpec.Request request, String valuePath) {
+    }
 
     /** An object, or an array (PMSs such as Lodgify and Beds24 take a list of messages). */
     private static JsonNode body(dev.pmsconversations.yaml.YamlNode b) {
@@ -34,7 +42,7 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
             return null;
         }
         s.onlyKeys(Set.of("method", "path", "body", "types", "defaultType", "messageId", "attachments", "rateLimit", "note",
-                "subjectRequiredForEmail", "accepted", "error"));
+                "subjectRequiredForEmail", "accepted", "error", "prepare"));
         String path = s.text("path");
         if (!path.startsWith("/")) {
             throw s.get("path").error("must start with '/' (it is appended to baseUrl)");
@@ -56,10 +64,20 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
             attachmentsPath = a.text("path");
             item = a.get("item").object().json();
         }
-        BodyTemplate.check(s.get("body"));
+        Map<String, Prepare> prepare = new LinkedHashMap<>();
+        (s.has("prepare") ? s.get("prepare").entries() : Map.<String, YamlNode>of()).forEach((name, step) -> {
+            if (!name.matches("[A-Za-z]+") || BodyTemplate.VARIABLES.contains(name)) {
+                throw step.error("prepared value name '" + name + "' must be a word other than " + BodyTemplate.VARIABLES);
+            }
+            prepare.put(name, new Prepare(ApiSpec.request(step, Set.of("value")), step.text("value")));
+        });
+        Set<String> known = new java.util.HashSet<>(BodyTemplate.VARIABLES);
+        known.addAll(prepare.keySet());
+        BodyTemplate.check(s.get("body"), known);
+        types.forEach((unified, value) -> BodyTemplate.check(s.get("types").get(unified), known));
         return new SendSpec(s.text("method", "POST"), path, body(s.get("body")), Map.copyOf(types), def,
                 s.text("messageId", null), attachmentsPath, item,
                 s.has("rateLimit") ? ApiSpec.rateLimits(s.get("rateLimit")) : List.of(),
-                s.bool("subjectRequiredForEmail", true), s.text("accepted", null), s.text("error", null));
+                s.bool("subjectRequiredForEmail", true), s.text("accepted", null), s.text("error", null), Map.copyOf(prepare));
     }
 }

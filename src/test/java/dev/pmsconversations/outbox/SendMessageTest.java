@@ -39,6 +39,7 @@ class SendMessageTest extends RuntimeTestSupport {
             case "guesty" -> "/send-message";
             case "hostify", "fantasticstay" -> "/inbox/reply";
             case "hostex" -> "/conversations/";
+            case "rentalwise" -> "/thread-message/send";
             default -> "/send-message-to-guest";
         };
     }
@@ -115,6 +116,24 @@ class SendMessageTest extends RuntimeTestSupport {
         assertThat(later.json().at("/data/id").asText()).isEqualTo(id);
         assertThat(later.json().at("/data/status").asText()).isEqualTo("SENT");
         assertThat(sim.sends(source, source + "-1")).hasSize(1);
+    }
+
+    /** RentalWise sends through a provider: CHANNEL takes the thread's own (read first, api.send.prepare), EMAIL "email". */
+    @org.junit.jupiter.api.Test
+    void aPreparedValueFillsTheSendBody() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(sourcesUnderTest().anyMatch("rentalwise"::equals));
+        start();
+        String thread = fixtureThread("rentalwise");
+        String channel = api.post("/v2/conversations/" + thread + "/messages?accountId=rentalwise-1", TestRuntime.TOKEN,
+                "{\"body\":\"Via Airbnb\"}", Map.of()).json().at("/data/id").asText();
+        String email = api.post("/v2/conversations/" + thread + "/messages?accountId=rentalwise-1", TestRuntime.TOKEN,
+                "{\"body\":\"Via e-mail\",\"type\":\"EMAIL\",\"subject\":\"Your stay\"}", Map.of()).json().at("/data/id").asText();
+        awaitStatus(channel, "SENT");
+        awaitStatus(email, "SENT");
+        List<SimSend> sends = sim.sends("rentalwise", "rentalwise-1");
+        assertThat(sends).extracting(x -> x.request().get("content").asText() + " -> " + x.request().get("provider").asText())
+                .containsExactlyInAnyOrder("Via Airbnb -> airbnb", "Via e-mail -> email"); // the fixture thread is an Airbnb one
+        assertThat(sends).allSatisfy(x -> assertThat(x.request().get("thread").asText()).isEqualTo(thread));
     }
 
     @ParameterizedTest

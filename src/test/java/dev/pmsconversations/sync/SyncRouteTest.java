@@ -88,7 +88,7 @@ class SyncRouteTest extends RuntimeTestSupport {
     private int quietPollRequests(String source) {
         return switch (source) {
             case "hostaway" -> 1;                                 // one list page; markers unchanged, no message calls
-            case "guesty", "hostfully", "hostex", "yourrentals", "resly" -> 1; // one page, newest activity first, stops at the cursor
+            case "guesty", "hostfully", "hostex", "yourrentals", "resly", "rentalwise" -> 1; // one page, newest activity first, stops at the cursor
             case "hostify", "fantasticstay" -> 1;                 // one inbox page; last_message unchanged, no thread reads
             case "beds24" -> 1;                                   // the last day's messages: none newer than the cursor
             case "hospitable" -> 2;                               // the properties page + each property's reservations (markers unchanged)
