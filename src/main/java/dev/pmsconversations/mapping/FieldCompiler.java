@@ -274,26 +274,26 @@ final class FieldCompiler {
         boolean parent = expression.startsWith("^");
         String pointer = parent ? expression.substring(1) : expression;
         if (pointer.isEmpty()) {
-            return new RawPath(JsonPointer.empty(), parent, expression); // the record itself (e.g. flat attachment fields)
+            return new RawPath(Selector.parse(""), parent, expression); // the record itself (e.g. flat attachment fields)
         }
         if (!pointer.startsWith("/")) {
             throw at.error("'" + expression + "' is not a path: write a JSON pointer such as /guest/name (or ^/name for the conversation record)");
         }
         try {
-            return new RawPath(JsonPointer.compile(pointer), parent, expression);
+            return new RawPath(Selector.parse(pointer), parent, expression);
         } catch (IllegalArgumentException e) {
-            throw at.error("'" + expression + "' is not a valid JSON pointer");
+            throw at.error("'" + expression + "' is not a valid JSON pointer" + (pointer.contains("[") ? " (" + e.getMessage() + ")" : ""));
         }
     }
 
     /** A compiled JSON pointer; reads a scalar as text, empty strings as null. */
-    record RawPath(JsonPointer pointer, boolean onParent, String expression) {
+    record RawPath(Selector pointer, boolean onParent, String expression) {
         String text(JsonNode record, JsonNode parent) {
             JsonNode base = onParent ? parent : record;
             if (base == null) {
                 return null;
             }
-            JsonNode n = base.at(pointer);
+            JsonNode n = pointer.select(base, record);
             if (n.isMissingNode() || n.isNull() || n.isContainerNode()) {
                 return null;
             }
@@ -304,7 +304,7 @@ final class FieldCompiler {
 
         JsonNode node(JsonNode record, JsonNode parent) {
             JsonNode base = onParent ? parent : record;
-            return base == null ? null : base.at(pointer);
+            return base == null ? null : pointer.select(base, record);
         }
 
         @Override

@@ -223,6 +223,7 @@ public final class OutboxService {
         String type = spec.types().get(e.type());
         values.put("type", type == null ? null : BodyTemplate.render(com.fasterxml.jackson.databind.node.TextNode.valueOf(type), prepared).asText());
         values.put("unifiedType", e.type());
+        values.put("now", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         values.put("conversationId", e.conversationId());
         values.put("reservationId", e.reservationId());
         JsonNode rendered = BodyTemplate.render(spec.body(), values);

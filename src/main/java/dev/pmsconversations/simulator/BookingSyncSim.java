@@ -44,7 +44,8 @@ import java.util.UUID;
  * control-API host messages by a User; a host message adds a Host participant when the conversation has none.
  * Visibility must be internal|external (the 2018 "all" is refused); a duplicate Host participant answers 422.
  * A thread's {@code related}: "participants" (a whole GET /inbox/participants answer; its array is the live store),
- * "client", optional "host" (joins the account's hosts) and "attachments" (a whole GET /inbox/attachments answer).
+ * "client", "booking" (GET /bookings/:id, which links the rental), optional "host" (joins the account's hosts) and
+ * "attachments" (a whole GET /inbox/attachments answer).
  */
 final class BookingSyncSim extends SimSource {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -60,6 +61,7 @@ final class BookingSyncSim extends SimSource {
             "participants", new String[] {"conversation:inbox/conversations", "client:clients=member.id", "host:hosts=member.id"},
             "attachments", new String[] {"account:accounts", "messages:inbox/messages"},
             "clients", new String[] {"account:accounts"},
+            "bookings", new String[] {"account:accounts", "rental:rentals", "client:clients", "source:sources", "inquiry:inquiries"},
             "hosts", new String[] {"user:users", "source:sources", "account:accounts", "participants:inbox/participants"});
 
     /** One Doorkeeper token record: access + refresh token, revoked together. */
@@ -160,12 +162,26 @@ final class BookingSyncSim extends SimSource {
             c.put("updated_at", TIME.format(created));
             SimThread thread = new SimThread(c.path("id").asText(), c);
             thread.related.put("client", client);
+            thread.related.put("booking", booking(accountNumbers.get(accountId), links.path("bookings").get(0).asLong(), 500 + i % 4,
+                    clientId, links.path("source"), created));
             thread.related.put("participants", Json.MAPPER.createObjectNode());
             participant(account, thread, clientId, "Client", created);
             account.threads.add(thread);
             seedMessages(account, thread, i, messages, t0, 1);
         }
         return account;
+    }
+
+    /** GET /bookings/:id (bookings_read): the fields the connector reads (links.rental, links.client) and the usual ones. */
+    private static ObjectNode booking(long account, long id, long rental, long client, JsonNode source, Instant created) {
+        ObjectNode b = Json.MAPPER.createObjectNode();
+        b.putObject("links").put("account", account).put("rental", rental).put("client", client).set("source", source.deepCopy());
+        ((ObjectNode) b.get("links")).putNull("inquiry");
+        LocalDate start = LocalDate.ofInstant(created, ZoneOffset.UTC).plusDays(20);
+        return b.put("id", id).put("start_at", start + "T16:00:00Z").put("end_at", start.plusDays(4) + "T10:00:00Z")
+                .put("status", "Booked").put("reference", "BS" + id).put("adults", 2).put("children", 0).put("currency", "EUR")
+                .put("final_price", "480.0").put("booked", true).put("unavailable", false).put("tentative_expires_at", (String) null)
+                .put("created_at", TIME.format(created)).put("updated_at", TIME.format(created)).putNull("canceled_at");
     }
 
     private ObjectNode defaultHost(SimAccount account) {
@@ -331,6 +347,7 @@ final class BookingSyncSim extends SimSource {
                 case "messages" -> items.addAll(t.messages);
                 case "participants" -> participants(t).forEach(items::add);
                 case "clients" -> items.add(t.related.get("client"));
+                case "bookings" -> items.add(t.related.get("booking"));
                 case "attachments" -> t.related.getOrDefault("attachments", Json.MAPPER.createObjectNode()).path("attachments").forEach(items::add);
                 default -> { }
             }

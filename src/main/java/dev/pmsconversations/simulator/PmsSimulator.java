@@ -58,9 +58,9 @@ public final class PmsSimulator implements AutoCloseable {
         register(new FantasticStaySim(seed));
         register(new YourRentalsSim(seed));
         register(new RentalWiseSim(seed));
-        register(new ReslySim(seed));      // simulator only until mappings/resly.yaml lands (docs/research/pending)
-        register(new HospitableSim(seed)); // simulator only until mappings/hospitable.yaml lands (docs/research/pending)
-        register(new BookingSyncSim(seed)); // simulator only: mappings/bookingsync.yaml is pending (docs/research/pending)
+        register(new ReslySim(seed));
+        register(new HospitableSim(seed));
+        register(new BookingSyncSim(seed));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::dispatch);
         server.setExecutor(Executors.newFixedThreadPool(8));
@@ -86,6 +86,7 @@ public final class PmsSimulator implements AutoCloseable {
             case "hospitable" -> root + "/v2";
             case "yourrentals" -> root + "/v1";
             case "rentalwise" -> root + "/rest";
+            case "bookingsync" -> root + "/api/v3";
             default -> root;
         };
     }

@@ -29,9 +29,15 @@ public final class AccountClient {
     private final List<RateLimiter> limiters;
     private final List<RateLimiter> sendLimiters;
     private volatile String token;
+    private final RefreshTokens refreshTokens;
     private final AtomicLong requests = new AtomicLong();
 
     public AccountClient(SourceDefinition source, AccountConfig account, PmsHttp http) {
+        this(source, account, http, RefreshTokens.inMemory());
+    }
+
+    public AccountClient(SourceDefinition source, AccountConfig account, PmsHttp http, RefreshTokens refreshTokens) {
+        this.refreshTokens = refreshTokens;
         this.source = source;
         this.account = account;
         this.http = http;
@@ -123,23 +129,46 @@ public final class AccountClient {
     }
 
     /**
-     * The values a send needs from the PMS first (api.send.prepare), e.g. RentalWise's thread provider: one read per
-     * step, the value at the step's pointer. A value the PMS does not give fails the send before anything is posted.
+     * The values a send needs from the PMS first (api.send.prepare), in file order, e.g. RentalWise's thread provider or
+     * BookingSync's Host participant: the value at the step's pointer (an array is joined with commas); an identical
+     * request is made once. A required value the PMS does not give fails the send before anything is posted.
      */
     public Map<String, String> prepareSend(String conversationId) {
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("id", conversationId);
+        Map<String, JsonNode> answers = new HashMap<>();
         source.api().send().prepare().forEach((name, step) -> {
-            Map<String, String> params = Map.of("id", conversationId);
-            String path = expand(step.request().path(), params);
-            String what = step.request().method() + " " + path + " (send: " + name + ")";
-            JsonNode body = getJson(step.request().method(), path, step.request().query(), requestBody(step.request(), params), what);
-            JsonNode value = body.at(JsonPointer.compile(step.valuePath()));
-            if (!value.isValueNode() || value.isNull() || value.asText().isEmpty()) {
-                throw new PmsApiException(source.key(), account.id(), what + ": no value at '" + step.valuePath() + "'", 422);
+            String value = prepared(name, step, values, answers);
+            if (value == null && step.otherwise() != null) {
+                value = prepared(name, step.otherwise(), values, answers);
             }
-            out.put(name, value.asText());
+            if (value == null && !step.optional()) {
+                throw new PmsApiException(source.key(), account.id(), "send: no value for '" + name + "' at '" + step.valuePath()
+                        + "' of " + step.request().method() + " " + expand(step.request().path(), values), 422);
+            }
+            if (value != null) {
+                values.put(name, value);
+            }
         });
-        return out;
+        values.remove("id");
+        return values;
+    }
+
+    private String prepared(String name, SendSpec.Prepare step, Map<String, String> values, Map<String, JsonNode> answers) {
+        String path = expand(step.request().path(), values);
+        JsonNode requestBody = requestBody(step.request(), values);
+        String what = step.request().method() + " " + path + " (send: " + name + ")";
+        String key = step.request().method() + " " + path + " " + requestBody;
+        JsonNode body = answers.get(key);
+        if (body == null) {
+            body = getJson(step.request().method(), path, step.request().query(), requestBody, what);
+            if (step.request().method().equals("GET")) {
+                answers.put(key, body);
+            }
+        }
+        JsonNode value = dev.pmsconversations.mapping.Selector.parse(step.valuePath()).select(body, body);
+        String text = value.isArray() ? joined(value) : value.isValueNode() && !value.isNull() ? value.asText() : "";
+        return text.isEmpty() ? null : text;
     }
 
     /** A short, secret-free reason from a PMS error answer (its "message" field, if any). */
@@ -393,8 +422,10 @@ public final class AccountClient {
      * The records the source file reads beside a thread (api.related). A placeholder the thread record does
      * not fill (e.g. an inquiry without a lead) leaves that record out: its fields map to null.
      */
-    public Map<String, JsonNode> related(String conversationId, JsonNode record) {
+    public Map<String, JsonNode> related(String conversationId, JsonNode thread) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
+        // in file order; a record's path may use one read before it (BookingSync: the client named by the participants)
+        JsonNode record = thread.isObject() ? thread.deepCopy() : thread;
         source.api().related().forEach((name, rel) -> {
             Map<String, String> params = placeholders(rel.request().path() + " " + rel.request().body(), conversationId, record);
             if (params == null) {
@@ -408,6 +439,9 @@ public final class AccountClient {
                 throw new MalformedPageException(fail(what + ": no record at '" + rel.recordPath() + "'"));
             }
             out.put(name, found);
+            if (record instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                o.set(NativeBundle.RELATED_PREFIX + name, found);
+            }
         });
         return out;
     }
@@ -421,7 +455,7 @@ public final class AccountClient {
         params.put("id", conversationId);
         java.util.regex.Matcher m = POINTER_PLACEHOLDER.matcher(path);
         while (m.find()) {
-            JsonNode v = record == null ? null : record.at(JsonPointer.compile(m.group(1)));
+            JsonNode v = record == null ? null : dev.pmsconversations.mapping.Selector.parse(m.group(1)).select(record, record);
             String value = v == null ? "" : v.isArray() ? joined(v) : v.isValueNode() && !v.isNull() ? v.asText() : "";
             if (value.isEmpty()) {
                 return null;
@@ -528,7 +562,7 @@ public final class AccountClient {
         ApiSpec.Auth auth = source.api().auth();
         return switch (auth.type()) {
             case "header" -> Map.of(auth.header(), auth.prefix() + credential(auth.credential()).reveal());
-            case "oauth2-client-credentials" -> Map.of("Authorization", "Bearer " + token());
+            case "oauth2-client-credentials", "oauth2-refresh-token" -> Map.of("Authorization", "Bearer " + token());
             case "token-exchange" -> Map.of(auth.header(), auth.prefix() + token());
             default -> Map.of();
         };
@@ -541,6 +575,9 @@ public final class AccountClient {
         ApiSpec.Auth auth = source.api().auth();
         String tokenUrl = URI.create(baseUrl + "/").resolve(auth.tokenUrl()).toString();
         boolean exchange = auth.type().equals("token-exchange");
+        boolean refreshGrant = auth.type().equals("oauth2-refresh-token");
+        String credentialHash = null;
+        String refreshToken = null;
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> headers = new LinkedHashMap<>(Map.of("Accept", "application/json"));
         com.fasterxml.jackson.databind.node.ObjectNode jsonBody = Json.MAPPER.createObjectNode();
@@ -549,6 +586,15 @@ public final class AccountClient {
                 headers.put(auth.credentialHeader(), credential(auth.credential()).reveal());
             }
             auth.tokenBody().forEach((field, name) -> jsonBody.put(field, credential(name).reveal()));
+        } else if (refreshGrant) {
+            String configured = credential(auth.credential()).reveal();
+            credentialHash = dev.pmsconversations.sync.SyncService.sha256(configured);
+            refreshToken = refreshTokens.load(account.id(), credentialHash).orElse(configured);
+            form.put("grant_type", "refresh_token");
+            form.put("refresh_token", refreshToken);
+            form.putAll(auth.form());
+            form.put("client_id", credential(auth.clientIdCredential()).reveal());
+            form.put("client_secret", credential(auth.clientSecretCredential()).reveal());
         } else {
             form.put("grant_type", "client_credentials");
             form.putAll(auth.form());
@@ -570,6 +616,13 @@ public final class AccountClient {
                     if (!t.isTextual() || t.asText().isEmpty()) {
                         throw new PmsApiException(source.key(), account.id(), what + ": no token at '" + auth.tokenPath() + "'", r.status());
                     }
+                    if (refreshGrant) {
+                        // kept before the new access token is used: the PMS revokes the old refresh token at that moment
+                        JsonNode rotated = Json.MAPPER.readTree(r.body()).at(JsonPointer.compile(auth.refreshTokenPath()));
+                        if (rotated.isTextual() && !rotated.asText().isEmpty() && !rotated.asText().equals(refreshToken)) {
+                            refreshTokens.save(account.id(), credentialHash, rotated.asText());
+                        }
+                    }
                     if (auth.readyAfterMillis() > 0) {
                         sleep(auth.readyAfterMillis()); // some PMSs accept a new token only after a moment
                     }
@@ -580,7 +633,9 @@ public final class AccountClient {
                 }
             }
             if (r.status() == 400 || r.status() == 401 || r.status() == 403) {
-                throw new PmsApiException(source.key(), account.id(), what + ": credentials refused (HTTP " + r.status() + ")", 401);
+                throw new PmsApiException(source.key(), account.id(), what + ": credentials refused (HTTP " + r.status() + errorText(r.body()) + ")"
+                        + (refreshGrant ? "; the refresh token is revoked or expired: authorise the app again and set credential '"
+                        + auth.credential() + "' to the new refresh token" : ""), 401);
             }
             if (attempt >= retry.maxAttempts()) {
                 throw new PmsApiException(source.key(), account.id(), what + ": HTTP " + r.status() + " after " + attempt + " attempts", r.status());

@@ -28,15 +28,17 @@ public record ApiSpec(
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
-                       String credential, String prefix, String credentialHeader, Map<String, String> tokenBody) {
+                       String credential, String prefix, String credentialHeader, Map<String, String> tokenBody,
+                       String refreshTokenPath) {
         /** Auth whose token the client fetches and may fetch again when the PMS refuses it. */
         public boolean issuesTokens() {
-            return type.equals("oauth2-client-credentials") || type.equals("token-exchange");
+            return type.startsWith("oauth2-") || type.equals("token-exchange");
         }
 
         public Set<String> credentialNames() {
             return switch (type) {
                 case "oauth2-client-credentials" -> Set.of(clientIdCredential, clientSecretCredential);
+                case "oauth2-refresh-token" -> Set.of(clientIdCredential, clientSecretCredential, credential);
                 case "header" -> Set.of(credential);
                 case "token-exchange" -> {
                     Set<String> names = new java.util.TreeSet<>(tokenBody.values());
@@ -115,6 +117,7 @@ public record ApiSpec(
     /**
      * marker: list everything, fetch messages only where the record's marker changed.
      * sortedDesc: list newest-activity first and stop at the stored cursor.
+     * updatedSince: list with the PMS's own "changed since" filter, from the newest change seen.
      * window: list with a date filter relative to now (e.g. reservations departing from N days ago).
      */
     public record Incremental(String strategy, List<String> marker, Map<String, String> sortQuery, String updatedPath,
@@ -176,7 +179,7 @@ public record ApiSpec(
             }
             out.put(name, new Related(request(spec, Set.of("record")), spec.text("record", "")));
         });
-        return Map.copyOf(out);
+        return java.util.Collections.unmodifiableMap(out); // file order: a related record may use one read before it
     }
 
     private static Auth auth(YamlNode a) {
@@ -186,12 +189,20 @@ public record ApiSpec(
                 a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "tokenPath", "readyAfterMillis"));
                 yield new Auth(type, a.text("tokenUrl"), a.has("form") ? a.get("form").stringMap() : Map.of(),
                         a.text("clientId", "clientId"), a.text("clientSecret", "clientSecret"),
-                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null, null, Map.of());
+                        a.text("tokenPath", "/access_token"), a.integer("readyAfterMillis", 0), null, null, null, null, Map.of(), null);
+            }
+            case "oauth2-refresh-token" -> {
+                // BookingSync (Doorkeeper): grant_type=refresh_token; each answer may carry a new refresh token (rotation),
+                // kept in the state store, because the old one is revoked once the new access token is used
+                a.onlyKeys(Set.of("type", "tokenUrl", "form", "clientId", "clientSecret", "refreshToken", "tokenPath", "refreshTokenPath"));
+                yield new Auth(type, a.text("tokenUrl"), a.has("form") ? a.get("form").stringMap() : Map.of(),
+                        a.text("clientId", "clientId"), a.text("clientSecret", "clientSecret"), a.text("tokenPath", "/access_token"), 0,
+                        null, a.text("refreshToken", "refreshToken"), null, null, Map.of(), a.text("refreshTokenPath", "/refresh_token"));
             }
             case "header" -> {
                 a.onlyKeys(Set.of("type", "header", "credential", "prefix"));
                 yield new Auth(type, null, Map.of(), null, null, null, 0, a.text("header"), a.text("credential"), a.text("prefix", ""), null,
-                        Map.of());
+                        Map.of(), null);
             }
             case "token-exchange" -> {
                 // Beds24: GET /authentication/token with header refreshToken → {"token"}; then header token: <token>.
@@ -202,10 +213,10 @@ public record ApiSpec(
                     throw a.error("token-exchange sends a credential: credentialHeader + credential, or body {field: credential}");
                 }
                 yield new Auth(type, a.text("tokenUrl"), Map.of(), null, null, a.text("tokenPath", "/token"), 0, a.text("header"),
-                        a.text("credential", null), a.text("prefix", ""), a.text("credentialHeader", null), body);
+                        a.text("credential", null), a.text("prefix", ""), a.text("credentialHeader", null), body, null);
             }
-            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null, null, Map.of());
-            default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, token-exchange, header, none");
+            case "none" -> new Auth(type, null, Map.of(), null, null, null, 0, null, null, null, null, Map.of(), null);
+            default -> throw a.get("type").error("unknown auth type '" + type + "'; one of oauth2-client-credentials, oauth2-refresh-token, token-exchange, header, none");
         };
     }
 
@@ -239,6 +250,11 @@ public record ApiSpec(
     }
 
     static Request request(YamlNode r, Set<String> extraKeys) {
+        return request(r, extraKeys, Set.of("id"));
+    }
+
+    /** @param bodyVariables the {@code ${name}} placeholders a body may use besides {@code ${/pointer}} */
+    static Request request(YamlNode r, Set<String> extraKeys, Set<String> bodyVariables) {
         Set<String> keys = new java.util.HashSet<>(Set.of("method", "path", "query", "records", "pagination", "body"));
         keys.addAll(extraKeys);
         r.onlyKeys(keys);
@@ -248,7 +264,7 @@ public record ApiSpec(
         }
         com.fasterxml.jackson.databind.JsonNode body = null;
         if (r.has("body")) {
-            BodyTemplate.checkRequest(r.get("body").object());
+            BodyTemplate.checkRequest(r.get("body").object(), bodyVariables);
             body = r.get("body").json();
         }
         Pagination pagination = pagination(r.get("pagination"));
@@ -321,6 +337,17 @@ public record ApiSpec(
                 yield new Incremental(strategy, List.of(i.text("updated")), i.has("sortQuery") ? i.get("sortQuery").stringMap() : Map.of(),
                         i.text("updated"), i.text("format", "iso"), null, 0, null, null, null);
             }
+            case "updatedSince" -> {
+                // the PMS filters the list itself (BookingSync: updated_since=<time>, inclusive): a poll asks for what changed
+                // since the newest `updated` time seen; `updated` is also the marker, so an unchanged thread is not read
+                i.onlyKeys(Set.of("strategy", "param", "updated", "format", "marker", "note"));
+                List<String> marker = new java.util.ArrayList<>(List.of(i.text("updated")));
+                if (i.has("marker")) {
+                    i.get("marker").textList().stream().filter(m -> !marker.contains(m)).forEach(marker::add);
+                }
+                yield new Incremental(strategy, List.copyOf(marker), Map.of(), i.text("updated"), i.text("format", "iso"),
+                        i.text("param"), 0, null, null, null);
+            }
             case "window" -> {
                 // param: a date filter the PMS applies; path: a date of each listed record we compare ourselves
                 i.onlyKeys(Set.of("strategy", "param", "path", "daysBack", "format", "marker", "note"));
@@ -337,7 +364,7 @@ public record ApiSpec(
                 yield new Incremental(strategy, List.of(), Map.of(), null, null, i.text("param"), i.integer("daysBack", 30),
                         i.text("format", "yyyy-MM-dd"), null, activity);
             }
-            default -> throw i.get("strategy").error("unknown strategy '" + strategy + "'; one of full, marker, sortedDesc, window, activity");
+            default -> throw i.get("strategy").error("unknown strategy '" + strategy + "'; one of full, marker, sortedDesc, updatedSince, window, activity");
         };
     }
 }

@@ -15,11 +15,11 @@ import java.util.regex.Pattern;
  * Fills a JSON template from a source file: a string that is exactly {@code ${name}} becomes the value
  * (a missing/null value removes the key, so optional fields are simply absent); {@code ${name}} inside a
  * longer string is replaced by the value's text. Variables: body, subject, type (the PMS's value),
- * unifiedType, conversationId, reservationId, attachments.
+ * unifiedType, conversationId, reservationId, attachments, now (ISO-8601 UTC).
  */
 public final class BodyTemplate {
     static final Set<String> VARIABLES = Set.of("body", "subject", "type", "unifiedType", "conversationId", "reservationId",
-            "attachments", "name", "url");
+            "attachments", "name", "url", "now");
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z]+|/[^}]*)}");
 
     private BodyTemplate() {
@@ -31,8 +31,8 @@ public final class BodyTemplate {
     }
 
     /** Load-time check of a request body: {@code ${id}} (the conversation id) and {@code ${/pointer}} into the thread record. */
-    static void checkRequest(YamlNode node) {
-        check(node, Set.of("id"), true);
+    static void checkRequest(YamlNode node, Set<String> known) {
+        check(node, known, true);
     }
 
     private static void check(YamlNode node, Set<String> known, boolean pointers) {

@@ -26,7 +26,25 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
      * A value read from the PMS before sending (e.g. the thread's provider), usable as {@code ${name}} in the body
      * and in {@code types}: the request's answer, at {@code valuePath}.
      */
-    public record Prepare(ApiSpec.Request request, String valuePath) {
+    public record Prepare(ApiSpec.Request request, String valuePath, boolean optional, Prepare otherwise) {
+    }
+
+    /**
+     * One step: a request (path/body may use {@code {name}}/{@code ${name}} of earlier steps and {@code id}), the value's
+     * pointer (a {@link dev.pmsconversations.mapping.Selector}), {@code optional}, and {@code otherwise}: a request made
+     * when the value is absent (BookingSync: create the Host participant the conversation lacks).
+     */
+    private static Prepare prepare(YamlNode step, Set<String> earlier) {
+        Set<String> vars = new java.util.HashSet<>(earlier);
+        vars.add("id");
+        Prepare otherwise = step.has("otherwise") ? prepare(step.get("otherwise"), earlier) : null;
+        String value = step.text("value");
+        try {
+            dev.pmsconversations.mapping.Selector.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw step.get("value").error("'" + value + "' is not a path: " + e.getMessage());
+        }
+        return new Prepare(ApiSpec.request(step, Set.of("value", "optional", "otherwise"), vars), value, step.bool("optional", false), otherwise);
     }
 
     /** An object, or an array (PMSs such as Lodgify and Beds24 take a list of messages). */
@@ -69,7 +87,7 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
             if (!name.matches("[A-Za-z]+") || BodyTemplate.VARIABLES.contains(name)) {
                 throw step.error("prepared value name '" + name + "' must be a word other than " + BodyTemplate.VARIABLES);
             }
-            prepare.put(name, new Prepare(ApiSpec.request(step, Set.of("value")), step.text("value")));
+            prepare.put(name, prepare(step, prepare.keySet()));
         });
         Set<String> known = new java.util.HashSet<>(BodyTemplate.VARIABLES);
         known.addAll(prepare.keySet());
@@ -78,6 +96,6 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
         return new SendSpec(s.text("method", "POST"), path, body(s.get("body")), Map.copyOf(types), def,
                 s.text("messageId", null), attachmentsPath, item,
                 s.has("rateLimit") ? ApiSpec.rateLimits(s.get("rateLimit")) : List.of(),
-                s.bool("subjectRequiredForEmail", true), s.text("accepted", null), s.text("error", null), Map.copyOf(prepare));
+                s.bool("subjectRequiredForEmail", true), s.text("accepted", null), s.text("error", null), java.util.Collections.unmodifiableMap(prepare));
     }
 }

@@ -23,7 +23,8 @@ import java.util.Set;
 public record WebhookSpec(String auth, List<String> credentials, String tokenHeader, String signatureHeader,
                           String signatureEncoding, String signaturePrefix, String timestampHeader, long toleranceSeconds,
                           String eventPath, List<String> acceptEvents, List<String> conversationIdPaths, String dedupeHeader,
-                          String tokenPath, String unwrap, Confirm confirm, java.util.regex.Pattern conversationIdPattern) {
+                          String tokenPath, String unwrap, Confirm confirm, java.util.regex.Pattern conversationIdPattern,
+                          String algorithm, String signedForm) {
 
     /** When {@code path} equals {@code value}, the call is a handshake; {@code url} points at the confirmation link. */
     public record Confirm(String path, String value, String url, String allow) {
@@ -51,7 +52,7 @@ public record WebhookSpec(String auth, List<String> credentials, String tokenHea
                 c.text("value"), c.text("url"), c.text("allow", "^https://[^/?#]+\\.amazonaws\\.com/[^\\s]*$"));
         return new WebhookSpec(auth, credentials, tokenHeader, signatureHeader, signatureEncoding, signaturePrefix, timestampHeader,
                 toleranceSeconds, eventPath, acceptEvents, conversationIdPaths, dedupeHeader, tokenPath, w.text("unwrap", null), confirm,
-                w.has("conversationIdPattern") ? pattern(w.get("conversationIdPattern")) : null);
+                w.has("conversationIdPattern") ? pattern(w.get("conversationIdPattern")) : null, algorithm, signedForm);
     }
 
     private static java.util.regex.Pattern pattern(YamlNode p) {
@@ -88,28 +89,38 @@ public record WebhookSpec(String auth, List<String> credentials, String tokenHea
             case "basic" -> {
                 a.onlyKeys(Set.of("type", "user", "password"));
                 yield new WebhookSpec(type, List.of(a.text("user", "webhookUser"), a.text("password", "webhookPassword")), null, null,
-                        null, null, null, 0, event, accept, conversationPaths, dedupe, null, null, null, null);
+                        null, null, null, 0, event, accept, conversationPaths, dedupe, null, null, null, null, "sha256", "body");
             }
             case "token" -> {
                 a.onlyKeys(Set.of("type", "header", "credential", "path"));
                 yield new WebhookSpec(type, List.of(a.text("credential", "webhookToken")), a.text("header", null), null, null, null,
-                        null, 0, event, accept, conversationPaths, dedupe, a.text("path", null), null, null, null);
+                        null, 0, event, accept, conversationPaths, dedupe, a.text("path", null), null, null, null, "sha256", "body");
             }
             case "hmac" -> {
-                a.onlyKeys(Set.of("type", "header", "encoding", "prefix", "timestampHeader", "toleranceSeconds", "credential"));
+                a.onlyKeys(Set.of("type", "header", "encoding", "prefix", "timestampHeader", "toleranceSeconds", "credential",
+                        "algorithm", "signed"));
                 String enc = a.text("encoding", "hex");
                 if (!enc.equals("hex") && !enc.equals("base64")) {
                     throw a.get("encoding").error("hex or base64");
                 }
+                String algorithm = a.text("algorithm", "sha256");
+                if (!algorithm.equals("sha256") && !algorithm.equals("sha1")) {
+                    throw a.get("algorithm").error("sha256 or sha1");
+                }
+                // base64Lines: the body as Ruby's Base64.encode64 writes it (60-character lines, each ended by "\n"), BookingSync
+                String signed = a.text("signed", "body");
+                if (!signed.equals("body") && !signed.equals("base64Lines")) {
+                    throw a.get("signed").error("body or base64Lines");
+                }
                 yield new WebhookSpec(type, List.of(a.text("credential", "webhookSecret")), null, a.text("header"), enc,
                         a.text("prefix", ""), a.text("timestampHeader", null), a.integer("toleranceSeconds", 300), event, accept,
-                        conversationPaths, dedupe, null, null, null, null);
+                        conversationPaths, dedupe, null, null, null, null, algorithm, signed);
             }
             case "svix" -> {
                 a.onlyKeys(Set.of("type", "credential", "toleranceSeconds"));
                 yield new WebhookSpec(type, List.of(a.text("credential", "webhookSecret")), null, "svix-signature", "base64", "v1,",
                         "svix-timestamp", a.integer("toleranceSeconds", 300), event, accept, conversationPaths,
-                        dedupe == null ? "svix-id" : dedupe, null, null, null, null);
+                        dedupe == null ? "svix-id" : dedupe, null, null, null, null, "sha256", "body");
             }
             default -> throw a.get("type").error("unknown webhook auth '" + type + "'; one of basic, token, hmac, svix");
         };

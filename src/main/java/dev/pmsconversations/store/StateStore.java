@@ -137,6 +137,34 @@ public final class StateStore implements AutoCloseable {
         jdbc.update(sql, accountId, cursor, Timestamp.from(Instant.now()));
     }
 
+    /** The account's latest rotated refresh token, if it descends from the configured one ({@code credentialHash}). */
+    public Optional<String> refreshToken(String accountId, String credentialHash) {
+        return jdbc.query("select token from refresh_token where account_id = ? and credential_hash = ?",
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty(), accountId, credentialHash);
+    }
+
+    public void saveRefreshToken(String accountId, String credentialHash, String token) {
+        String sql = postgres
+                ? "insert into refresh_token (account_id, credential_hash, token, updated_at) values (?,?,?,?) on conflict (account_id) do update set credential_hash = excluded.credential_hash, token = excluded.token, updated_at = excluded.updated_at"
+                : "merge into refresh_token (account_id, credential_hash, token, updated_at) key (account_id) values (?,?,?,?)";
+        jdbc.update(sql, accountId, credentialHash, token, Timestamp.from(Instant.now()));
+    }
+
+    /** The store as the keeper of rotated refresh tokens. */
+    public dev.pmsconversations.source.RefreshTokens refreshTokens() {
+        return new dev.pmsconversations.source.RefreshTokens() {
+            @Override
+            public Optional<String> load(String accountId, String credentialHash) {
+                return refreshToken(accountId, credentialHash);
+            }
+
+            @Override
+            public void save(String accountId, String credentialHash, String token) {
+                saveRefreshToken(accountId, credentialHash, token);
+            }
+        };
+    }
+
     public int conversationCount(String accountId) {
         return jdbc.query("select count(*) from conversation_state where account_id = ?", rs -> {
             rs.next();

@@ -111,7 +111,7 @@ public final class SyncService {
         SourceDefinition def = sources.get(account.source());
         AccountClient c = clients.get(accountId);
         if (c == null || c.source() != def) { // a reloaded source file gets a fresh client
-            c = new AccountClient(def, account, http);
+            c = new AccountClient(def, account, http, store.refreshTokens());
             clients.put(accountId, c);
         }
         return c;

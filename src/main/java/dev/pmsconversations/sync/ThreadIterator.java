@@ -63,6 +63,8 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         if (incremental.strategy().equals("sortedDesc")) {
             extra.putAll(incremental.sortQuery());
+        } else if (incremental.strategy().equals("updatedSince") && cursor != null) {
+            extra.put(incremental.windowParam(), TimeFormat.format(cursor));
         } else if ((incremental.strategy().equals("window") || incremental.activity() != null) && incremental.windowParam() != null) {
             extra.put(incremental.windowParam(), LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack())
                     .format(DateTimeFormatter.ofPattern(incremental.windowFormat())));
@@ -248,7 +250,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
                 JsonNode updated = record.at(JsonPointer.compile(incremental.updatedPath()));
                 if (!updated.isMissingNode() && !updated.isNull()) {
                     Instant at = updatedFormat.parse(updated.asText(), zone);
-                    if (cursor != null && at.isBefore(cursor)) {
+                    if (cursor != null && at.isBefore(cursor) && incremental.strategy().equals("sortedDesc")) {
                         // sorted newest activity first: everything from here on was seen by an earlier poll
                         pager.stop();
                         exhausted = true;

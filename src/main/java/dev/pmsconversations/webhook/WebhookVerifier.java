@@ -74,7 +74,12 @@ final class WebhookVerifier {
             }
             signed = concat((ts + ".").getBytes(StandardCharsets.UTF_8), body);
         }
-        byte[] mac = mac(secret.reveal().getBytes(StandardCharsets.UTF_8), signed);
+        if ("base64Lines".equals(spec.signedForm())) {
+            String lines = Base64.getMimeEncoder(60, new byte[] {'\n'}).encodeToString(signed);
+            signed = (lines.isEmpty() ? "" : lines + "\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] mac = "sha1".equals(spec.algorithm()) ? mac("HmacSHA1", secret.reveal().getBytes(StandardCharsets.UTF_8), signed)
+                : mac(secret.reveal().getBytes(StandardCharsets.UTF_8), signed);
         String expected = spec.signaturePrefix() + ("base64".equals(spec.signatureEncoding())
                 ? Base64.getEncoder().encodeToString(mac) : HexFormat.of().formatHex(mac));
         return equal(given.trim(), expected) ? null : "signature does not match";
@@ -124,9 +129,13 @@ final class WebhookVerifier {
     }
 
     static byte[] mac(byte[] key, byte[] data) {
+        return mac("HmacSHA256", key, data);
+    }
+
+    static byte[] mac(String algorithm, byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

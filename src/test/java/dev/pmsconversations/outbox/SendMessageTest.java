@@ -40,6 +40,7 @@ class SendMessageTest extends RuntimeTestSupport {
             case "hostify", "fantasticstay" -> "/inbox/reply";
             case "hostex" -> "/conversations/";
             case "rentalwise" -> "/thread-message/send";
+            case "bookingsync" -> "/inbox/messages";
             default -> "/send-message-to-guest";
         };
     }

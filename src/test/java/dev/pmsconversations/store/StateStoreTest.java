@@ -37,11 +37,17 @@ class StateStoreTest {
             store.deadLetter("hostaway", account, "mapping", "c1", "bad sender", "{}");
             assertThat(store.deadLetters(account)).singleElement()
                     .satisfies(d -> assertThat(d.reason()).isEqualTo("bad sender"));
+            // a rotated refresh token replaces the last one; a different configured token (hash) does not see it
+            store.saveRefreshToken(account, "hash-a", "refresh-1");
+            store.saveRefreshToken(account, "hash-a", "refresh-2");
+            assertThat(store.refreshToken(account, "hash-a")).contains("refresh-2");
+            assertThat(store.refreshToken(account, "hash-b")).isEmpty();
             if (url.startsWith("jdbc:postgresql")) {
                 try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
                     st.execute("delete from dead_letter where account_id = '" + account + "'");
                     st.execute("delete from conversation_state where account_id = '" + account + "'");
                     st.execute("delete from sync_cursor where account_id = '" + account + "'");
+                    st.execute("delete from refresh_token where account_id = '" + account + "'");
                 }
             }
         }

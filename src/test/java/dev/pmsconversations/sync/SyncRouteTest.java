@@ -91,6 +91,7 @@ class SyncRouteTest extends RuntimeTestSupport {
             case "guesty", "hostfully", "hostex", "yourrentals", "resly", "rentalwise" -> 1; // one page, newest activity first, stops at the cursor
             case "hostify", "fantasticstay" -> 1;                 // one inbox page; last_message unchanged, no thread reads
             case "beds24" -> 1;                                   // the last day's messages: none newer than the cursor
+            case "bookingsync" -> 1;                              // conversations updated_since the newest seen: only that one, marker unchanged
             case "hospitable" -> 2;                               // the properties page + each property's reservations (markers unchanged)
             // no activity marker on the list: a window of bookings (one page here) + each one's messages
             default -> 1 + sim.threadIds(source, source + "-1").size();

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Guesty and Smoobu, one account each ({@code <source>-1}), started by each test after its set-up.
  */
 public abstract class RuntimeTestSupport extends CamelMainTestSupport {
-    protected static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable", "fantasticstay", "yourrentals", "resly", "rentalwise");
+    protected static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable", "fantasticstay", "yourrentals", "resly", "rentalwise", "bookingsync");
 
     /**
      * The sources the per-source cases run for: every source, or the list in {@code -Dpms.test.perSource} (the

@@ -81,7 +81,7 @@ public final class TestRuntime {
     public static Map<String, String> webhookSecrets(String source) {
         return switch (source) {
             case "hostaway", "ownerrez", "resly", "rentalwise" -> Map.of("webhookUser", "hook-user", "webhookPassword", "hook-password-" + source);
-            case "lodgify", "hospitable" -> Map.of("webhookSecret", "subscription-secret-" + source);
+            case "lodgify", "hospitable", "bookingsync" -> Map.of("webhookSecret", "subscription-secret-" + source);
             case "guesty" -> Map.of("webhookSecret", "whsec_" + java.util.Base64.getEncoder().encodeToString("guesty-signing-key-32-bytes-long".getBytes()));
             default -> Map.of("webhookToken", "hook-token-" + source + "-0123456789");
         };

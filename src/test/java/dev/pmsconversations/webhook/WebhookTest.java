@@ -128,7 +128,7 @@ class WebhookTest extends RuntimeTestSupport {
         String url = genuine.url();
         switch (source) {
             case "hostaway", "ownerrez", "resly", "rentalwise" -> headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("hook-user:guess".getBytes()));
-            case "guesty", "lodgify", "hospitable" -> { } // same headers, changed body: the signature no longer matches
+            case "guesty", "lodgify", "hospitable", "bookingsync" -> { } // same headers, changed body: the signature no longer matches
             case "beds24" -> headers.put("X-Webhook-Token", "wrong");
             case "hostex" -> headers.put("Hostex-Webhook-Secret-Token", "wrong");
             // Hostify's token travels inside the SNS message

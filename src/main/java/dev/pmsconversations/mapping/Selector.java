@@ -1,0 +1,54 @@
+package dev.pmsconversations.mapping;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * A JSON pointer, optionally with one filter that picks an element of an array by a value it holds:
+ * {@code /@participants/participants[/links/member/type=Client]/links/member/id} (the Client participant's member id),
+ * or {@code ...[/id={/links/sender}]/links/member/type}, where {@code {pointer}} is read from the record being mapped
+ * (a message's sender participant). JSON:API-style PMSs link records by id; this joins them without Java.
+ */
+public record Selector(JsonPointer head, JsonPointer key, String literal, JsonPointer contextValue, JsonPointer tail) {
+
+    /** @throws IllegalArgumentException when the expression is neither a pointer nor {@code pointer[pointer=value]pointer} */
+    public static Selector parse(String expression) {
+        int open = expression.indexOf('[');
+        if (open < 0) {
+            return new Selector(JsonPointer.compile(expression), null, null, null, null);
+        }
+        int close = expression.indexOf(']', open);
+        int eq = expression.indexOf('=', open);
+        if (close < 0 || eq < 0 || eq > close || expression.indexOf('[', close) >= 0) {
+            throw new IllegalArgumentException("a filter is written [/key=value] or [/key={/pointer}], once per path");
+        }
+        String value = expression.substring(eq + 1, close);
+        boolean fromContext = value.startsWith("{") && value.endsWith("}");
+        return new Selector(JsonPointer.compile(expression.substring(0, open)), JsonPointer.compile(expression.substring(open + 1, eq)),
+                fromContext ? null : value, fromContext ? JsonPointer.compile(value.substring(1, value.length() - 1)) : null,
+                JsonPointer.compile(expression.substring(close + 1)));
+    }
+
+    /** The node at this path in {@code base}; a filter's {@code {pointer}} value is read from {@code context}. */
+    public JsonNode select(JsonNode base, JsonNode context) {
+        if (key == null) {
+            return base.at(head);
+        }
+        String wanted = literal;
+        if (contextValue != null) {
+            JsonNode v = context == null ? MissingNode.getInstance() : context.at(contextValue);
+            if (!v.isValueNode() || v.isNull()) {
+                return MissingNode.getInstance();
+            }
+            wanted = v.asText();
+        }
+        for (JsonNode element : base.at(head)) {
+            JsonNode k = element.at(key);
+            if (k.isValueNode() && !k.isNull() && k.asText().equals(wanted)) {
+                return element.at(tail);
+            }
+        }
+        return MissingNode.getInstance();
+    }
+}

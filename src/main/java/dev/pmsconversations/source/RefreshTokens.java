@@ -1,0 +1,32 @@
+package dev.pmsconversations.source;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where the rotated refresh token of an account is kept (auth {@code oauth2-refresh-token}). The runtime keeps them
+ * in the state store; {@code credentialHash} ties a stored token to the configured one it descends from.
+ */
+public interface RefreshTokens {
+    Optional<String> load(String accountId, String credentialHash);
+
+    void save(String accountId, String credentialHash, String token);
+
+    /** For tools without a store (the {@code map} command never calls the PMS): kept in memory. */
+    static RefreshTokens inMemory() {
+        Map<String, String[]> tokens = new ConcurrentHashMap<>();
+        return new RefreshTokens() {
+            @Override
+            public Optional<String> load(String accountId, String credentialHash) {
+                String[] t = tokens.get(accountId);
+                return t != null && t[0].equals(credentialHash) ? Optional.of(t[1]) : Optional.empty();
+            }
+
+            @Override
+            public void save(String accountId, String credentialHash, String token) {
+                tokens.put(accountId, new String[] {credentialHash, token});
+            }
+        };
+    }
+}
