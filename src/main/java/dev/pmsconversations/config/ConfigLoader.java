@@ -23,7 +23,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     /** Sink types with a route template {@code routes/sink-<type>.camel.yaml}. */
-    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "jms", "rabbitmq");
+    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "jms", "rabbitmq", "kafka");
 
     private final Function<String, String> env;
 
@@ -158,6 +158,7 @@ public final class ConfigLoader {
             case "http" -> Set.of("url", "headers", "secret", "connectTimeoutMillis", "readTimeoutMillis");
             case "jms" -> Set.of("url", "destination", "user", "password", "dataDirectory");
             case "rabbitmq" -> Set.of("host", "port", "virtualHost", "user", "password", "exchange", "routingKey");
+            case "kafka" -> Set.of("brokers", "topic", "securityProtocol", "saslMechanism", "saslJaasConfig");
             default -> Set.of("uri");
         };
         Set<String> allowed = new HashSet<>(common);
@@ -210,6 +211,14 @@ public final class ConfigLoader {
                 extra.put("virtualHost", s.text("virtualHost", "/"));
                 extra.put("user", s.text("user", "guest"));
                 secret = s.has("password") ? secret(s.get("password"), base) : null;
+            }
+            case "kafka" -> {
+                // the component is configured in code (BrokerSinks): saslJaasConfig is a secret and stays out of the URI
+                options.put("topic", s.text("topic", "pms.events"));
+                extra.put("brokers", s.text("brokers", "127.0.0.1:9092"));
+                extra.put("securityProtocol", s.text("securityProtocol", "PLAINTEXT"));
+                extra.put("saslMechanism", s.text("saslMechanism", ""));
+                secret = s.has("saslJaasConfig") ? secret(s.get("saslJaasConfig"), base) : null;
             }
             default -> options.put("uri", s.text("uri"));
         }

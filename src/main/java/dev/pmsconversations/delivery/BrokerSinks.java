@@ -17,7 +17,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
  * Connections of the message-broker sinks, bound in the registry as {@code jmsCf-<sink>} and
  * {@code rabbitCf-<sink>}: an Artemis JMS connection factory (and, for {@code vm://} URLs, the embedded
  * Artemis broker with a persistent journal, the zero-set-up default), and a RabbitMQ connection factory with
- * publisher confirms. Also sets the message properties consumers select and group on.
+ * publisher confirms; a Kafka component per Kafka sink. Also sets the message properties consumers select and group on.
  */
 public final class BrokerSinks implements AutoCloseable {
     private final Map<String, EmbeddedActiveMQ> embedded = new HashMap<>();
@@ -28,6 +28,7 @@ public final class BrokerSinks implements AutoCloseable {
             switch (sink.type()) {
                 case "jms" -> context.getRegistry().bind("jmsCf-" + sink.name(), jms(sink));
                 case "rabbitmq" -> context.getRegistry().bind("rabbitCf-" + sink.name(), rabbit(sink));
+                case "kafka" -> context.addComponent("kafka-" + sink.name(), kafka(sink));
                 default -> {
                 }
             }
@@ -75,6 +76,29 @@ public final class BrokerSinks implements AutoCloseable {
         cf.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED); // a send completes when the broker has it
         open.add(cf::destroy);
         return cf;
+    }
+
+    /**
+     * A Kafka component of its own per sink (endpoint {@code kafka-<sink>:<topic>}): brokers and security set here, so
+     * the SASL secret never appears in an endpoint URI. Idempotent producer, acks=all: a retried send is not written twice.
+     */
+    private static org.apache.camel.component.kafka.KafkaComponent kafka(SinkConfig sink) {
+        org.apache.camel.component.kafka.KafkaConfiguration c = new org.apache.camel.component.kafka.KafkaConfiguration();
+        c.setBrokers(sink.settings().get("brokers"));
+        c.setEnableIdempotence(true);
+        c.setRequestRequiredAcks("all");
+        c.setRecordMetadata(true);
+        c.setClientId("pms-conversations-" + sink.name());
+        c.setSecurityProtocol(sink.settings().get("securityProtocol"));
+        if (!sink.settings().get("saslMechanism").isEmpty()) {
+            c.setSaslMechanism(sink.settings().get("saslMechanism"));
+        }
+        if (sink.secret() != null) {
+            c.setSaslJaasConfig(sink.secret().reveal());
+        }
+        org.apache.camel.component.kafka.KafkaComponent component = new org.apache.camel.component.kafka.KafkaComponent();
+        component.setConfiguration(c);
+        return component;
     }
 
     /** Sink route step: the event's identity as message properties (selectors, routing, grouping by conversation). */

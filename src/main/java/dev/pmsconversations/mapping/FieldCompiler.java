@@ -304,7 +304,7 @@ final class FieldCompiler {
 
         JsonNode node(JsonNode record, JsonNode parent) {
             JsonNode base = onParent ? parent : record;
-            return base == null ? null : pointer.select(base, record);
+            return base == null ? null : pointer.selectAll(base, record); // a list path: a filter keeps every match
         }
 
         @Override

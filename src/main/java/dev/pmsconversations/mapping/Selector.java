@@ -44,11 +44,45 @@ public record Selector(JsonPointer head, JsonPointer key, String literal, JsonPo
             wanted = v.asText();
         }
         for (JsonNode element : base.at(head)) {
-            JsonNode k = element.at(key);
-            if (k.isValueNode() && !k.isNull() && k.asText().equals(wanted)) {
+            if (matches(element.at(key), wanted)) {
                 return element.at(tail);
             }
         }
         return MissingNode.getInstance();
+    }
+
+    /** Every matching element's node (a path without a filter: the node itself, in an array unless it is one). */
+    public JsonNode selectAll(JsonNode base, JsonNode context) {
+        if (key == null) {
+            return base.at(head);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        String wanted = literal;
+        if (contextValue != null) {
+            JsonNode v = context == null ? MissingNode.getInstance() : context.at(contextValue);
+            if (!v.isValueNode() || v.isNull()) {
+                return out;
+            }
+            wanted = v.asText();
+        }
+        for (JsonNode element : base.at(head)) {
+            if (matches(element.at(key), wanted) && !element.at(tail).isMissingNode()) {
+                out.add(element.at(tail));
+            }
+        }
+        return out;
+    }
+
+    /** A value equal to {@code wanted}, or an array of ids holding it (JSON:API links such as {@code links.messages: [5]}). */
+    private static boolean matches(JsonNode k, String wanted) {
+        if (k.isArray()) {
+            for (JsonNode e : k) {
+                if (e.isValueNode() && !e.isNull() && e.asText().equals(wanted)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return k.isValueNode() && !k.isNull() && k.asText().equals(wanted);
     }
 }

@@ -414,7 +414,14 @@ public final class AccountClient {
             return bundle;
         }
         Map<String, JsonNode> related = new LinkedHashMap<>(bundle.related());
-        related.putAll(related(conversationId, bundle.conversationWithRelated()));
+        JsonNode view = bundle.conversationWithRelated();
+        if (view instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            // paths may read the messages too, as /@messages/*/...: e.g. the attachment ids each message links
+            o = o.deepCopy();
+            o.set(NativeBundle.RELATED_PREFIX + "messages", Json.MAPPER.valueToTree(bundle.messages()));
+            view = o;
+        }
+        related.putAll(related(conversationId, view));
         return new NativeBundle(bundle.conversation(), bundle.messages(), related);
     }
 
@@ -455,7 +462,8 @@ public final class AccountClient {
         params.put("id", conversationId);
         java.util.regex.Matcher m = POINTER_PLACEHOLDER.matcher(path);
         while (m.find()) {
-            JsonNode v = record == null ? null : dev.pmsconversations.mapping.Selector.parse(m.group(1)).select(record, record);
+            JsonNode v = record == null ? null : m.group(1).contains("/*/") ? collect(record, m.group(1))
+                    : dev.pmsconversations.mapping.Selector.parse(m.group(1)).select(record, record);
             String value = v == null ? "" : v.isArray() ? joined(v) : v.isValueNode() && !v.isNull() ? v.asText() : "";
             if (value.isEmpty()) {
                 return null;
@@ -463,6 +471,25 @@ public final class AccountClient {
             params.put(m.group(1), value);
         }
         return params;
+    }
+
+    /**
+     * {@code /a/*}{@code /b}: the values at {@code /b} of every element of the array at {@code /a}, arrays flattened, as one
+     * array (BookingSync: every message's attachment ids, {@code /@messages/*}{@code /links/attachments}).
+     */
+    private static JsonNode collect(JsonNode record, String pointer) {
+        int star = pointer.indexOf("/*/");
+        com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+        for (JsonNode element : record.at(JsonPointer.compile(pointer.substring(0, star)))) {
+            String rest = pointer.substring(star + 2);
+            JsonNode v = rest.contains("/*/") ? collect(element, rest) : element.at(JsonPointer.compile(rest));
+            if (v.isArray()) {
+                v.forEach(out::add);
+            } else if (v.isValueNode() && !v.isNull()) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** An array of ids as the comma-separated list APIs take in a path (e.g. /messages/1,2,3). */
