@@ -37,7 +37,7 @@ public final class PmsSimulator implements AutoCloseable {
     private final Map<String, Instant> lastAdded = new ConcurrentHashMap<>();
     private final Map<String, Registration> webhooks = new ConcurrentHashMap<>();
     private final List<SimWebhook> webhookCalls = new CopyOnWriteArrayList<>();
-    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder()
+    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
             .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final java.util.concurrent.ExecutorService webhookSender = Executors.newSingleThreadExecutor();
 
