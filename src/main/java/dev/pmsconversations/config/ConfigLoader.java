@@ -44,7 +44,7 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig read(YamlDoc doc, Path file) {
-        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "api", "outbox", "delivery", "sinks", "accounts"));
+        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "api", "management", "outbox", "delivery", "sinks", "accounts"));
         Path base = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
         YamlNode rt = root.get("runtime");
         Path mappings = Path.of("mappings");
@@ -148,7 +148,16 @@ public final class ConfigLoader {
             delivery = new RuntimeConfig.DeliveryConfig(positive(d, "drainMillis", 1000), positive(d, "leaseSeconds", 60),
                     positive(d, "maxBacklog", 10_000));
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts);
+        RuntimeConfig.ManagementConfig management = RuntimeConfig.ManagementConfig.DISABLED;
+        if (root.has("management")) {
+            YamlNode m = root.get("management").onlyKeys(Set.of("enabled", "host", "port"));
+            int port = m.integer("port", 9876);
+            if (port < 1 || port > 65535) {
+                throw m.get("port").error("a TCP port (1-65535)");
+            }
+            management = new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
+        }
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management);
     }
 
     private SinkConfig sink(YamlNode s, String name, String type, Path base) {

@@ -8,7 +8,15 @@ import java.util.Set;
 /** The whole configuration file, validated. */
 public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
                             boolean devMode, ApiConfig api, OutboxConfig outbox, DeliveryConfig delivery, List<SinkConfig> sinks,
-                            List<AccountConfig> accounts) {
+                            List<AccountConfig> accounts, ManagementConfig management) {
+
+    /**
+     * Camel's management HTTP server: health checks (/observe/health, /live, /ready) and Prometheus metrics
+     * (/observe/metrics), without a token: bind it to an address only operators and scrapers reach.
+     */
+    public record ManagementConfig(boolean enabled, String host, int port) {
+        public static final ManagementConfig DISABLED = new ManagementConfig(false, "127.0.0.1", 9876);
+    }
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
     public record StoreConfig(String url, String user, Secret password) {
@@ -46,22 +54,26 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     }
 
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management);
     }
 
     public RuntimeConfig withDevMode(boolean dev) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management);
     }
 
     public RuntimeConfig withApi(ApiConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management);
     }
 
     public RuntimeConfig withOutbox(OutboxConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management);
+    }
+
+    public RuntimeConfig withManagement(ManagementConfig replaced) {
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced);
     }
 }

@@ -163,12 +163,16 @@ public final class DeliveryService {
         exchange.getIn().setHeader(H_EVENT_TYPE, row.eventType());
         exchange.getIn().setHeader(SyncService.H_FILE, SyncService.fileName(row.conversationId()));
         exchange.getIn().setHeader("pmsSinkEndpoint", "direct:sink-" + row.sink());
+        dev.pmsconversations.sync.LogContext.account(row.accountId(), row.source());
+        dev.pmsconversations.sync.LogContext.conversation(row.conversationId());
+        dev.pmsconversations.sync.LogContext.delivery(row.sink(), row.eventId());
         return true;
     }
 
     public void delivered(Exchange exchange) {
         DeliveryStore.Row row = exchange.getProperty(ROW, DeliveryStore.Row.class);
         store.delivered(row.id(), clock.instant());
+        dev.pmsconversations.sync.LogContext.clear();
     }
 
     /** The sink refused or failed: retry later, or dead-letter (4xx other than 429, or attempts exhausted). */

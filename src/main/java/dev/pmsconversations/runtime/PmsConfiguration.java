@@ -72,6 +72,15 @@ public final class PmsConfiguration implements CamelConfiguration {
             // no HTTP server: the API and webhook routes are not loaded (nothing could reach them)
             main.withRoutesExcludePattern("file:" + config.routes().toString().replace('\\', '/') + "/api.camel.yaml");
         }
+        RuntimeConfig.ManagementConfig management = config.management();
+        if (management.enabled()) {
+            main.httpManagementServer().withEnabled(true).withHost(management.host()).withPort(management.port())
+                    .withHealthCheckEnabled(true).withMetricsEnabled(true);
+            main.metrics().withEnabled(true).withBinders("processor,jvm-info,jvm-gc,jvm-memory,jvm-thread");
+            main.health().withExposureLevel("full"); // each check with its details (an account's last good poll, failures)
+        }
+        // the exchange's pms* headers (account, source, conversation, event, sink) in every log line's MDC
+        main.withUseMdcLogging(true).withMdcLoggingKeysPattern("pms*");
         main.addConfiguration(this);
         main.addRoutesBuilder(new AccountRoutes());
     }
@@ -108,7 +117,17 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
+        RuntimeHealth.register(context, store, sync, config.accounts());
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext ctx) {
+                // the Prometheus registry camel-main creates when metrics are on (management server enabled)
+                io.micrometer.core.instrument.MeterRegistry meters = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+                if (meters != null) {
+                    RuntimeMetrics.bind(meters, sync, store.jdbc(), config.accounts(), config.sinks());
+                }
+            }
+
             @Override
             public void onContextStopped(CamelContext ctx) {
                 brokers.close();

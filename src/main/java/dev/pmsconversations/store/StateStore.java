@@ -137,6 +137,21 @@ public final class StateStore implements AutoCloseable {
         jdbc.update(sql, accountId, cursor, Timestamp.from(Instant.now()));
     }
 
+    /**
+     * Resync: every conversation of the account is read again at its next poll (markers cleared; the content hashes
+     * stay, so only what differs from what was delivered becomes an event), from {@code cursor} (null: from scratch).
+     * Returns the number of conversations that will be read again.
+     */
+    public int resync(String accountId, String cursor) {
+        int n = jdbc.update("update conversation_state set marker = null where account_id = ?", accountId);
+        if (cursor == null) {
+            jdbc.update("delete from sync_cursor where account_id = ?", accountId);
+        } else {
+            saveCursor(accountId, cursor);
+        }
+        return n;
+    }
+
     /** The account's latest rotated refresh token, if it descends from the configured one ({@code credentialHash}). */
     public Optional<String> refreshToken(String accountId, String credentialHash) {
         return jdbc.query("select token from refresh_token where account_id = ? and credential_hash = ?",

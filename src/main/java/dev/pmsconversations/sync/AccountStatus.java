@@ -1,18 +1,30 @@
 package dev.pmsconversations.sync;
 
-/** Running totals of one account since start-up, shown by the demo summary and (later) health/metrics. */
+/**
+ * Running totals of one account since start-up, shown by the demo summary, the health checks and the metrics.
+ *
+ * @param consecutiveFailures failed polls since the last good one (0 after a good poll)
+ * @param authFailed          the last poll failed because the PMS refused the account's credentials
+ */
 public record AccountStatus(String accountId, String source, int polls, int failedPolls, int conversations,
                             int messages, int newMessages, int errors, long requests, String lastPollAt,
-                            String lastError) {
+                            String lastError, int consecutiveFailures, String lastSuccessAt, boolean authFailed) {
 
     static AccountStatus initial(String accountId, String source) {
-        return new AccountStatus(accountId, source, 0, 0, 0, 0, 0, 0, 0, null, null);
+        return new AccountStatus(accountId, source, 0, 0, 0, 0, 0, 0, 0, null, null, 0, null, false);
     }
 
-    AccountStatus plus(PollRun run, boolean failed, String error) {
+    AccountStatus plus(PollRun run, boolean failed, String error, boolean auth) {
+        String now = java.time.Instant.now().toString();
         return new AccountStatus(accountId, source, polls + 1, failedPolls + (failed ? 1 : 0),
                 conversations + run.delivered.get(), messages + run.messages.get(), newMessages + run.newMessages.get(),
-                errors + run.errors.get() + (failed ? 1 : 0), requests + run.requests(), java.time.Instant.now().toString(),
-                failed ? error : lastError);
+                errors + run.errors.get() + (failed ? 1 : 0), requests + run.requests(), now,
+                failed ? error : lastError, failed ? consecutiveFailures + 1 : 0, failed ? lastSuccessAt : now, failed && auth);
+    }
+
+    /** A poll that failed before it could start reading (e.g. no client for the account). */
+    AccountStatus failedEarly(String error, boolean auth) {
+        return new AccountStatus(accountId, source, polls + 1, failedPolls + 1, conversations, messages, newMessages, errors + 1,
+                requests, java.time.Instant.now().toString(), error, consecutiveFailures + 1, lastSuccessAt, auth);
     }
 }

@@ -120,6 +120,8 @@ public final class SyncService {
     /** Route step 1: the threads to look at, as a lazy iterator for a streaming split. */
     public Iterator<ThreadRef> startPoll(Exchange exchange) {
         String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        AccountConfig configured = accounts.get(accountId);
+        LogContext.account(accountId, configured == null ? null : configured.source());
         AccountClient client = client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
@@ -146,6 +148,8 @@ public final class SyncService {
         AccountClient client = run.client;
         SourceDefinition def = client.source();
         String accountId = run.accountId();
+        LogContext.account(accountId, def.key());
+        LogContext.conversation(ref.conversationId());
         lock(exchange, accountId, ref.conversationId());
         Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
         String listMarker = marker(def, ref.record());
@@ -274,7 +278,8 @@ public final class SyncService {
         if (run.complete && run.newestSeen != null) {
             store.saveCursor(run.accountId(), run.newestSeen);
         }
-        report(run, false, null);
+        report(run, false, null, false);
+        LogContext.clear();
     }
 
     /** The poll itself failed (PMS down, auth refused): nothing advanced, the next poll retries. */
@@ -283,20 +288,34 @@ public final class SyncService {
         PollRun run = exchange.getProperty(POLL, PollRun.class);
         String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
         String message = e == null ? "unknown failure" : e.getMessage();
+        AccountConfig configured = accounts.get(accountId);
+        LogContext.account(accountId, configured == null ? null : configured.source());
+        LogContext.conversation(null);
+        try {
+            pollFailed(exchange, e, run, accountId, message);
+        } finally {
+            LogContext.clear();
+        }
+    }
+
+    private void pollFailed(Exchange exchange, Exception e, PollRun run, String accountId, String message) {
         LOG.error("Poll failed: {}", message);
         if (run == null) {
             AccountConfig a = accounts.get(accountId);
-            status.computeIfPresent(accountId, (k, s) -> new AccountStatus(s.accountId(), s.source(), s.polls() + 1,
-                    s.failedPolls() + 1, s.conversations(), s.messages(), s.newMessages(), s.errors() + 1, s.requests(),
-                    Instant.now().toString(), message));
+            status.computeIfPresent(accountId, (k, s) -> s.failedEarly(message, isAuthFailure(e)));
             pollListener.accept(new PollSummary(accountId, a == null ? null : a.source(), true, 0, 0, 0, 0, 1, 0, 0, message));
             return;
         }
-        report(run, true, message);
+        report(run, true, message, isAuthFailure(e));
     }
 
-    private void report(PollRun run, boolean failed, String error) {
-        status.compute(run.accountId(), (k, s) -> (s == null ? AccountStatus.initial(run.accountId(), run.source()) : s).plus(run, failed, error));
+    private static boolean isAuthFailure(Exception e) {
+        return e instanceof dev.pmsconversations.source.PmsApiException p && p.isAuthFailure();
+    }
+
+    private void report(PollRun run, boolean failed, String error, boolean auth) {
+        status.compute(run.accountId(), (k, s) -> (s == null ? AccountStatus.initial(run.accountId(), run.source()) : s)
+                .plus(run, failed, error, auth));
         long millis = java.time.Duration.between(run.startedAt, Instant.now()).toMillis();
         PollSummary summary = new PollSummary(run.accountId(), run.source(), failed, run.listed.get(), run.delivered.get(),
                 run.messages.get(), run.newMessages.get(), run.errors.get() + (failed ? 1 : 0), run.requests(), millis, error);

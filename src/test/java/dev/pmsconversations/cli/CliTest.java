@@ -193,4 +193,37 @@ class CliTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.yaml: configuration file not found");
     }
+
+    @Test
+    void resyncClearsTheAccountsMarkersAndCursorAndRefusesAnUnknownAccount() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("resync").toString().replace('\\', '/');
+        Path config = dir.resolve("resync.yaml");
+        Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: files, type: file, directory: out }\n"
+                + "accounts:\n  - { id: g1, source: guesty, credentials: { clientId: { value: a }, clientSecret: { value: b } } }\n");
+        var storeConfig = new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null);
+        try (var store = new dev.pmsconversations.store.StateStore(storeConfig)) {
+            store.saveConversation("g1", "guesty", "c1", "m1", "h1", "{}", "r1", "p1", null);
+            store.saveCursor("g1", "2026-11-20T10:00:00Z");
+        }
+        Result since = run("resync", "--account", "g1", "--since", "2026-11-01T00:00:00Z", "-c", config.toString());
+        assertThat(since.code()).as(since.err()).isZero();
+        assertThat(since.out()).contains("resync of g1 (guesty): 1 known conversations will be read again", "activity since 2026-11-01T00:00:00Z");
+        try (var store = new dev.pmsconversations.store.StateStore(storeConfig)) {
+            assertThat(store.conversation("g1", "c1").orElseThrow().marker()).isNull();
+            assertThat(store.conversation("g1", "c1").orElseThrow().contentHash()).isEqualTo("h1"); // what was delivered is still known
+            assertThat(store.cursor("g1")).contains("2026-11-01T00:00:00Z");
+        }
+        Result all = run("resync", "--account", "g1", "-c", config.toString());
+        assertThat(all.code()).isZero();
+        try (var store = new dev.pmsconversations.store.StateStore(storeConfig)) {
+            assertThat(store.cursor("g1")).isEmpty();
+        }
+        Result unknown = run("resync", "--account", "nobody", "-c", config.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no account 'nobody'", "[g1]");
+        Result badTime = run("resync", "--account", "g1", "--since", "yesterday", "-c", config.toString());
+        assertThat(badTime.code()).isEqualTo(2);
+        assertThat(badTime.err()).contains("--since 'yesterday' is not an ISO-8601 time");
+        assertThat(run("resync", "-c", config.toString()).code()).isEqualTo(2); // --account is required
+    }
 }

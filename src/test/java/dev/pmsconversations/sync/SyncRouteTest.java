@@ -84,6 +84,22 @@ class SyncRouteTest extends RuntimeTestSupport {
         }
     }
 
+    /** resync: every conversation is read again, nothing already delivered is delivered again. */
+    @Test
+    void aResyncReadsEverythingAgainAndDeliversNothingTwice() {
+        awaitFirstPolls();
+        for (String source : SOURCES) {
+            String account = source + "-1";
+            int before = events(account).size();
+            pms.store().resync(account, null);
+            sim.clearRequests();
+            poll(account);
+            assertThat(events(account)).as(source + ": nothing changed, nothing delivered").hasSize(before);
+            assertThat(sim.requests(source, account).size()).as(source + ": the conversations were read again")
+                    .isGreaterThanOrEqualTo(2); // at least the listing and one conversation's messages (a quiet poll is one request for most)
+        }
+    }
+
     /** The fewest requests each API allows for a poll with no change (see the mapping files' incremental notes). */
     private int quietPollRequests(String source) {
         return switch (source) {

@@ -63,6 +63,11 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return "";
     }
 
+    /** Override to change the test configuration further (e.g. turn the management server on). */
+    protected dev.pmsconversations.config.RuntimeConfig adjust(dev.pmsconversations.config.RuntimeConfig config) {
+        return config;
+    }
+
     /** Override to run the API (and webhook receiver) on a free port. */
     protected boolean withApi() {
         return false;
@@ -83,7 +88,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         if (withApi()) {
             apiPort = TestRuntime.freePort();
         }
-        pms = new PmsConfiguration(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort, extraSinks(), deliveryOptions()),
+        pms = new PmsConfiguration(adjust(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort, extraSinks(), deliveryOptions())),
                 a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
                 // the fixtures' reservations are of August 2026: date windows are computed as of then
                 .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));

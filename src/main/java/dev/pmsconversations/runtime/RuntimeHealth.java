@@ -1,0 +1,107 @@
+package dev.pmsconversations.runtime;
+
+import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.store.StateStore;
+import dev.pmsconversations.sync.AccountStatus;
+import dev.pmsconversations.sync.SyncService;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * The runtime's own Camel health checks, next to Camel's route and consumer checks (served on the management port at
+ * /observe/health, /observe/health/live, /observe/health/ready):
+ * <ul>
+ * <li>{@code pms-state-store} (readiness): the store answers. Without it nothing can be recorded, so the node is not ready.</li>
+ * <li>{@code pms-account-<id>} (neither liveness nor readiness: one bad PMS account must not take the node out of
+ * service): DOWN after {@value #FAILURES_DOWN} failed polls in a row or when the PMS refuses the credentials; details
+ * say when the last good poll was, how many failed since, and the last error.</li>
+ * </ul>
+ */
+final class RuntimeHealth {
+    static final int FAILURES_DOWN = 3;
+
+    private RuntimeHealth() {
+    }
+
+    static void register(CamelContext context, StateStore store, SyncService sync, List<AccountConfig> accounts) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        registry.register(new StoreCheck(store));
+        for (AccountConfig a : accounts) {
+            registry.register(new AccountCheck(a.id(), sync));
+        }
+    }
+
+    private static final class StoreCheck extends AbstractHealthCheck {
+        private final StateStore store;
+
+        StoreCheck(StateStore store) {
+            super("pms", "pms-state-store");
+            this.store = store;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            try (Connection c = store.dataSource().getConnection()) {
+                if (c.isValid(2)) {
+                    builder.up();
+                } else {
+                    builder.down().message("the state store does not answer");
+                }
+            } catch (Exception e) {
+                builder.down().message("the state store is unreachable: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static final class AccountCheck extends AbstractHealthCheck {
+        private final String accountId;
+        private final SyncService sync;
+
+        AccountCheck(String accountId, SyncService sync) {
+            super("pms", "pms-account-" + accountId);
+            this.accountId = accountId;
+            this.sync = sync;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        public boolean isReadiness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            AccountStatus s = sync.status().get(accountId);
+            if (s == null) {
+                builder.unknown();
+                return;
+            }
+            builder.detail("account", accountId).detail("source", s.source()).detail("polls", s.polls())
+                    .detail("consecutiveFailures", s.consecutiveFailures()).detail("auth", s.authFailed() ? "refused" : "ok");
+            if (s.lastSuccessAt() != null) {
+                builder.detail("lastSuccessfulPoll", s.lastSuccessAt());
+            }
+            if (s.authFailed()) {
+                builder.down().message("the PMS refuses the account's credentials: " + s.lastError());
+            } else if (s.consecutiveFailures() >= FAILURES_DOWN) {
+                builder.down().message(s.consecutiveFailures() + " polls failed in a row: " + s.lastError());
+            } else {
+                builder.up();
+            }
+        }
+    }
+}

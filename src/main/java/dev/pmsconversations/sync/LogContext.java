@@ -1,0 +1,47 @@
+package dev.pmsconversations.sync;
+
+import org.slf4j.MDC;
+
+/**
+ * What a log line is about, in the MDC (JSON logs: {@code contextMap}; text logs: the account): account, source,
+ * conversation, event and sink. Set where the work starts, cleared where it ends; camel-main propagates the
+ * {@code pms*} keys when routing continues on another thread.
+ */
+public final class LogContext {
+    public static final String ACCOUNT = "pmsAccountId";
+    public static final String SOURCE = "pmsSource";
+    public static final String CONVERSATION = "pmsConversationId";
+    public static final String EVENT = "pmsEventId";
+    public static final String SINK = "pmsSinkName";
+
+    private LogContext() {
+    }
+
+    public static void account(String accountId, String source) {
+        put(ACCOUNT, accountId);
+        put(SOURCE, source);
+    }
+
+    public static void conversation(String conversationId) {
+        put(CONVERSATION, conversationId);
+    }
+
+    public static void delivery(String sink, String eventId) {
+        put(SINK, sink);
+        put(EVENT, eventId);
+    }
+
+    public static void clear() {
+        for (String k : new String[] {ACCOUNT, SOURCE, CONVERSATION, EVENT, SINK}) {
+            MDC.remove(k);
+        }
+    }
+
+    private static void put(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pmsconversations.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.simulator.SimFault;
+import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.TestRuntime;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The management port: Camel health checks with the runtime's own (state store, one per account) and Prometheus
+ * metrics with the runtime's counters, read after a real sync against the simulator.
+ */
+class ObservabilityTest extends RuntimeTestSupport {
+    private final int managementPort = TestRuntime.freePort();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Override
+    protected RuntimeConfig adjust(RuntimeConfig config) {
+        return config.withManagement(new RuntimeConfig.ManagementConfig(true, "127.0.0.1", managementPort));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode check(JsonNode health, String id) {
+        for (JsonNode c : health.path("checks")) {
+            if (id.equals(c.path("name").asText())) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + id + " in " + health);
+    }
+
+    /** The value of one Prometheus sample line, e.g. {@code pms_polls_total{account="x",source="y",} 1.0}. */
+    private static double sample(String metrics, String name, String... labels) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no sample " + name + " " + String.join(",", labels) + " in:\n" + metrics);
+    }
+
+    @Test
+    void healthAndMetricsReportTheSyncAndAnAccountWhoseCredentialsAreRefused() throws Exception {
+        sim.inject("smoobu", SimFault.status("/reservations", 401), 100); // the PMS refuses smoobu-1's key
+        awaitFirstPolls();
+
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/observe/health/ready");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200); // one refused account does not make the node unready
+        HttpResponse<String> all = get("/observe/health?data=true"); // data=true: each check's details
+        assertThat(all.statusCode()).as("an account is DOWN: the full view says so").isEqualTo(503);
+        JsonNode health = Json.MAPPER.readTree(all.body());
+        assertThat(check(health, "pms-state-store").path("status").asText()).isEqualTo("UP");
+        JsonNode hostaway = check(health, "pms-account-hostaway-1");
+        assertThat(hostaway.path("status").asText()).isEqualTo("UP");
+        assertThat(hostaway.at("/data/consecutiveFailures").asInt()).isZero();
+        assertThat(hostaway.at("/data/lastSuccessfulPoll").asText()).as(hostaway.toString()).isNotEmpty();
+        JsonNode smoobu = check(health, "pms-account-smoobu-1");
+        assertThat(smoobu.path("status").asText()).isEqualTo("DOWN");
+        assertThat(smoobu.at("/data/auth").asText()).isEqualTo("refused");
+        assertThat(smoobu.path("message").asText()).contains("credentials").doesNotContain("smoobu-key");
+
+        String metrics = get("/observe/metrics").body();
+        assertThat(sample(metrics, "pms_polls_total", "account=\"hostaway-1\"", "source=\"hostaway\"")).isEqualTo(1.0);
+        assertThat(sample(metrics, "pms_conversations_delivered_total", "account=\"hostaway-1\"")).isEqualTo(events("hostaway-1").size());
+        assertThat(sample(metrics, "pms_messages_mapped_total", "account=\"hostaway-1\""))
+                .isEqualTo(events("hostaway-1").get(0).at("/data/messages").size());
+        assertThat(sample(metrics, "pms_pms_requests_total", "account=\"hostaway-1\"")).isEqualTo(sim.requests("hostaway", "hostaway-1").size());
+        assertThat(sample(metrics, "pms_poll_failures_total", "account=\"smoobu-1\"")).isEqualTo(1.0);
+        assertThat(sample(metrics, "pms_account_auth_refused", "account=\"smoobu-1\"")).isEqualTo(1.0);
+        assertThat(sample(metrics, "pms_account_auth_refused", "account=\"hostaway-1\"")).isEqualTo(0.0);
+        assertThat(sample(metrics, "pms_outbox", "status=\"SENT\"")).isEqualTo(0.0);
+        assertThat(metrics).doesNotContain("smoobu-key");
+    }
+}
