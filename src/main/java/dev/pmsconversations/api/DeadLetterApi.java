@@ -61,7 +61,7 @@ public final class DeadLetterApi {
         return name;
     }
 
-    private static void requireOperator(Exchange ex) {
+    static void requireOperator(Exchange ex) {
         ApiAuth.Scope scope = ex.getProperty(ApiAuth.SCOPE, ApiAuth.Scope.class);
         if (scope.accounts() != null) {
             throw new ApiException(403, "FORBIDDEN", "token '" + scope.tokenName() + "' is limited to some accounts; dead letters need a token for all");

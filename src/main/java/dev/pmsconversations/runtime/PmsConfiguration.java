@@ -110,10 +110,11 @@ public final class PmsConfiguration implements CamelConfiguration {
                 oc.maxAttempts());
         context.getPropertiesComponent().addInitialProperty("pms.outbox.sweepMillis", Integer.toString(oc.sweepMillis()));
         context.getRegistry().bind("outboxService", outbox);
-        context.getRegistry().bind("webhookService", new WebhookService(sources, config.accounts(), new WebhookInbox(store.jdbc()),
-                store, realTime, 5));
+        WebhookService webhooks = new WebhookService(sources, config.accounts(), new WebhookInbox(store.jdbc()), store, realTime, 5);
+        context.getRegistry().bind("webhookService", webhooks);
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
+        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks()));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
@@ -124,7 +125,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 // the Prometheus registry camel-main creates when metrics are on (management server enabled)
                 io.micrometer.core.instrument.MeterRegistry meters = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
                 if (meters != null) {
-                    RuntimeMetrics.bind(meters, sync, store.jdbc(), config.accounts(), config.sinks());
+                    RuntimeMetrics.bind(meters, sync, webhooks, store.jdbc(), config.accounts(), config.sinks());
                 }
             }
 

@@ -18,13 +18,11 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * <ul>
  * <li>{@code pms-state-store} (readiness): the store answers. Without it nothing can be recorded, so the node is not ready.</li>
  * <li>{@code pms-account-<id>} (neither liveness nor readiness: one bad PMS account must not take the node out of
- * service): DOWN after {@value #FAILURES_DOWN} failed polls in a row or when the PMS refuses the credentials; details
+ * service): DOWN after {@value AccountStatus#FAILURES_DOWN} failed polls in a row or when the PMS refuses the credentials; details
  * say when the last good poll was, how many failed since, and the last error.</li>
  * </ul>
  */
 final class RuntimeHealth {
-    static final int FAILURES_DOWN = 3;
-
     private RuntimeHealth() {
     }
 
@@ -95,10 +93,9 @@ final class RuntimeHealth {
             if (s.lastSuccessAt() != null) {
                 builder.detail("lastSuccessfulPoll", s.lastSuccessAt());
             }
-            if (s.authFailed()) {
-                builder.down().message("the PMS refuses the account's credentials: " + s.lastError());
-            } else if (s.consecutiveFailures() >= FAILURES_DOWN) {
-                builder.down().message(s.consecutiveFailures() + " polls failed in a row: " + s.lastError());
+            String down = s.downReason();
+            if (down != null) {
+                builder.down().message(down);
             } else {
                 builder.up();
             }

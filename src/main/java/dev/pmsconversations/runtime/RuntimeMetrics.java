@@ -21,7 +21,9 @@ import java.util.function.ToDoubleFunction;
  * <li>per account (tags account, source): {@code pms_polls_total}, {@code pms_poll_failures_total},
  * {@code pms_pms_requests_total}, {@code pms_conversations_delivered_total}, {@code pms_messages_mapped_total},
  * {@code pms_new_messages_total}, {@code pms_mapping_errors_total}, {@code pms_account_consecutive_failures},
- * {@code pms_account_auth_refused} (1/0);</li>
+ * {@code pms_account_auth_refused} (1/0), {@code pms_pms_rate_limited_total} (429 answers), {@code pms_sync_lag_seconds};
+ * {@code pms_mapping_errors_by_field_total} (tags account, source, field), {@code pms_webhooks_received_total} (tags
+ * source, outcome);</li>
  * <li>{@code pms_deliveries{sink, status}} (PENDING, SENDING, DELIVERED, DEAD), {@code pms_outbox{status}} (PENDING, SENDING,
  * SENT, FAILED), {@code pms_webhooks{status}} (RECEIVED, PROCESSING, DONE, FAILED): rows in the state store, read at most
  * once a second however often they are scraped.</li>
@@ -40,9 +42,26 @@ final class RuntimeMetrics {
         this.jdbc = jdbc;
     }
 
-    static void bind(MeterRegistry registry, SyncService sync, Jdbc jdbc, List<AccountConfig> accounts, List<SinkConfig> sinks) {
+    static void bind(MeterRegistry registry, SyncService sync, dev.pmsconversations.webhook.WebhookService webhooks, Jdbc jdbc,
+                     List<AccountConfig> accounts, List<SinkConfig> sinks) {
+        Map<String, String> sourceOf = new HashMap<>();
+        accounts.forEach(a -> sourceOf.put(a.id(), a.source()));
+        sync.onMappingError((account, field) -> registry.counter("pms_mapping_errors_by_field_total", "account", account,
+                "source", String.valueOf(sourceOf.get(account)), "field", field).increment());
+        for (String source : new java.util.TreeSet<>(sourceOf.values())) {
+            for (String outcome : List.of("accepted", "duplicate", "ignored", "rejected", "invalid")) {
+                FunctionCounter.builder("pms_webhooks_received_total", webhooks, w -> w.outcomes(source, outcome))
+                        .description("webhook calls by outcome").tags("source", source, "outcome", outcome).register(registry);
+            }
+        }
         for (AccountConfig a : accounts) {
             Tags tags = Tags.of("account", a.id(), "source", a.source());
+            FunctionCounter.builder("pms_pms_rate_limited_total", sync, s -> s.client(a.id()).rateLimitedCount())
+                    .description("429 answers of the PMS (reads and sends)").tags(tags).register(registry);
+            Gauge.builder("pms_sync_lag_seconds", sync, s -> {
+                java.time.Instant newest = s.newestMessage(a.id());
+                return newest == null ? Double.NaN : java.time.Duration.between(newest, java.time.Instant.now()).toMillis() / 1000.0;
+            }).description("now minus the newest message seen for the account").tags(tags).register(registry);
             counter(registry, "pms_polls_total", "polls of the account", tags, sync, a.id(), AccountStatus::polls);
             counter(registry, "pms_poll_failures_total", "polls that failed (PMS down, auth refused)", tags, sync, a.id(),
                     AccountStatus::failedPolls);

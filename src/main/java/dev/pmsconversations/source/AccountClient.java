@@ -31,6 +31,7 @@ public final class AccountClient {
     private volatile String token;
     private final RefreshTokens refreshTokens;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
 
     public AccountClient(SourceDefinition source, AccountConfig account, PmsHttp http) {
         this(source, account, http, RefreshTokens.inMemory());
@@ -113,6 +114,7 @@ public final class AccountClient {
                 continue;
             }
             if (r.status() == 429) {
+                rateLimited.incrementAndGet();
                 return new SendOutcome(SendResult.NOT_PROCESSED, 429, fail(what + ": HTTP 429 (rate limited)"), r.retryAfter(), null);
             }
             if (r.status() < 0) {
@@ -201,6 +203,11 @@ public final class AccountClient {
 
     public AccountConfig account() {
         return account;
+    }
+
+    /** 429 answers the PMS gave so far (reads and sends). */
+    public long rateLimitedCount() {
+        return rateLimited.get();
     }
 
     /** Requests sent to the PMS so far (for progress and tests). */
@@ -561,6 +568,9 @@ public final class AccountClient {
             }
             if (r.status() == 401 || r.status() == 403) {
                 throw new PmsApiException(source.key(), account.id(), what + ": authentication refused (HTTP " + r.status() + ")", r.status());
+            }
+            if (r.status() == 429) {
+                rateLimited.incrementAndGet();
             }
             boolean transientFailure = r.status() == 429 || r.status() >= 500 || r.status() < 0;
             last = r.status() < 0 ? "no answer (" + r.body() + ")" : "HTTP " + r.status();

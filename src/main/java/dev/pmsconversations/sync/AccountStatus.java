@@ -27,4 +27,15 @@ public record AccountStatus(String accountId, String source, int polls, int fail
         return new AccountStatus(accountId, source, polls + 1, failedPolls + 1, conversations, messages, newMessages, errors + 1,
                 requests, java.time.Instant.now().toString(), error, consecutiveFailures + 1, lastSuccessAt, auth);
     }
+
+    /** Failed polls in a row after which an account counts as DOWN. */
+    public static final int FAILURES_DOWN = 3;
+
+    /** Why the account is DOWN (credentials refused, or {@link #FAILURES_DOWN} failed polls in a row); null while it is UP. */
+    public String downReason() {
+        if (authFailed) {
+            return "the PMS refuses the account's credentials: " + lastError;
+        }
+        return consecutiveFailures >= FAILURES_DOWN ? consecutiveFailures + " polls failed in a row: " + lastError : null;
+    }
 }

@@ -60,6 +60,10 @@ public final class SyncService {
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
     private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
+    /** Per account, the newest message time mapped so far (sync lag = now − this). */
+    private final Map<String, Instant> newestMessage = new ConcurrentHashMap<>();
+    /** Told of each input that failed to map: (account, unified field), e.g. for a metric by field. */
+    private volatile java.util.function.BiConsumer<String, String> mappingErrorListener = (account, field) -> { };
     private final dev.pmsconversations.delivery.DeliveryService deliveries;
     private volatile Consumer<PollSummary> pollListener = s -> { };
     /** One permit per conversation (striped): a poll and a webhook never process the same thread at once. */
@@ -97,6 +101,24 @@ public final class SyncService {
 
     public void onPoll(Consumer<PollSummary> listener) {
         this.pollListener = listener;
+    }
+
+    private void noteNewest(String accountId, Conversation conversation) {
+        for (dev.pmsconversations.model.Message m : conversation.messages()) {
+            if (m.createdAt() != null) {
+                Instant at = Instant.parse(m.createdAt());
+                newestMessage.merge(accountId, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+    }
+
+    /** The newest message time mapped for the account, if any (for the sync-lag gauge). */
+    public Instant newestMessage(String accountId) {
+        return newestMessage.get(accountId);
+    }
+
+    public void onMappingError(java.util.function.BiConsumer<String, String> listener) {
+        this.mappingErrorListener = listener;
     }
 
     public Map<String, AccountStatus> status() {
@@ -172,8 +194,10 @@ public final class SyncService {
         try {
             conversation = def.mapping(client.account().timeZone()).map(bundle);
         } catch (MappingException e) {
+            mappingErrorListener.accept(accountId, e.field());
             throw e.withAccount(accountId);
         }
+        noteNewest(accountId, conversation);
         String snapshot = canonicalJson(conversation);
         String hash = sha256(snapshot);
         Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot);

@@ -48,6 +48,18 @@ public final class WebhookService {
     }
 
     /** The webhook route's first step; answers with the envelope and sets {@link #H_WEBHOOK_ID} when there is work. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Webhook calls per source and outcome (accepted, duplicate, ignored, rejected, invalid), for the metrics. */
+    public long outcomes(String source, String outcome) {
+        java.util.concurrent.atomic.LongAdder n = outcomes.get(source + "|" + outcome);
+        return n == null ? 0 : n.sum();
+    }
+
+    private void count(String source, String outcome) {
+        outcomes.computeIfAbsent(source + "|" + outcome, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
     public String receive(Exchange exchange) {
         String sourceKey = exchange.getIn().getHeader("source", String.class);
         String accountId = exchange.getIn().getHeader("accountId", String.class);
@@ -79,6 +91,7 @@ public final class WebhookService {
         String problem = WebhookVerifier.problem(spec, account.credentials(), name -> header(exchange, name), query, body, clock.instant());
         if (problem != null) {
             LOG.warn("[{}/{}] webhook refused: {}", sourceKey, accountId, problem);
+            count(sourceKey, "rejected");
             throw new ApiException(401, "UNAUTHORIZED", "webhook not authentic: " + problem);
         }
         String text = new String(body, StandardCharsets.UTF_8);
@@ -93,10 +106,12 @@ public final class WebhookService {
                     : "webhook body has no JSON object at '" + spec.unwrap() + "'";
             store.deadLetter(sourceKey, accountId, "webhook", null, "source '" + sourceKey + "', account '" + accountId
                     + "': " + what, text);
+            count(sourceKey, "invalid");
             throw ApiException.badRequest(what);
         }
         String event = spec.eventPath() == null ? null : text(payload, spec.eventPath());
         if (!spec.acceptEvents().isEmpty() && (event == null || !spec.acceptEvents().contains(event))) {
+            count(sourceKey, "ignored");
             return envelope("IGNORED", null, "event '" + event + "' does not concern messages");
         }
         String conversationId = null;
@@ -106,6 +121,7 @@ public final class WebhookService {
         if (conversationId != null && spec.conversationIdPattern() != null) {
             java.util.regex.Matcher m = spec.conversationIdPattern().matcher(conversationId);
             if (!m.matches()) {
+                count(sourceKey, "ignored");
                 return envelope("IGNORED", null, "'" + conversationId + "' is not a conversation this source syncs");
             }
             conversationId = m.group(1);
@@ -114,6 +130,7 @@ public final class WebhookService {
             String reason = "source '" + sourceKey + "', account '" + accountId + "': webhook field '"
                     + String.join("' / '", spec.conversationIdPaths()) + "' (conversation id) is missing";
             store.deadLetter(sourceKey, accountId, "webhook", event, reason, text);
+            count(sourceKey, "invalid");
             throw ApiException.invalid(spec.conversationIdPaths().get(0), "conversation id missing in the webhook payload");
         }
         String deliveryId = spec.dedupeHeader() == null ? null : header(exchange, spec.dedupeHeader());
@@ -121,8 +138,10 @@ public final class WebhookService {
         boolean fresh = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
         WebhookInbox.Event stored = inbox.byKey(accountId, dedupeKey).orElseThrow();
         if (!fresh) {
+            count(sourceKey, "duplicate");
             return envelope("DUPLICATE", stored.id(), "already received");
         }
+        count(sourceKey, "accepted");
         exchange.getIn().setHeader(H_WEBHOOK_ID, stored.id());
         exchange.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         return envelope("RECEIVED", stored.id(), null);

@@ -55,6 +55,7 @@ class ObservabilityTest extends RuntimeTestSupport {
     @Test
     void healthAndMetricsReportTheSyncAndAnAccountWhoseCredentialsAreRefused() throws Exception {
         sim.inject("smoobu", SimFault.status("/reservations", 401), 100); // the PMS refuses smoobu-1's key
+        sim.inject("hostex", SimFault.tooManyRequests("/conversations", 1), 1); // one 429, then the retry goes through
         awaitFirstPolls();
 
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
@@ -83,6 +84,11 @@ class ObservabilityTest extends RuntimeTestSupport {
         assertThat(sample(metrics, "pms_account_auth_refused", "account=\"smoobu-1\"")).isEqualTo(1.0);
         assertThat(sample(metrics, "pms_account_auth_refused", "account=\"hostaway-1\"")).isEqualTo(0.0);
         assertThat(sample(metrics, "pms_outbox", "status=\"SENT\"")).isEqualTo(0.0);
+        assertThat(sample(metrics, "pms_pms_rate_limited_total", "account=\"hostex-1\"")).isEqualTo(1.0);
+        assertThat(sample(metrics, "pms_pms_rate_limited_total", "account=\"hostaway-1\"")).isEqualTo(0.0);
+        assertThat(sample(metrics, "pms_poll_failures_total", "account=\"hostex-1\"")).isEqualTo(0.0); // retried, not failed
+        assertThat(sample(metrics, "pms_sync_lag_seconds", "account=\"hostaway-1\"")).isPositive(); // fixture messages are older than now
+        assertThat(sample(metrics, "pms_webhooks_received_total", "source=\"hostaway\"", "outcome=\"accepted\"")).isEqualTo(0.0);
         assertThat(metrics).doesNotContain("smoobu-key");
     }
 }
