@@ -91,7 +91,9 @@ public final class DemoCommand implements Callable<Integer> {
             main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
                 @Override
                 public void afterStart(org.apache.camel.main.BaseMainSupport m) {
+                    Progress progress = Progress.onConsole("first sync", rc.accounts().size());
                     pms.sync().onPoll(s -> {
+                        progress.polled(s);
                         if (pending.remove(s.accountId()) && pending.isEmpty()) {
                             if (rc.api().enabled()) {
                                 System.out.println("API on http://127.0.0.1:" + port + " (token: see config/demo.yaml)");

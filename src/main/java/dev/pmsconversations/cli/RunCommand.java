@@ -37,6 +37,13 @@ public final class RunCommand implements Callable<Integer> {
         Main main = new Main();
         pms.apply(main.configure());
         main.configure().withName("pms-conversations");
+        int accounts = rc.accounts().size();
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport m) {
+                pms.sync().onPoll(Progress.onConsole("first sync", accounts)::polled); // later polls: the log only
+            }
+        });
         main.run();
         return main.getExitCode();
     }
