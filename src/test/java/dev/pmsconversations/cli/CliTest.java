@@ -226,4 +226,63 @@ class CliTest {
         assertThat(badTime.err()).contains("--since 'yesterday' is not an ISO-8601 time");
         assertThat(run("resync", "-c", config.toString()).code()).isEqualTo(2); // --account is required
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} --help")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"run", "demo", "validate", "map", "coverage", "simulate", "resync", "dlq"})
+    void everyCommandExplainsItself(String command) {
+        Result r = run(command, "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("Usage: pms-conversations " + command);
+    }
+
+    @Test
+    void coverageWritesTheMatrixAndRefusesAMissingMappingsDirectory() throws Exception {
+        Path out = dir.resolve("coverage.md");
+        Result ok = run("coverage", "--out", out.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(Files.readString(out)).isEqualTo(Files.readString(Path.of("docs/coverage.md")));
+        Result bad = run("coverage", "--mappings", dir.resolve("nope").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("nope");
+    }
+
+    @Test
+    void runAndDemoRefuseAMissingOrBrokenConfiguration() throws Exception {
+        Result missing = run("run", "-c", dir.resolve("missing.yaml").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing.yaml");
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "runtime:\n  store: { url: \"jdbc:h2:mem:x\" }\nsinks: []\naccounts:\n  - { id: a, source: hostaway, colour: red }\n");
+        Result run = run("run", "-c", broken.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("broken.yaml:5", "colour");
+        Result demo = run("demo", "-c", broken.toString());
+        assertThat(demo.code()).isEqualTo(2);
+        assertThat(demo.err()).contains("broken.yaml:5", "colour");
+    }
+
+    /** The simulator as a user starts it: its own JVM, listening until stopped. */
+    @Test
+    void simulateServesTheSimulatedPmsUntilStopped() throws Exception {
+        int port = dev.pmsconversations.testing.TestRuntime.freePort();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PmsConversations.class.getName(), "simulate", "--port", Integer.toString(port),
+                "--threads", "2", "--messages", "2").redirectErrorStream(true).start();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            String line;
+            while ((line = reader.readLine()) != null && !line.startsWith("Simulator listening")) {
+                lines.add(line);
+            }
+            assertThat(line).as(String.join("\n", lines)).isEqualTo("Simulator listening on http://127.0.0.1:" + port + " (Ctrl-C to stop)");
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("hostaway account sim-hostaway-1 at http://127.0.0.1:" + port));
+            var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/smoobu/api/reservations"))
+                    .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(401); // a real PMS answer: no API key, no data
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }
