@@ -87,6 +87,11 @@ public final class PmsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        // retries are the engine's (per-account limits, Retry-After, backoff, 429 counted): HttpClient must not
+        // silently re-send a 429/503 itself, neither to a PMS nor to an HTTP sink
+        for (String scheme : new String[] {"http", "https"}) {
+            context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class).setAutomaticRetriesDisabled(true);
+        }
         store = new StateStore(config.store());
         java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
         config.accounts().forEach(a -> accountSinks.put(a.id(), a.sinks()));
