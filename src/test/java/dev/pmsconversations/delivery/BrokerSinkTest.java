@@ -69,13 +69,6 @@ class BrokerSinkTest extends RuntimeTestSupport {
         rabbit.close();
     }
 
-    private List<String> fileEventIds() {
-        List<String> ids = new ArrayList<>();
-        for (String s : SOURCES) {
-            events(s + "-1").forEach(e -> ids.add(e.get("id").asText()));
-        }
-        return ids;
-    }
 
     @Test
     void everyEventReachesJmsAndRabbitMqOnceWithItsProperties() throws Exception {

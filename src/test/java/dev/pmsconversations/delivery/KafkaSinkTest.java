@@ -68,13 +68,6 @@ class KafkaSinkTest extends RuntimeTestSupport {
         return "  - { name: kafka, type: kafka, brokers: \"" + bootstrap + "\", topic: " + TOPIC + " }\n";
     }
 
-    private List<String> fileEventIds() {
-        List<String> ids = new ArrayList<>();
-        for (String s : SOURCES) {
-            events(s + "-1").forEach(e -> ids.add(e.get("id").asText()));
-        }
-        return ids;
-    }
 
     private static String header(ConsumerRecord<String, String> r, String name) {
         var h = r.headers().lastHeader(name);

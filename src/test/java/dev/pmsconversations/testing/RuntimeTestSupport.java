@@ -63,6 +63,15 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return "";
     }
 
+    /** The ids of every event the file sink holds, over all accounts (what every other sink must get too). */
+    protected List<String> fileEventIds() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (String s : SOURCES) {
+            events(s + "-1").forEach(e -> ids.add(e.get("id").asText()));
+        }
+        return ids;
+    }
+
     /** Override to change the test configuration further (e.g. turn the management server on). */
     protected dev.pmsconversations.config.RuntimeConfig adjust(dev.pmsconversations.config.RuntimeConfig config) {
         return config;
