@@ -191,9 +191,22 @@ public final class DeliveryService {
             LOG.error("[{}] event {} of {} dead-lettered: {}", row.sink(), row.eventId(), row.accountId(), reason);
             return;
         }
-        long wait = backoff(attempts, http == null ? null : http.getResponseHeaders().get("Retry-After"));
+        long wait = backoff(attempts, http == null ? null : retryAfter(http.getResponseHeaders()));
         store.retryLater(row.id(), reason, now.plusMillis(wait), now);
         LOG.warn("[{}] event {} attempt {} failed ({}); next attempt in {} ms", row.sink(), row.eventId(), attempts, reason, wait);
+    }
+
+    /** The Retry-After header whatever its case (servers send "Retry-After", "retry-after", "Retry-after"). */
+    static String retryAfter(Map<String, String> headers) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if ("Retry-After".equalsIgnoreCase(h.getKey())) {
+                return h.getValue();
+            }
+        }
+        return null;
     }
 
     static long backoff(int attempt, String retryAfter) {

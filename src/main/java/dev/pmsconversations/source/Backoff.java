@@ -2,7 +2,7 @@ package dev.pmsconversations.source;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Waits between attempts: the answer's Retry-After (seconds) when it gives one, else exponential with jitter. */
+/** Waits between attempts: the answer's Retry-After (seconds or an HTTP date) when it gives one, else exponential with jitter. */
 public final class Backoff {
     private Backoff() {
     }
@@ -15,9 +15,15 @@ public final class Backoff {
     public static long millis(long baseMillis, long maxMillis, long retryAfterCap, int attempt, String retryAfter) {
         if (retryAfter != null) {
             try {
-                return Math.min(retryAfterCap, Long.parseLong(retryAfter.trim()) * 1000);
-            } catch (NumberFormatException ignored) {
-                // an HTTP date: exponential backoff instead
+                return Math.min(retryAfterCap, Math.max(0, Long.parseLong(retryAfter.trim()) * 1000));
+            } catch (NumberFormatException notSeconds) {
+                try { // the other form RFC 9110 allows: an HTTP date
+                    java.time.Instant at = java.time.ZonedDateTime.parse(retryAfter.trim(),
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    return Math.min(retryAfterCap, Math.max(0, java.time.Duration.between(java.time.Instant.now(), at).toMillis()));
+                } catch (java.time.format.DateTimeParseException neither) {
+                    // unreadable: exponential backoff instead
+                }
             }
         }
         long exp = Math.min(maxMillis, baseMillis << Math.min(attempt - 1, 16));
