@@ -285,4 +285,24 @@ class CliTest {
             assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    /** The README's first command, end to end: one simulated account per source, synced, then a webhook and a reply each. */
+    @Test
+    void demoSyncsEverySourceAndEndsWithASummaryPerSource() throws Exception {
+        Path config = dir.resolve("demo.yaml");
+        Files.writeString(config, Files.readString(Path.of("config/demo.yaml"))
+                .replace("directory: ./out", "directory: \"" + dir.resolve("out").toString().replace('\\', '/') + "\""));
+        Result r = run("demo", "-c", config.toString(), "--threads", "2", "--messages", "2");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        java.util.List<String> sources = dev.pmsconversations.coverage.CoverageMatrix.SOURCES;
+        for (String source : sources) {
+            if (source.equals("uplisting")) {
+                assertThat(r.out()).containsPattern("uplisting +not synced: Uplisting's public API has no messaging");
+            } else {
+                assertThat(r.out()).containsPattern("demo-" + source + " +" + source + " +1 +[1-9]\\d* +[1-9]\\d* +0 ");
+                assertThat(r.out()).containsPattern("demo-" + source + " +delivered +SENT +\\S+");
+            }
+        }
+        assertThat(Files.list(dir.resolve("out").resolve("events"))).hasSize(sources.size() - 1);
+    }
 }
