@@ -123,7 +123,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
-        RuntimeHealth.register(context, store, sync, config.accounts());
+        RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext ctx) {

@@ -26,11 +26,57 @@ final class RuntimeHealth {
     private RuntimeHealth() {
     }
 
-    static void register(CamelContext context, StateStore store, SyncService sync, List<AccountConfig> accounts) {
+    static void register(CamelContext context, StateStore store, SyncService sync, List<AccountConfig> accounts,
+                         List<dev.pmsconversations.config.SinkConfig> sinks) {
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         registry.register(new StoreCheck(store));
         for (AccountConfig a : accounts) {
             registry.register(new AccountCheck(a.id(), sync));
+        }
+        for (dev.pmsconversations.config.SinkConfig s : sinks) {
+            registry.register(new SinkCheck(s.name(), store));
+        }
+    }
+
+    /**
+     * {@code pms-sink-<name>}: DOWN while the sink's oldest waiting event has failed {@value AccountStatus#FAILURES_DOWN}
+     * times or more (a broker or endpoint that is down); details: backlog, dead letters, the last error. Neither
+     * liveness nor readiness: the events wait in the store, the rest of the node works on.
+     */
+    private static final class SinkCheck extends AbstractHealthCheck {
+        private final String sink;
+        private final StateStore store;
+
+        SinkCheck(String sink, StateStore store) {
+            super("pms", "pms-sink-" + sink);
+            this.sink = sink;
+            this.store = store;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        public boolean isReadiness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            long[] counts = {0, 0};
+            store.jdbc().list("select status, count(*) from delivery where sink = ? and status in ('PENDING', 'SENDING', 'DEAD') group by status",
+                    rs -> counts[rs.getString(1).equals("DEAD") ? 1 : 0] += rs.getLong(2), sink);
+            List<String[]> failing = store.jdbc().list("select attempts, last_error from delivery where sink = ? and status in "
+                    + "('PENDING', 'SENDING') and attempts > 0 order by attempts desc limit 1", rs -> new String[] {rs.getString(1), rs.getString(2)}, sink);
+            builder.detail("sink", sink).detail("backlog", counts[0]).detail("deadLetters", counts[1]);
+            if (!failing.isEmpty() && Integer.parseInt(failing.get(0)[0]) >= AccountStatus.FAILURES_DOWN) {
+                builder.detail("attempts", Integer.parseInt(failing.get(0)[0]));
+                builder.down().message("deliveries keep failing (" + failing.get(0)[0] + " attempts): " + failing.get(0)[1]);
+            } else {
+                builder.up();
+            }
         }
     }
 

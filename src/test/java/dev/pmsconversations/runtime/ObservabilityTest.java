@@ -23,6 +23,13 @@ class ObservabilityTest extends RuntimeTestSupport {
     private final int managementPort = TestRuntime.freePort();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A sink whose endpoint is down for the whole test (nothing listens on port 9). */
+    @Override
+    protected String extraSinks() {
+        return "  - { name: gone, type: http, url: \"http://127.0.0.1:9/events\", connectTimeoutMillis: 500, maxAttempts: 20,"
+                + " filter: { accounts: [hostaway-1] } }\n";
+    }
+
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
         return config.withManagement(new RuntimeConfig.ManagementConfig(true, "127.0.0.1", managementPort));
@@ -73,6 +80,17 @@ class ObservabilityTest extends RuntimeTestSupport {
         assertThat(smoobu.path("status").asText()).isEqualTo("DOWN");
         assertThat(smoobu.at("/data/auth").asText()).isEqualTo("refused");
         assertThat(smoobu.path("message").asText()).contains("credentials").doesNotContain("smoobu-key");
+
+        // the sink that is down: its check goes DOWN once its oldest event has failed 3 times; the node stays ready
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode h = Json.MAPPER.readTree(get("/observe/health?data=true").body());
+            return check(h, "pms-sink-gone").path("status").asText().equals("DOWN");
+        });
+        JsonNode gone = check(Json.MAPPER.readTree(get("/observe/health?data=true").body()), "pms-sink-gone");
+        assertThat(gone.path("message").asText()).contains("deliveries keep failing");
+        assertThat(gone.at("/data/backlog").asInt()).isEqualTo(events("hostaway-1").size());
+        assertThat(check(Json.MAPPER.readTree(get("/observe/health?data=true").body()), "pms-sink-files").path("status").asText()).isEqualTo("UP");
+        assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
 
         String metrics = get("/observe/metrics").body();
         assertThat(sample(metrics, "pms_polls_total", "account=\"hostaway-1\"", "source=\"hostaway\"")).isEqualTo(1.0);
