@@ -52,8 +52,9 @@ public final class ConfigLoader {
         RuntimeConfig.StoreConfig store = new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
         boolean deprecated = false;
         boolean dev = false;
+        RuntimeConfig.ClusterConfig cluster = RuntimeConfig.ClusterConfig.defaults();
         if (!rt.isMissing()) {
-            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode"));
+            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode", "cluster"));
             mappings = Path.of(rt.text("mappings", "mappings"));
             routes = Path.of(rt.text("routes", "routes"));
             dev = rt.bool("devMode", false);
@@ -64,6 +65,15 @@ public final class ConfigLoader {
                     throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
                 }
                 store = new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secret(s.get("password"), base) : null);
+            }
+            if (rt.has("cluster")) {
+                YamlNode c = rt.get("cluster").onlyKeys(Set.of("nodeId", "pollThreads", "checkinMillis"));
+                String nodeId = c.text("nodeId", cluster.nodeId());
+                if (!nodeId.matches("[A-Za-z0-9_.-]{1,100}")) {
+                    throw c.get("nodeId").error("a node id uses letters, digits, '.', '-' and '_' (at most 100)");
+                }
+                cluster = new RuntimeConfig.ClusterConfig(nodeId, positive(c, "pollThreads", cluster.pollThreads()),
+                        positive(c, "checkinMillis", cluster.checkinMillis()));
             }
             if (rt.has("output")) {
                 YamlNode o = rt.get("output").onlyKeys(Set.of("includeDeprecated"));
@@ -157,7 +167,7 @@ public final class ConfigLoader {
             }
             management = new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management);
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster);
     }
 
     private SinkConfig sink(YamlNode s, String name, String type, Path base) {

@@ -8,7 +8,7 @@ import java.util.Set;
 /** The whole configuration file, validated. */
 public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
                             boolean devMode, ApiConfig api, OutboxConfig outbox, DeliveryConfig delivery, List<SinkConfig> sinks,
-                            List<AccountConfig> accounts, ManagementConfig management) {
+                            List<AccountConfig> accounts, ManagementConfig management, ClusterConfig cluster) {
 
     /**
      * Camel's management HTTP server: health checks (/observe/health, /live, /ready) and Prometheus metrics
@@ -16,6 +16,29 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
      */
     public record ManagementConfig(boolean enabled, String host, int port) {
         public static final ManagementConfig DISABLED = new ManagementConfig(false, "127.0.0.1", 9876);
+    }
+
+    /**
+     * This node among the runtimes sharing one store: its id (in logs, in the scheduler's cluster table and in
+     * the User-Agent of PMS requests), how many account polls it runs at once, and, on PostgreSQL, how often it
+     * checks in with the clustered Quartz scheduler (a node silent for longer is taken for dead and its
+     * accounts' polls move to the others).
+     */
+    public record ClusterConfig(String nodeId, int pollThreads, int checkinMillis) {
+        public static ClusterConfig defaults() {
+            return new ClusterConfig(defaultNodeId(), 10, 5000);
+        }
+
+        /** host name and process id: unique per process, readable in logs. */
+        public static String defaultNodeId() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "node";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        }
     }
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
@@ -54,26 +77,30 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     }
 
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management);
+        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster);
     }
 
     public RuntimeConfig withDevMode(boolean dev) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster);
     }
 
     public RuntimeConfig withApi(ApiConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster);
     }
 
     public RuntimeConfig withOutbox(OutboxConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster);
+    }
+
+    public RuntimeConfig withCluster(ClusterConfig replaced) {
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced);
     }
 
     public RuntimeConfig withManagement(ManagementConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster);
     }
 }

@@ -92,7 +92,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         for (String scheme : new String[] {"http", "https"}) {
             context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class).setAutomaticRetriesDisabled(true);
         }
-        store = new StateStore(config.store());
+        store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
+        dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(), config.cluster());
         java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
         config.accounts().forEach(a -> accountSinks.put(a.id(), a.sinks()));
         deliveries = new DeliveryService(new DeliveryStore(store.jdbc()), store.jdbc(), config.sinksByName(), accountSinks,
@@ -102,7 +103,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sinkSigner", new SinkSigner(config.sinksByName()));
         BrokerSinks brokers = new BrokerSinks(context, config.sinks());
         context.getRegistry().bind("brokerSinks", brokers);
-        sync = new SyncService(sources, store, new PmsHttp(context), config.accounts(), clock, deliveries);
+        sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId()), config.accounts(), clock, deliveries);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);

@@ -32,6 +32,7 @@ public final class PmsSimulator implements AutoCloseable {
     private final List<SimRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<SimFault>> faults = new ConcurrentHashMap<>();
     private final Map<String, int[]> rateLimits = new ConcurrentHashMap<>();
+    private volatile long latencyMillis;
     private final Map<String, Deque<Long>> recentCalls = new ConcurrentHashMap<>();
     private final List<SimSend> sends = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> lastAdded = new ConcurrentHashMap<>();
@@ -200,6 +201,11 @@ public final class PmsSimulator implements AutoCloseable {
         rateLimits.put(source, new int[] {requests, perSeconds});
     }
 
+    /** Every PMS request takes this long before it is handled (a remote PMS's round trip; polls last a while). */
+    public void latency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+    }
+
     public List<SimRequest> requests() {
         return List.copyOf(requests);
     }
@@ -278,10 +284,13 @@ public final class PmsSimulator implements AutoCloseable {
             } else {
                 SimFault injected = fault(prefix, http.getRequestMethod(), rest);
                 if (injected != null && !injected.afterHandling()) {
-                    requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query));
+                    requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query, SimRequest.nodeOf(headers.get("User-agent")), Instant.now()));
                     response = response(injected);
                 } else {
                     SimSource source = sources.get(prefix);
+                    if (latencyMillis > 0) {
+                        Thread.sleep(latencyMillis); // outside the lock: concurrent callers wait side by side
+                    }
                     synchronized (source) {
                         response = source.handle(new SimExchange(http.getRequestMethod(), rest, query, headers, body, this));
                     }
@@ -292,6 +301,9 @@ public final class PmsSimulator implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             response = SimResponse.error(500, "simulator error: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response = SimResponse.error(503, "simulator stopping");
         }
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().set("Content-Type", response.contentType());

@@ -18,6 +18,7 @@ public final class PmsHttp {
     static final String ENDPOINT = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=10000&responseTimeout=30000";
 
     private final ProducerTemplate template;
+    private final String userAgent;
 
     public record Response(int status, String body, String retryAfter) {
         boolean ok() {
@@ -25,8 +26,10 @@ public final class PmsHttp {
         }
     }
 
-    public PmsHttp(CamelContext context) {
+    /** {@code nodeId}: named in the User-Agent (unless the source file sets its own), so a PMS can tell nodes apart. */
+    public PmsHttp(CamelContext context, String nodeId) {
         this.template = context.createProducerTemplate();
+        this.userAgent = "pms-conversations/0.1 (node " + nodeId + ")";
     }
 
     public Response send(String method, String url, Map<String, String> query, Map<String, String> headers,
@@ -37,7 +40,8 @@ public final class PmsHttp {
             if (query != null && !query.isEmpty()) {
                 ex.getIn().setHeader(Exchange.HTTP_QUERY, encode(query));
             }
-            headers.forEach(ex.getIn()::setHeader);
+            ex.getIn().setHeader("User-Agent", userAgent);
+            headers.forEach(ex.getIn()::setHeader); // Camel headers ignore case: a source's own User-Agent wins
             if (contentType != null) {
                 ex.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
             }

@@ -21,11 +21,21 @@ import org.flywaydb.core.Flyway;
  * Flyway migrations. Writes are upserts keyed by account and conversation, so repeating one is harmless.
  */
 public final class StateStore implements AutoCloseable {
+    private static final String PG_UPSERT_CONVERSATION = "insert into conversation_state (account_id, conversation_id, source, marker, "
+            + "content_hash, snapshot, reservation_id, property_id, last_activity_at, updated_at) values (?,?,?,?,?,?,?,?,?,?) "
+            + "on conflict (account_id, conversation_id) do update set source = excluded.source, marker = excluded.marker, "
+            + "content_hash = excluded.content_hash, snapshot = excluded.snapshot, reservation_id = excluded.reservation_id, "
+            + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at";
     private final HikariDataSource dataSource;
     private final boolean postgres;
     private final Jdbc jdbc;
 
     public StateStore(RuntimeConfig.StoreConfig config) {
+        this(config, 8);
+    }
+
+    /** {@code poolSize}: connections for the polls running at once plus the outbox, sinks, API and scheduler. */
+    public StateStore(RuntimeConfig.StoreConfig config, int poolSize) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.url());
         if (config.user() != null) {
@@ -34,12 +44,14 @@ public final class StateStore implements AutoCloseable {
         if (config.password() != null) {
             hc.setPassword(config.password().reveal());
         }
-        hc.setMaximumPoolSize(8);
+        hc.setMaximumPoolSize(poolSize);
         hc.setPoolName("pms-state");
         this.postgres = config.url().startsWith("jdbc:postgresql:");
         this.dataSource = new HikariDataSource(hc);
         this.jdbc = new Jdbc(dataSource, postgres);
+        // PostgreSQL also holds the clustered poll scheduler's tables (Quartz's JDBC job store)
         Flyway.configure().dataSource(dataSource)
+                .locations(postgres ? new String[] {"classpath:db/migration", "classpath:db/quartz"} : new String[] {"classpath:db/migration"})
                 .placeholders(Map.of("textType", postgres ? "text" : "clob"))
                 .load().migrate();
     }
@@ -59,15 +71,28 @@ public final class StateStore implements AutoCloseable {
                 accountId, conversationId);
     }
 
+    /**
+     * As {@link #saveConversation}, only if the stored content hash is still {@code expectedHash} (null: none
+     * stored yet); false when another node stored a change meanwhile. On PostgreSQL the check and the write are
+     * one statement; H2 serves one node, whose per-conversation locks already keep writers apart.
+     */
+    public boolean saveConversationIfUnchanged(String expectedHash, String accountId, String source, String conversationId,
+                                               String marker, String hash, String snapshot, String reservationId,
+                                               String propertyId, Instant lastActivity) {
+        if (!postgres) {
+            saveConversation(accountId, source, conversationId, marker, hash, snapshot, reservationId, propertyId, lastActivity);
+            return true;
+        }
+        return jdbc.update(PG_UPSERT_CONVERSATION + " where conversation_state.content_hash is not distinct from ?",
+                accountId, conversationId, source, marker, hash, snapshot, reservationId, propertyId,
+                lastActivity == null ? null : Timestamp.from(lastActivity), Timestamp.from(Instant.now()), expectedHash) == 1;
+    }
+
     /** Records a delivered (or unchanged) conversation: its marker, content hash and unified snapshot. */
     public void saveConversation(String accountId, String source, String conversationId, String marker, String hash,
                                  String snapshot, String reservationId, String propertyId, Instant lastActivity) {
         String sql = postgres
-                ? "insert into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, "
-                  + "reservation_id, property_id, last_activity_at, updated_at) values (?,?,?,?,?,?,?,?,?,?) "
-                  + "on conflict (account_id, conversation_id) do update set source = excluded.source, marker = excluded.marker, "
-                  + "content_hash = excluded.content_hash, snapshot = excluded.snapshot, reservation_id = excluded.reservation_id, "
-                  + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at"
+                ? PG_UPSERT_CONVERSATION
                 : "merge into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, "
                   + "reservation_id, property_id, last_activity_at, updated_at) key (account_id, conversation_id) values (?,?,?,?,?,?,?,?,?,?)";
         jdbc.update(sql, accountId, conversationId, source, marker, hash, snapshot, reservationId, propertyId,

@@ -76,10 +76,25 @@ public final class SyncService {
 
     /** Pending state write for one delivered (or re-checked) thread. */
     record Pending(String accountId, String source, String conversationId, String marker, Conversation conversation,
-                   String hash, String snapshot) {
+                   String hash, String snapshot, String previousHash) {
         void save(StateStore store) {
             store.saveConversation(accountId, source, conversationId, marker, hash, snapshot, conversation.reservationId(),
                     conversation.propertyId(), lastActivity(conversation));
+        }
+
+        /** Saves unless another node stored a change of the conversation since it was read (then nothing is saved). */
+        void saveIfUnchanged(StateStore store) {
+            if (!store.saveConversationIfUnchanged(previousHash, accountId, source, conversationId, marker, hash, snapshot,
+                    conversation.reservationId(), conversation.propertyId(), lastActivity(conversation))) {
+                throw new ChangedMeanwhile();
+            }
+        }
+    }
+
+    /** The conversation's stored content moved on while this node worked on it (a webhook or poll on another node). */
+    private static final class ChangedMeanwhile extends RuntimeException {
+        ChangedMeanwhile() {
+            super(null, null, false, false);
         }
     }
 
@@ -188,7 +203,7 @@ public final class SyncService {
             return null;
         }
         bundle = client.withRelated(ref.conversationId(), bundle);
-        exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker, null, null, null));
+        exchange.setProperty(PENDING, new Pending(accountId, def.key(), ref.conversationId(), marker, null, null, null, null));
         exchange.setProperty("pmsNative", bundle);
         Conversation conversation;
         try {
@@ -200,7 +215,8 @@ public final class SyncService {
         noteNewest(accountId, conversation);
         String snapshot = canonicalJson(conversation);
         String hash = sha256(snapshot);
-        Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot);
+        Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot,
+                previous.map(ConversationState::contentHash).orElse(null));
         exchange.setProperty(PENDING, pending);
         if (previous.isPresent() && hash.equals(previous.get().contentHash())) {
             pending.save(store);
@@ -226,10 +242,16 @@ public final class SyncService {
      * from here the event waits durably in the sinks' queues, and the same change is not detected again.
      */
     public void delivered(Exchange exchange) {
+        PollRun run = exchange.getProperty(POLL, PollRun.class);
         try {
             Pending pending = exchange.getProperty(PENDING, Pending.class);
-            deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.save(store));
-            exchange.getProperty(POLL, PollRun.class).delivered.incrementAndGet();
+            deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.saveIfUnchanged(store));
+            run.delivered.incrementAndGet();
+        } catch (ChangedMeanwhile e) {
+            // the other node queued its own (newer or equal) event; this poll's cursor stays, the next one re-checks
+            LOG.info("Conversation {} of account '{}' was changed meanwhile by another node; it is checked again at the next poll",
+                    exchange.getIn().getHeader(H_CONVERSATION), run.accountId());
+            run.complete = false;
         } finally {
             unlock(exchange);
         }

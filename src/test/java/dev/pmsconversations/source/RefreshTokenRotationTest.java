@@ -33,19 +33,19 @@ class RefreshTokenRotationTest {
             String configured = credentials.get("refreshToken").reveal();
 
             // first run: refresh with the configured token, then use the new access token (Doorkeeper revokes the old refresh token)
-            AccountClient first = new AccountClient(source, account, new PmsHttp(camel), kept);
+            AccountClient first = new AccountClient(source, account, new PmsHttp(camel, "test"), kept);
             assertThat(first.pager(source.api().list(), Map.of(), Map.of()).next()).hasSize(2);
             String hash = dev.pmsconversations.sync.SyncService.sha256(configured);
             String rotated = kept.load("bs-1", hash).orElseThrow();
             assertThat(rotated).isNotEqualTo(configured);
 
             // after a restart the kept token is used: the account keeps working, and the token rotates again
-            AccountClient restarted = new AccountClient(source, account, new PmsHttp(camel), kept);
+            AccountClient restarted = new AccountClient(source, account, new PmsHttp(camel, "test"), kept);
             assertThat(restarted.pager(source.api().list(), Map.of(), Map.of()).next()).hasSize(2);
             assertThat(kept.load("bs-1", hash).orElseThrow()).isNotEqualTo(rotated);
 
             // without the kept token the configured one is revoked: a clear error, no secret in it
-            AccountClient forgetful = new AccountClient(source, account, new PmsHttp(camel), RefreshTokens.inMemory());
+            AccountClient forgetful = new AccountClient(source, account, new PmsHttp(camel, "test"), RefreshTokens.inMemory());
             assertThatThrownBy(() -> forgetful.pager(source.api().list(), Map.of(), Map.of()).next())
                     .isInstanceOf(PmsApiException.class)
                     .hasMessageContaining("source 'bookingsync', account 'bs-1'")
@@ -65,7 +65,7 @@ class RefreshTokenRotationTest {
             Map<String, Secret> credentials = new java.util.HashMap<>();
             sim.source("bookingsync").account("bs-2").credentials.forEach((k, v) -> credentials.put(k, new Secret(v, null)));
             AccountClient client = new AccountClient(source, new AccountConfig("bs-2", "bookingsync", sim.baseUrl("bookingsync"),
-                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel));
+                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test"));
             String thread = sim.threadIds("bookingsync", "bs-2").get(0);
             var participants = sim.source("bookingsync").account("bs-2").thread(thread).related.get("participants").path("participants");
             assertThat(participants).hasSize(1);

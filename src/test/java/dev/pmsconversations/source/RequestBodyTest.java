@@ -37,7 +37,7 @@ class RequestBodyTest {
             sim.source("rentalwise").seed("rw-1", 5, 3);
             Map<String, Secret> credentials = Map.of("apiToken", new Secret(sim.source("rentalwise").account("rw-1").credentials.get("apiToken"), null));
             AccountClient client = new AccountClient(source, new AccountConfig("rw-1", "rentalwise", sim.baseUrl("rentalwise"),
-                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel));
+                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test"));
 
             AccountClient.Pager pager = client.pager(source.api().list(), Map.of(), Map.of());
             List<JsonNode> threads = new ArrayList<>();

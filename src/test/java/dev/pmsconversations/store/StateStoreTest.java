@@ -52,4 +52,20 @@ class StateStoreTest {
             }
         }
     }
+
+    /** Two nodes that read the same state: the second write of a change is refused, not stacked on the first. */
+    @org.junit.jupiter.api.Test
+    void aChangeIsSavedOnlyOverTheStateItWasComputedFrom() {
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(urls().get(1), null, null))) {
+            String account = "acct-" + UUID.randomUUID();
+            assertThat(store.saveConversationIfUnchanged(null, account, "hostaway", "c1", "m1", "h1", "{}", null, null, null)).isTrue();
+            assertThat(store.saveConversationIfUnchanged(null, account, "hostaway", "c1", "m1b", "h1b", "{}", null, null, null))
+                    .as("another node's first version is there already").isFalse();
+            assertThat(store.saveConversationIfUnchanged("h0", account, "hostaway", "c1", "m2", "h2", "{}", null, null, null)).isFalse();
+            assertThat(store.conversation(account, "c1").orElseThrow().contentHash()).isEqualTo("h1");
+            assertThat(store.saveConversationIfUnchanged("h1", account, "hostaway", "c1", "m2", "h2", "{}", null, null, null)).isTrue();
+            assertThat(store.conversation(account, "c1").orElseThrow().marker()).isEqualTo("m2");
+            store.jdbc().update("delete from conversation_state where account_id = ?", account);
+        }
+    }
 }

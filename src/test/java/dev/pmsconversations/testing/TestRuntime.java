@@ -96,6 +96,11 @@ public final class TestRuntime {
         if (!onPostgres()) {
             return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         }
+        return postgresStoreUrl();
+    }
+
+    /** A fresh schema in the machine's PostgreSQL, whatever the run's store (tests of several nodes need it). */
+    public static String postgresStoreUrl() {
         String schema = "pmstest_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(POSTGRES); Statement st = c.createStatement()) {
             st.execute("create schema " + schema);
