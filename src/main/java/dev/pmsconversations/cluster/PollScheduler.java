@@ -46,6 +46,8 @@ public final class PollScheduler {
             // a poll that could not fire on time (all nodes busy or down) fires once as soon as it can
             p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
             p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+            // after a lost database connection, try again in 2 s (Quartz waits 15 s by default)
+            p.setProperty("org.quartz.jobStore.dbRetryInterval", "2000");
         }
         context.getComponent("quartz", QuartzComponent.class).setProperties(p);
     }

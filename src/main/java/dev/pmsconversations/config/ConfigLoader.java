@@ -53,8 +53,9 @@ public final class ConfigLoader {
         boolean deprecated = false;
         boolean dev = false;
         RuntimeConfig.ClusterConfig cluster = RuntimeConfig.ClusterConfig.defaults();
+        RuntimeConfig.PmsHttpConfig pmsHttp = RuntimeConfig.PmsHttpConfig.DEFAULT;
         if (!rt.isMissing()) {
-            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode", "cluster"));
+            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode", "cluster", "pmsHttp"));
             mappings = Path.of(rt.text("mappings", "mappings"));
             routes = Path.of(rt.text("routes", "routes"));
             dev = rt.bool("devMode", false);
@@ -74,6 +75,11 @@ public final class ConfigLoader {
                 }
                 cluster = new RuntimeConfig.ClusterConfig(nodeId, positive(c, "pollThreads", cluster.pollThreads()),
                         positive(c, "checkinMillis", cluster.checkinMillis()));
+            }
+            if (rt.has("pmsHttp")) {
+                YamlNode h = rt.get("pmsHttp").onlyKeys(Set.of("connectTimeoutMillis", "responseTimeoutMillis"));
+                pmsHttp = new RuntimeConfig.PmsHttpConfig(positive(h, "connectTimeoutMillis", pmsHttp.connectTimeoutMillis()),
+                        positive(h, "responseTimeoutMillis", pmsHttp.responseTimeoutMillis()));
             }
             if (rt.has("output")) {
                 YamlNode o = rt.get("output").onlyKeys(Set.of("includeDeprecated"));
@@ -167,7 +173,7 @@ public final class ConfigLoader {
             }
             management = new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster);
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
     }
 
     private SinkConfig sink(YamlNode s, String name, String type, Path base) {

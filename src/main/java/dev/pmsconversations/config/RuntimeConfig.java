@@ -8,7 +8,8 @@ import java.util.Set;
 /** The whole configuration file, validated. */
 public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
                             boolean devMode, ApiConfig api, OutboxConfig outbox, DeliveryConfig delivery, List<SinkConfig> sinks,
-                            List<AccountConfig> accounts, ManagementConfig management, ClusterConfig cluster) {
+                            List<AccountConfig> accounts, ManagementConfig management, ClusterConfig cluster,
+                            PmsHttpConfig pmsHttp) {
 
     /**
      * Camel's management HTTP server: health checks (/observe/health, /live, /ready) and Prometheus metrics
@@ -39,6 +40,11 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
             }
             return host + "-" + ProcessHandle.current().pid();
         }
+    }
+
+    /** Requests to the PMSs: how long to wait for a connection and for an answer before the attempt counts as failed. */
+    public record PmsHttpConfig(int connectTimeoutMillis, int responseTimeoutMillis) {
+        public static final PmsHttpConfig DEFAULT = new PmsHttpConfig(10_000, 30_000);
     }
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
@@ -77,30 +83,30 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     }
 
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster, pmsHttp);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster);
+        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
     }
 
     public RuntimeConfig withDevMode(boolean dev) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
     }
 
     public RuntimeConfig withApi(ApiConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
     }
 
     public RuntimeConfig withOutbox(OutboxConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster, pmsHttp);
     }
 
     public RuntimeConfig withCluster(ClusterConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced, pmsHttp);
     }
 
     public RuntimeConfig withManagement(ManagementConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster, pmsHttp);
     }
 }

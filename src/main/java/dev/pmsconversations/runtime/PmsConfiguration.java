@@ -103,7 +103,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sinkSigner", new SinkSigner(config.sinksByName()));
         BrokerSinks brokers = new BrokerSinks(context, config.sinks());
         context.getRegistry().bind("brokerSinks", brokers);
-        sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId()), config.accounts(), clock, deliveries);
+        sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()), config.accounts(), clock, deliveries);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);

@@ -96,6 +96,12 @@ final class HostawaySim extends SimSource {
         return m;
     }
 
+    /** Hostaway keeps the message id and shows the new text with a new updatedOn; the thread's list entry is unchanged. */
+    @Override
+    public void editMessage(SimThread thread, ObjectNode message, String body, Instant at) {
+        message.put("body", body).put("updatedOn", local(at, ZoneId.of("UTC"), TIME));
+    }
+
     @Override
     public SimResponse handle(SimExchange ex) {
         String path = ex.path();

@@ -42,6 +42,12 @@ public final class PmsSimulator implements AutoCloseable {
             .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final java.util.concurrent.ExecutorService webhookSender = Executors.newSingleThreadExecutor();
 
+    private final List<ServedFault> served = new CopyOnWriteArrayList<>();
+
+    /** An injected fault as it was served: to which request, when. */
+    public record ServedFault(String source, String method, String path, SimFault fault, Instant at) {
+    }
+
     /** Where (and with which secrets) a simulated account sends its webhooks. */
     record Registration(String url, Map<String, String> secrets) {
     }
@@ -196,6 +202,35 @@ public final class PmsSimulator implements AutoCloseable {
         }
     }
 
+    /** The injected faults served so far, in order. */
+    public List<ServedFault> servedFaults() {
+        return List.copyOf(served);
+    }
+
+    /** Injected faults not served yet. */
+    public int pendingFaults() {
+        return faults.values().stream().mapToInt(q -> {
+            synchronized (q) {
+                return q.size();
+            }
+        }).sum();
+    }
+
+    /**
+     * The host or guest edits a message after it was sent (the PMS keeps the id, the text changes). Whether the
+     * thread's list entry shows it is the simulated PMS's business ({@link SimSource#editMessage}).
+     */
+    public void editMessage(String source, String account, String threadId, String messageId, String body) {
+        SimSource s = source(source);
+        synchronized (s) {
+            SimThread t = s.account(account).thread(threadId);
+            com.fasterxml.jackson.databind.node.ObjectNode m = t.messages.stream()
+                    .filter(x -> x.path("id").asText().equals(messageId)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no message " + messageId + " in " + source + "/" + account + "/" + threadId));
+            s.editMessage(t, m, body, Instant.now());
+        }
+    }
+
     /** Enforce a request limit per account of {@code source}, answering 429 with Retry-After beyond it. */
     public void rateLimit(String source, int requests, int perSeconds) {
         rateLimits.put(source, new int[] {requests, perSeconds});
@@ -283,7 +318,13 @@ public final class PmsSimulator implements AutoCloseable {
                 response = SimResponse.error(404, "no simulated PMS at /" + prefix);
             } else {
                 SimFault injected = fault(prefix, http.getRequestMethod(), rest);
-                if (injected != null && !injected.afterHandling()) {
+                if (injected != null) {
+                    served.add(new ServedFault(prefix, http.getRequestMethod(), rest, injected, Instant.now()));
+                }
+                if (injected != null && !injected.afterHandling() && injected.delayMillis() > 0) {
+                    Thread.sleep(injected.delayMillis());
+                }
+                if (injected != null && !injected.afterHandling() && !injected.delaysOnly()) {
                     requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query, SimRequest.nodeOf(headers.get("User-agent")), Instant.now()));
                     response = response(injected);
                 } else {
@@ -294,7 +335,10 @@ public final class PmsSimulator implements AutoCloseable {
                     synchronized (source) {
                         response = source.handle(new SimExchange(http.getRequestMethod(), rest, query, headers, body, this));
                     }
-                    if (injected != null) {
+                    if (injected != null && injected.afterHandling() && injected.delayMillis() > 0) {
+                        Thread.sleep(injected.delayMillis());
+                    }
+                    if (injected != null && !injected.delaysOnly()) {
                         response = response(injected);
                     }
                 }

@@ -5,7 +5,26 @@ package dev.pmsconversations.simulator;
  * an HTTP status, or a 200 with a broken body. {@code afterHandling}: the PMS does the work (e.g. takes
  * the message) and then answers with the fault, as a PMS that fails after committing would.
  */
-public record SimFault(String method, String pathContains, int status, String body, String retryAfter, boolean afterHandling) {
+public record SimFault(String method, String pathContains, int status, String body, String retryAfter, boolean afterHandling,
+                       long delayMillis) {
+
+    public SimFault(String method, String pathContains, int status, String body, String retryAfter, boolean afterHandling) {
+        this(method, pathContains, status, body, retryAfter, afterHandling, 0);
+    }
+
+    /**
+     * The PMS is slow: the answer (the real one, or {@code status} when not 0) comes {@code millis} late; longer
+     * than the runtime's response timeout, it is a timeout. With {@link #handledFirst()} the request is handled
+     * before the wait (the PMS has done the work when the caller gives up or dies).
+     */
+    public static SimFault slow(String pathContains, long millis) {
+        return new SimFault(null, pathContains, 0, null, null, false, millis);
+    }
+
+    /** True when the fault only delays the real answer. */
+    public boolean delaysOnly() {
+        return status == 0;
+    }
 
     public static SimFault status(String pathContains, int status) {
         return new SimFault(null, pathContains, status, null, null, false);
@@ -25,12 +44,12 @@ public record SimFault(String method, String pathContains, int status, String bo
 
     /** Only for requests with this HTTP method. */
     public SimFault onMethod(String m) {
-        return new SimFault(m, pathContains, status, body, retryAfter, afterHandling);
+        return new SimFault(m, pathContains, status, body, retryAfter, afterHandling, delayMillis);
     }
 
     /** The request is handled first, then the fault is answered instead of the real response. */
     public SimFault handledFirst() {
-        return new SimFault(method, pathContains, status, body, retryAfter, true);
+        return new SimFault(method, pathContains, status, body, retryAfter, true, delayMillis);
     }
 
     boolean matches(String m, String path) {

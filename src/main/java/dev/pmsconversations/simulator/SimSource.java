@@ -79,6 +79,11 @@ public abstract class SimSource {
     /** Answers one request under {@code /<key>}; {@code path} is what follows the prefix. */
     public abstract SimResponse handle(SimExchange exchange);
 
+    /** Changes a message's text in place, as the PMS shows an edited message; sources that can't, say so. */
+    public void editMessage(SimThread thread, ObjectNode message, String body, Instant at) {
+        throw new UnsupportedOperationException("the " + key() + " simulator does not edit messages");
+    }
+
     protected abstract SimAccount newAccount(String id);
 
     /** The thread id in a listed record; {@code id} unless the PMS names it otherwise. */

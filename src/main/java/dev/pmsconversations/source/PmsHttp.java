@@ -15,10 +15,10 @@ import org.apache.camel.ProducerTemplate;
  * no endpoint is created per URL. Status codes are returned, not thrown: the caller decides on retries.
  */
 public final class PmsHttp {
-    static final String ENDPOINT = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=10000&responseTimeout=30000";
 
     private final ProducerTemplate template;
     private final String userAgent;
+    private final String endpoint;
 
     public record Response(int status, String body, String retryAfter) {
         boolean ok() {
@@ -28,13 +28,19 @@ public final class PmsHttp {
 
     /** {@code nodeId}: named in the User-Agent (unless the source file sets its own), so a PMS can tell nodes apart. */
     public PmsHttp(CamelContext context, String nodeId) {
+        this(context, nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig.DEFAULT);
+    }
+
+    public PmsHttp(CamelContext context, String nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig timeouts) {
         this.template = context.createProducerTemplate();
+        this.endpoint = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=" + timeouts.connectTimeoutMillis()
+                + "&responseTimeout=" + timeouts.responseTimeoutMillis();
         this.userAgent = "pms-conversations/0.1 (node " + nodeId + ")";
     }
 
     public Response send(String method, String url, Map<String, String> query, Map<String, String> headers,
                          String contentType, String body) {
-        Exchange result = template.send(ENDPOINT, ExchangePattern.InOut, ex -> {
+        Exchange result = template.send(endpoint, ExchangePattern.InOut, ex -> {
             ex.getIn().setHeader(Exchange.HTTP_METHOD, method);
             ex.getIn().setHeader(Exchange.HTTP_URI, url);
             if (query != null && !query.isEmpty()) {

@@ -1,0 +1,545 @@
+package dev.pmsconversations.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmsconversations.simulator.PmsSimulator;
+import dev.pmsconversations.simulator.SimAccount;
+import dev.pmsconversations.simulator.SimFault;
+import dev.pmsconversations.simulator.SimRequest;
+import dev.pmsconversations.simulator.SimSend;
+import dev.pmsconversations.simulator.SimThread;
+import dev.pmsconversations.simulator.SimWebhook;
+import dev.pmsconversations.testing.ApiClient;
+import dev.pmsconversations.testing.EventLedger;
+import dev.pmsconversations.testing.HttpReceiver;
+import dev.pmsconversations.testing.RuntimeProcess;
+import dev.pmsconversations.testing.TestRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two runtimes (separate JVMs) on one PostgreSQL sync five Hostaway accounts of the simulator while guests write,
+ * hosts reply through the API, and faults are thrown at them: 5xx bursts, 429 storms, a PMS timeout, malformed
+ * and truncated JSON, a listed thread without id, an unknown enum value, duplicate and out-of-order webhooks, a
+ * message edited after delivery, pages that shift while a poll reads them, the sink down for a while, the
+ * database connections cut, and SIGKILL of a runtime mid-sync and mid-send (each restarted). At the end a consumer
+ * counts: events lost, event ids reused for other content, messages announced twice, guest-facing sends doubled,
+ * malformed inputs missing from the dead letters. All must be 0.
+ *
+ * <p>CI runs one round of the faults ({@code -Dchaos.rounds=1}, the default); {@code -Dchaos.rounds=10} runs ten. The
+ * figures go to {@code target/reliability/chaos.md} (and the console), for docs/reliability.md.
+ */
+class ChaosTest {
+    private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
+    private static final List<String> SMALL = List.of("ha-1", "ha-2", "ha-3", "ha-4");
+    private static final String BIG = "ha-big"; // more threads than a list page: pages shift under a poll
+    private static final String APP = "pms-chaos";
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Integer> injected = new LinkedHashMap<>();
+    private final Random random = new Random(42);
+    private final Map<String, RuntimeProcess> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Integer> apiPorts = new HashMap<>();
+    private final Map<String, Path> configs = new HashMap<>();
+    private final Map<String, String> accepted = new ConcurrentHashMap<>(); // send body -> outbox id
+    private final AtomicInteger sendRefused = new AtomicInteger();
+    private final Set<String> edited = ConcurrentHashMap.newKeySet();
+    private PmsSimulator sim;
+    private HttpReceiver consumer;
+    private String storeUrl;
+
+    @Test
+    void nothingLostNothingDoubledUnderFaults() throws Exception {
+        Instant started = Instant.now();
+        sim = new PmsSimulator(0, 23);
+        consumer = new HttpReceiver();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> load = new ArrayList<>();
+        try {
+            sim.latency(Duration.ofMillis(15));
+            storeUrl = TestRuntime.postgresStoreUrl() + "&ApplicationName=" + APP;
+            seedAndConfigure();
+            for (String node : List.of("a", "b")) {
+                start(node);
+            }
+            Awaitility.await("first sync").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> EventLedger.of(consumer.accepted()).lost(expected()).isEmpty());
+            load.add(loop("guests", running, 150, this::guestWrites));
+            load.add(loop("hosts", running, 500, this::hostReplies));
+            for (int round = 0; round < ROUNDS; round++) {
+                faultRound();
+            }
+            running.set(false);
+            for (Thread t : load) {
+                t.join();
+            }
+            repairAndTouch();
+
+            Awaitility.await("every message delivered and every send done").atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> EventLedger.of(consumer.accepted()).lost(expected()).isEmpty() && unsent().isEmpty()
+                            && staleConversations().isEmpty());
+            report(started);
+        } finally {
+            running.set(false);
+            for (RuntimeProcess n : nodes.values()) {
+                n.close();
+            }
+            consumer.close();
+            sim.close();
+        }
+    }
+
+    // ---- set-up
+
+    private void seedAndConfigure() throws Exception {
+        StringBuilder accounts = new StringBuilder();
+        Map<String, String> hooks = TestRuntime.webhookSecrets("hostaway");
+        for (String id : all()) {
+            SimAccount a = sim.source("hostaway").seed(id, id.equals(BIG) ? 130 : 3, id.equals(BIG) ? 1 : 2);
+            accounts.append("  - id: ").append(id).append("\n    source: hostaway\n    baseUrl: \"").append(sim.baseUrl("hostaway"))
+                    .append("\"\n    schedule: { every: 2s }\n    credentials:\n");
+            Map<String, String> credentials = new LinkedHashMap<>(a.credentials);
+            credentials.putAll(hooks);
+            credentials.forEach((k, v) -> accounts.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
+        }
+        for (String node : List.of("a", "b")) {
+            int port = TestRuntime.freePort();
+            apiPorts.put(node, port);
+            String yaml = "runtime:\n  store: { url: \"" + storeUrl + "\" }\n  cluster: { pollThreads: 3, checkinMillis: 1000 }\n"
+                    + "  pmsHttp: { responseTimeoutMillis: 4000 }\n"
+                    + "api:\n  port: " + port + "\n  tokens:\n    - { name: test, token: { value: \"" + TestRuntime.TOKEN + "\" } }\n"
+                    + "outbox: { sweepMillis: 300, leaseSeconds: 3, maxAttempts: 20 }\n"
+                    + "delivery: { drainMillis: 200, leaseSeconds: 3 }\n"
+                    + "sinks:\n  - { name: consumer, type: http, url: \"" + consumer.url() + "\", maxAttempts: 1000 }\n"
+                    + "accounts:\n" + accounts;
+            Path config = dir.resolve("node-" + node + ".yaml");
+            Files.writeString(config, yaml);
+            configs.put(node, config);
+        }
+        // webhooks of half the accounts go to node a, the others to node b (one URL per account, as a PMS allows)
+        List<String> ids = all();
+        for (int i = 0; i < ids.size(); i++) {
+            String node = i % 2 == 0 ? "a" : "b";
+            sim.registerWebhook("hostaway", ids.get(i), "http://127.0.0.1:" + apiPorts.get(node) + "/webhooks/hostaway/" + ids.get(i), hooks);
+        }
+    }
+
+    private void start(String node) {
+        RuntimeProcess p = RuntimeProcess.start(configs.get(node), "node-" + node + "-" + System.nanoTime());
+        nodes.put(node, p);
+        ApiClient api = new ApiClient(apiPorts.get(node));
+        Awaitility.await("node " + node + " up").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions().until(() -> api.get("/v2/status", TestRuntime.TOKEN).status() == 200);
+    }
+
+    private static List<String> all() {
+        List<String> ids = new ArrayList<>(SMALL);
+        ids.add(BIG);
+        return ids;
+    }
+
+    // ---- load
+
+    private static Thread loop(String name, AtomicBoolean running, long everyMillis, Runnable step) {
+        Thread t = new Thread(() -> {
+            while (running.get()) {
+                step.run();
+                try {
+                    Thread.sleep(everyMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, name);
+        t.start();
+        return t;
+    }
+
+    private int guestCount;
+
+    private void guestWrites() {
+        String account = all().get(random.nextInt(all().size()));
+        List<SimThread> threads = sim.source("hostaway").account(account).threads;
+        // the big account's writes go to threads on the list's second page, which then jump to the first
+        SimThread t = threads.get(account.equals(BIG) ? 100 + random.nextInt(30) : random.nextInt(threads.size()));
+        sim.addMessage("hostaway", account, t.id, "guest says " + (++guestCount), true);
+    }
+
+    private int hostCount;
+
+    /** A host replies through the API of a live node; a lost answer is retried with the same Idempotency-Key. */
+    private void hostReplies() {
+        String account = SMALL.get(random.nextInt(SMALL.size()));
+        SimThread t = sim.source("hostaway").account(account).threads.get(random.nextInt(3));
+        String body = "host reply " + (++hostCount);
+        String key = "chaos-" + hostCount;
+        for (int attempt = 0; attempt < 40; attempt++) {
+            String node = attempt % 2 == 0 ? "a" : "b";
+            try {
+                ApiClient.Answer a = new ApiClient(apiPorts.get(node)).post("/v2/conversations/" + t.id + "/messages?accountId=" + account,
+                        TestRuntime.TOKEN, "{\"body\":\"" + body + "\"}", Map.of("Idempotency-Key", key));
+                if (a.status() == 202 || a.status() == 200) {
+                    accepted.put(body, a.json().at("/data/id").asText());
+                    return;
+                }
+                if (a.status() / 100 == 4) {
+                    sendRefused.incrementAndGet();
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // the node is down (killed): the other one takes the same key
+            }
+            sleep(250);
+        }
+        sendRefused.incrementAndGet();
+    }
+
+    // ---- faults
+
+    private void faultRound() throws Exception {
+        inject("5xx burst (8 answers 503)", SimFault.status("/v1/conversations", 503), 8);
+        sleep(2500);
+        inject("429 storm (12 answers, Retry-After 1)", SimFault.tooManyRequests("/v1/conversations", 1), 12);
+        sleep(2500);
+        inject("malformed JSON (messages page)", SimFault.malformed("/messages").onMethod("GET"), 2);
+        inject("truncated JSON (thread list)", SimFault.body("/v1/conversations", "{\"status\":\"success\",\"result\":[{\"id\":"), 1);
+        inject("listed thread without id", SimFault.body("/v1/conversations",
+                "{\"status\":\"success\",\"result\":[{\"listingMapId\":40160,\"reservationId\":7}],\"count\":1,\"limit\":100,\"offset\":0}"), 1);
+        unknownEnum();
+        sleep(2500);
+        duplicateAndOutOfOrderWebhooks();
+        editAfterDelivery();
+        inject("PMS timeout (answer after 6 s; the runtime gives up at 4 s)", SimFault.slow("/messages", 6000).onMethod("GET"), 1);
+        sleep(2000);
+        sinkDown(Duration.ofSeconds(5));
+        killMidSync();
+        sleep(2000);
+        cutDatabaseConnections();
+        sleep(2000);
+        killMidSend();
+        sleep(3000);
+    }
+
+    private void inject(String what, SimFault fault, int times) {
+        sim.inject("hostaway", fault, times);
+        injected.merge(what, times, Integer::sum);
+    }
+
+    private String brokenMessage;
+
+    /** A guest message with an isIncoming value the mapping does not know; repaired (and the thread touched) at the end. */
+    private void unknownEnum() {
+        synchronized (sim.source("hostaway")) {
+            SimThread t = sim.source("hostaway").account("ha-2").threads.get(0);
+            ObjectNode m = t.messages.get(t.messages.size() - 1);
+            m.put("isIncoming", 7);
+            brokenMessage = "ha-2/" + t.id;
+        }
+        sim.addMessage("hostaway", "ha-2", sim.source("hostaway").account("ha-2").threads.get(0).id, "after the odd one", true);
+        injected.merge("unknown enum value (isIncoming 7)", 1, Integer::sum);
+    }
+
+    private void duplicateAndOutOfOrderWebhooks() {
+        List<SimWebhook> calls = new ArrayList<>(sim.webhookCalls());
+        if (calls.size() < 3) {
+            return;
+        }
+        List<SimWebhook> picked = new ArrayList<>(calls.subList(calls.size() - 3, calls.size()));
+        Collections.reverse(picked); // newest first: out of order
+        for (SimWebhook call : picked) {
+            sim.replay(call);
+            sim.replay(call);
+        }
+        injected.merge("webhooks replayed twice, newest first", picked.size() * 2, Integer::sum);
+    }
+
+    private void editAfterDelivery() {
+        SimThread t = sim.source("hostaway").account("ha-3").threads.get(1);
+        String messageId;
+        synchronized (sim.source("hostaway")) {
+            messageId = t.messages.get(0).path("id").asText();
+        }
+        sim.editMessage("hostaway", "ha-3", t.id, messageId, "edited after delivery " + edited.size());
+        edited.add("ha-3/" + t.id);
+        injected.merge("message edited after delivery", 1, Integer::sum);
+    }
+
+    private void sinkDown(Duration downFor) {
+        consumer.stop();
+        sleep(downFor.toMillis());
+        consumer.start();
+        injected.merge("sink down (s)", (int) downFor.toSeconds(), Integer::sum);
+    }
+
+    private void killMidSync() throws Exception {
+        String node = random.nextBoolean() ? "a" : "b";
+        String nodeId = nodes.get(node).nodeId();
+        Awaitility.await("a poll of node " + node + " under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+                .until(() -> {
+                    List<SimRequest> mine = sim.requests().stream().filter(r -> nodeId.equals(r.node())).toList();
+                    return !mine.isEmpty() && mine.get(mine.size() - 1).at().isAfter(Instant.now().minusMillis(10));
+                });
+        nodes.get(node).kill9();
+        injected.merge("SIGKILL mid-sync (restarted 2 s later)", 1, Integer::sum);
+        sleep(2000);
+        start(node);
+    }
+
+    /** The PMS takes the message, then its answer is 4 s late: the sending node is killed in between. */
+    private void killMidSend() throws Exception {
+        int before = sim.servedFaults().size();
+        inject("SIGKILL mid-send (PMS took the message; restarted 2 s later)", SimFault.slow("/messages", 4000).onMethod("POST").handledFirst(), 1);
+        Awaitility.await("a send under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> sim.servedFaults().size() > before && sim.servedFaults().stream().skip(before)
+                        .anyMatch(f -> f.method().equals("POST")));
+        SimRequest post = sim.requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/messages"))
+                .reduce((x, y) -> y).orElseThrow();
+        String node = nodes.entrySet().stream().filter(e -> e.getValue().nodeId().equals(post.node())).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        nodes.get(node).kill9();
+        sleep(2000);
+        start(node);
+    }
+
+    private void cutDatabaseConnections() throws Exception {
+        try (Connection c = DriverManager.getConnection(TestRuntime.POSTGRES); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = '" + APP + "'")) {
+            rs.next();
+            injected.merge("database connections cut", rs.getInt(1), Integer::sum);
+        }
+    }
+
+    /** Puts the odd message right and writes once more to every thread whose content changed without a list change. */
+    private void repairAndTouch() {
+        synchronized (sim.source("hostaway")) {
+            for (SimThread t : sim.source("hostaway").account("ha-2").threads) {
+                t.messages.forEach(m -> {
+                    if (m.path("isIncoming").asInt() == 7) {
+                        m.put("isIncoming", 1);
+                    }
+                });
+            }
+        }
+        Set<String> touch = new HashSet<>(edited);
+        if (brokenMessage != null) {
+            touch.add(brokenMessage);
+        }
+        for (String key : touch) {
+            String[] p = key.split("/");
+            sim.addMessage("hostaway", p[0], p[1], "one more after the chaos", true);
+        }
+    }
+
+    // ---- the consumer's count
+
+    /** Every message the PMS holds, as {@code account/conversation/message}. */
+    private Set<String> expected() {
+        Set<String> keys = new HashSet<>();
+        synchronized (sim.source("hostaway")) {
+            for (String account : all()) {
+                for (SimThread t : sim.source("hostaway").account(account).threads) {
+                    t.messages.forEach(m -> keys.add(account + "/" + t.id + "/" + m.path("id").asText()));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** API-accepted sends that the PMS did not receive. */
+    private Set<String> unsent() {
+        Set<String> received = sim.requests().isEmpty() ? Set.of() : sentBodies().keySet();
+        Set<String> missing = new HashSet<>(accepted.keySet());
+        missing.removeAll(received);
+        return missing;
+    }
+
+    private Map<String, Long> sentBodies() {
+        return all().stream().flatMap(a -> sim.sends("hostaway", a).stream())
+                .collect(Collectors.groupingBy(s -> s.request().path("body").asText(), Collectors.counting()));
+    }
+
+    /** Conversations whose last delivered version differs from the PMS's (edited text not passed on, say). */
+    private Set<String> staleConversations() {
+        Map<String, JsonNode> last = new HashMap<>();
+        for (HttpReceiver.Received r : consumer.accepted()) {
+            JsonNode e = r.json();
+            last.put(e.path("accountId").asText() + "/" + e.at("/data/id").asText(), e.get("data"));
+        }
+        Set<String> stale = new HashSet<>();
+        synchronized (sim.source("hostaway")) {
+            for (String account : all()) {
+                for (SimThread t : sim.source("hostaway").account(account).threads) {
+                    JsonNode delivered = last.get(account + "/" + t.id);
+                    Map<String, String> theirs = new HashMap<>();
+                    t.messages.forEach(m -> theirs.put(m.path("id").asText(), m.path("body").asText()));
+                    Map<String, String> ours = new HashMap<>();
+                    if (delivered != null) {
+                        delivered.path("messages").forEach(m -> ours.put(m.path("id").asText(), m.path("body").asText()));
+                    }
+                    if (!theirs.equals(ours)) {
+                        stale.add(account + "/" + t.id);
+                    }
+                }
+            }
+        }
+        return stale;
+    }
+
+    /** Event ids that arrived with different content (a consumer deduping on the id would drop a change). */
+    private int reusedEventIds() {
+        Map<String, String> content = new HashMap<>();
+        Set<String> reused = new HashSet<>();
+        for (HttpReceiver.Received r : consumer.accepted()) {
+            JsonNode e = r.json();
+            String id = e.path("id").asText();
+            String data = e.get("data").toString();
+            if (content.containsKey(id) && !content.get(id).equals(data)) {
+                reused.add(id);
+            }
+            content.putIfAbsent(id, data);
+        }
+        return reused.size();
+    }
+
+    private long deadLetters(String reasonContains) throws Exception {
+        try (Connection c = DriverManager.getConnection(storeUrl);
+             java.sql.PreparedStatement st = c.prepareStatement("select count(*) from dead_letter where reason like ?")) {
+            st.setString(1, "%" + reasonContains + "%");
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long served(Predicate<SimPmsFault> which) {
+        return sim.servedFaults().stream().map(f -> new SimPmsFault(f.fault(), f.path())).filter(which).count();
+    }
+
+    private record SimPmsFault(SimFault fault, String path) {
+    }
+
+    private void report(Instant started) throws Exception {
+        EventLedger ledger = EventLedger.of(consumer.accepted());
+        long malformedServed = served(f -> f.fault().status() == 200 && f.fault().body() != null && !f.fault().body().contains("listingMapId"));
+        long missingIdServed = served(f -> f.fault().body() != null && f.fault().body().contains("listingMapId"));
+        long malformedDead = deadLetters("not valid JSON");
+        long missingIdDead = deadLetters("field 'id'");
+        long enumDead = deadLetters("'7'");
+        long malformedNotDead = Math.max(0, malformedServed - malformedDead) + Math.max(0, missingIdServed - missingIdDead) + (enumDead > 0 ? 0 : 1);
+        Map<String, Long> bodies = sentBodies();
+        long doubledSends = bodies.values().stream().filter(n -> n > 1).count();
+        int lost = ledger.lost(expected()).size();
+        int reused = reusedEventIds();
+        int doubled = ledger.doubled().size();
+        long pagesShifted = shiftedPages();
+        long seconds = Duration.between(started, Instant.now()).toSeconds();
+
+        StringBuilder md = new StringBuilder();
+        md.append("| load | |\n|---|---|\n")
+                .append("| runtimes | 2 JVMs on one PostgreSQL (restarted after each kill) |\n")
+                .append("| accounts | ").append(all().size()).append(" (Hostaway; one with 130 threads, 2 list pages) |\n")
+                .append("| fault rounds | ").append(ROUNDS).append(" |\n")
+                .append("| guest messages written | ").append(guestCount).append(" |\n")
+                .append("| host replies sent through the API | ").append(accepted.size()).append(" (refused: ").append(sendRefused.get()).append(") |\n")
+                .append("| messages in the PMS at the end | ").append(expected().size()).append(" |\n")
+                .append("| PMS requests | ").append(sim.requests().size()).append(" |\n")
+                .append("| events delivered (distinct ids) | ").append(ledger.events()).append(" |\n")
+                .append("| redeliveries of an event id (deduped by the consumer) | ").append(ledger.redeliveries()).append(" |\n")
+                .append("| polls whose list pages shifted between page 1 and 2 | ").append(pagesShifted).append(" |\n")
+                .append("| wall time | ").append(seconds).append(" s |\n\n");
+        md.append("| fault injected | count |\n|---|---|\n");
+        injected.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("| injected faults served by the simulator | ").append(sim.servedFaults().size()).append(" |\n\n");
+        md.append("| result | count |\n|---|---|\n")
+                .append("| events lost (messages no event carried) | ").append(lost).append(" |\n")
+                .append("| duplicate event ids (one id, different content) | ").append(reused).append(" |\n")
+                .append("| messages announced as new by two events | ").append(doubled).append(" |\n")
+                .append("| doubled guest sends (PMS received a reply twice) | ").append(doubledSends).append(" |\n")
+                .append("| malformed inputs not in the dead letters | ").append(malformedNotDead).append(" |\n")
+                .append("| conversations whose last delivery differs from the PMS | ").append(staleConversations().size()).append(" |\n");
+        Path out = Path.of("target", "reliability");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("chaos.md"), md.toString());
+        System.out.println(md);
+
+        assertThat(lost).as("events lost").isZero();
+        assertThat(reused).as("duplicate event ids").isZero();
+        assertThat(doubled).as("messages announced twice").isZero();
+        assertThat(doubledSends).as("doubled guest sends " + bodies).isZero();
+        assertThat(malformedNotDead).as("malformed inputs not in the dead letters (served %d+%d, dead %d+%d, enum %d)",
+                malformedServed, missingIdServed, malformedDead, missingIdDead, enumDead).isZero();
+        assertThat(sendRefused.get()).as("sends refused").isZero();
+        assertThat(nodes.values()).allMatch(RuntimeProcess::alive);
+    }
+
+    /** Polls of the big account during which a guest write moved a second-page thread to the front. */
+    private long shiftedPages() {
+        List<SimRequest> reqs = sim.requests("hostaway", BIG);
+        long shifted = 0;
+        for (int i = 0; i < reqs.size(); i++) {
+            SimRequest first = reqs.get(i);
+            if (!first.path().equals("/v1/conversations") || !first.query().getOrDefault("offset", "0").equals("0")) {
+                continue;
+            }
+            for (int j = i + 1; j < reqs.size(); j++) {
+                SimRequest r = reqs.get(j);
+                if (r.path().equals("/v1/conversations") && "100".equals(r.query().get("offset")) && java.util.Objects.equals(r.node(), first.node())) {
+                    Instant from = first.at();
+                    Instant to = r.at();
+                    if (sim.source("hostaway").account(BIG).threads.stream().flatMap(t -> t.messages.stream())
+                            .anyMatch(m -> written(m, from, to))) {
+                        shifted++;
+                    }
+                    break;
+                }
+            }
+        }
+        return shifted;
+    }
+
+    private static boolean written(JsonNode m, Instant from, Instant to) {
+        String at = m.path("insertedOn").asText();
+        if (at.isEmpty()) {
+            return false;
+        }
+        Instant t = java.time.LocalDateTime.parse(at.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+        return !t.isBefore(from.minusSeconds(1)) && !t.isAfter(to.plusSeconds(1));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
