@@ -54,8 +54,9 @@ public final class ConfigLoader {
         boolean dev = false;
         RuntimeConfig.ClusterConfig cluster = RuntimeConfig.ClusterConfig.defaults();
         RuntimeConfig.PmsHttpConfig pmsHttp = RuntimeConfig.PmsHttpConfig.DEFAULT;
+        RuntimeConfig.BreakerConfig breaker = RuntimeConfig.BreakerConfig.DEFAULT;
         if (!rt.isMissing()) {
-            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode", "cluster", "pmsHttp"));
+            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode", "cluster", "pmsHttp", "breaker"));
             mappings = Path.of(rt.text("mappings", "mappings"));
             routes = Path.of(rt.text("routes", "routes"));
             dev = rt.bool("devMode", false);
@@ -80,6 +81,14 @@ public final class ConfigLoader {
                 YamlNode h = rt.get("pmsHttp").onlyKeys(Set.of("connectTimeoutMillis", "responseTimeoutMillis"));
                 pmsHttp = new RuntimeConfig.PmsHttpConfig(positive(h, "connectTimeoutMillis", pmsHttp.connectTimeoutMillis()),
                         positive(h, "responseTimeoutMillis", pmsHttp.responseTimeoutMillis()));
+            }
+            if (rt.has("breaker")) {
+                YamlNode b = rt.get("breaker").onlyKeys(Set.of("failures", "openSeconds", "maxOpenSeconds"));
+                breaker = new RuntimeConfig.BreakerConfig(positive(b, "failures", breaker.failures()),
+                        positive(b, "openSeconds", breaker.openSeconds()), positive(b, "maxOpenSeconds", breaker.maxOpenSeconds()));
+                if (breaker.maxOpenSeconds() < breaker.openSeconds()) {
+                    throw (b.has("maxOpenSeconds") ? b.get("maxOpenSeconds") : b).error("maxOpenSeconds must be at least openSeconds");
+                }
             }
             if (rt.has("output")) {
                 YamlNode o = rt.get("output").onlyKeys(Set.of("includeDeprecated"));
@@ -173,7 +182,7 @@ public final class ConfigLoader {
             }
             management = new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     private SinkConfig sink(YamlNode s, String name, String type, Path base) {

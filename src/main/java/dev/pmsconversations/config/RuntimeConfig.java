@@ -9,7 +9,7 @@ import java.util.Set;
 public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
                             boolean devMode, ApiConfig api, OutboxConfig outbox, DeliveryConfig delivery, List<SinkConfig> sinks,
                             List<AccountConfig> accounts, ManagementConfig management, ClusterConfig cluster,
-                            PmsHttpConfig pmsHttp) {
+                            PmsHttpConfig pmsHttp, BreakerConfig breaker) {
 
     /**
      * Camel's management HTTP server: health checks (/observe/health, /live, /ready) and Prometheus metrics
@@ -45,6 +45,15 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     /** Requests to the PMSs: how long to wait for a connection and for an answer before the attempt counts as failed. */
     public record PmsHttpConfig(int connectTimeoutMillis, int responseTimeoutMillis) {
         public static final PmsHttpConfig DEFAULT = new PmsHttpConfig(10_000, 30_000);
+    }
+
+    /**
+     * The per-account circuit breaker of the polls: open after {@code failures} failed polls in a row (at once when
+     * the PMS refuses the credentials), for {@code openSeconds}, doubling after each failed trial up to
+     * {@code maxOpenSeconds}.
+     */
+    public record BreakerConfig(int failures, int openSeconds, int maxOpenSeconds) {
+        public static final BreakerConfig DEFAULT = new BreakerConfig(3, 60, 1800);
     }
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
@@ -83,30 +92,35 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
     }
 
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withDevMode(boolean dev) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withApi(ApiConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withOutbox(OutboxConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withCluster(ClusterConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced, pmsHttp, breaker);
+    }
+
+    public RuntimeConfig withBreaker(BreakerConfig replaced) {
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management,
+                cluster, pmsHttp, replaced);
     }
 
     public RuntimeConfig withManagement(ManagementConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster, pmsHttp);
+        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster, pmsHttp, breaker);
     }
 }

@@ -103,7 +103,12 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sinkSigner", new SinkSigner(config.sinksByName()));
         BrokerSinks brokers = new BrokerSinks(context, config.sinks());
         context.getRegistry().bind("brokerSinks", brokers);
-        sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()), config.accounts(), clock, deliveries);
+        // several nodes share one PostgreSQL: the PMSs' limits are counted there, so together they stay under them
+        dev.pmsconversations.limits.RequestPermits permits = store.jdbc().postgres()
+                ? new dev.pmsconversations.limits.SharedPermits(store.jdbc()) : dev.pmsconversations.limits.RequestPermits.local();
+        sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()), config.accounts(), clock,
+                deliveries, permits);
+        sync.useBreakers(config.breaker());
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);

@@ -135,7 +135,8 @@ final class RuntimeHealth {
                 return;
             }
             builder.detail("account", accountId).detail("source", s.source()).detail("polls", s.polls())
-                    .detail("consecutiveFailures", s.consecutiveFailures()).detail("auth", s.authFailed() ? "refused" : "ok");
+                    .detail("consecutiveFailures", s.consecutiveFailures()).detail("auth", s.authFailed() ? "refused" : "ok")
+                    .detail("circuit", sync.circuit(accountId));
             if (s.lastSuccessAt() != null) {
                 builder.detail("lastSuccessfulPoll", s.lastSuccessAt());
             }

@@ -33,7 +33,10 @@ public final class PmsSimulator implements AutoCloseable {
     private final Map<String, Deque<SimFault>> faults = new ConcurrentHashMap<>();
     private final Map<String, int[]> rateLimits = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
-    private final Map<String, Deque<Long>> recentCalls = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, java.util.List<Long>> recentCalls = new ConcurrentHashMap<>();
+    /** When the request this thread handles arrived (rate limits count arrivals). */
+    private final ThreadLocal<Long> arrival = new ThreadLocal<>();
     private final List<SimSend> sends = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> lastAdded = new ConcurrentHashMap<>();
     private final Map<String, Registration> webhooks = new ConcurrentHashMap<>();
@@ -202,6 +205,15 @@ public final class PmsSimulator implements AutoCloseable {
         }
     }
 
+    /** Drops the injected faults not served yet: the PMS is well again. */
+    public void clearFaults() {
+        faults.values().forEach(q -> {
+            synchronized (q) {
+                q.clear();
+            }
+        });
+    }
+
     /** The injected faults served so far, in order. */
     public List<ServedFault> servedFaults() {
         return List.copyOf(served);
@@ -241,6 +253,11 @@ public final class PmsSimulator implements AutoCloseable {
         this.latencyMillis = latency.toMillis();
     }
 
+    /** 429s answered by the per-account limit ({@link #rateLimit}), not by injected faults. */
+    public int throttled() {
+        return throttled.get();
+    }
+
     public List<SimRequest> requests() {
         return List.copyOf(requests);
     }
@@ -257,23 +274,46 @@ public final class PmsSimulator implements AutoCloseable {
         requests.add(r);
     }
 
-    /** Applies the configured rate limit; returns a 429 response or null. */
+    /**
+     * Applies the configured rate limit; returns a 429 response or null. A request counts at its arrival (before
+     * any simulated latency or slow answer), and is refused when a window of the limit's length holding it would
+     * hold more than the limit, as a PMS counting arrivals does.
+     */
     SimResponse throttle(String source, String account) {
         int[] limit = rateLimits.get(source);
         if (limit == null) {
             return null;
         }
-        Deque<Long> calls = recentCalls.computeIfAbsent(source + "/" + account, k -> new ArrayDeque<>());
-        long now = System.currentTimeMillis();
+        java.util.List<Long> calls = recentCalls.computeIfAbsent(source + "/" + account, k -> new ArrayList<>());
+        Long arrived = arrival.get();
+        long at = arrived != null ? arrived : System.currentTimeMillis();
+        long window = limit[1] * 1000L;
         synchronized (calls) {
-            while (!calls.isEmpty() && calls.peekFirst() < now - limit[1] * 1000L) {
-                calls.pollFirst();
+            calls.removeIf(t -> t < at - 2 * window);
+            int pos = java.util.Collections.binarySearch(calls, at);
+            pos = pos < 0 ? -pos - 1 : pos;
+            calls.add(pos, at);
+            // the fullest window of the limit's length that holds this arrival
+            int fullest = 0;
+            for (int start = 0; start <= pos; start++) {
+                long from = calls.get(start);
+                if (from <= at - window) {
+                    continue;
+                }
+                int end = start;
+                while (end < calls.size() && calls.get(end) < from + window) {
+                    end++;
+                }
+                if (end > pos) {
+                    fullest = Math.max(fullest, end - start);
+                }
             }
-            if (calls.size() >= limit[0]) {
-                long wait = Math.max(1, (calls.peekFirst() + limit[1] * 1000L - now + 999) / 1000);
-                return new SimResponse(429, "application/json", "{\"message\":\"Too Many Requests\"}", Map.of("Retry-After", Long.toString(wait)));
+            if (fullest > limit[0]) {
+                calls.remove(pos); // refused: it does not count
+                throttled.incrementAndGet();
+                return new SimResponse(429, "application/json", "{\"message\":\"Too Many Requests\"}",
+                        Map.of("Retry-After", Long.toString(limit[1])));
             }
-            calls.addLast(now);
         }
         return null;
     }
@@ -303,6 +343,7 @@ public final class PmsSimulator implements AutoCloseable {
 
     private void dispatch(HttpExchange http) throws IOException {
         SimResponse response;
+        arrival.set(System.currentTimeMillis());
         try {
             String fullPath = http.getRequestURI().getPath();
             String[] parts = fullPath.split("/", 3);

@@ -6,10 +6,10 @@ package dev.pmsconversations.simulator;
  * the message) and then answers with the fault, as a PMS that fails after committing would.
  */
 public record SimFault(String method, String pathContains, int status, String body, String retryAfter, boolean afterHandling,
-                       long delayMillis) {
+                       long delayMillis, boolean exactPath) {
 
     public SimFault(String method, String pathContains, int status, String body, String retryAfter, boolean afterHandling) {
-        this(method, pathContains, status, body, retryAfter, afterHandling, 0);
+        this(method, pathContains, status, body, retryAfter, afterHandling, 0, false);
     }
 
     /**
@@ -18,7 +18,7 @@ public record SimFault(String method, String pathContains, int status, String bo
      * before the wait (the PMS has done the work when the caller gives up or dies).
      */
     public static SimFault slow(String pathContains, long millis) {
-        return new SimFault(null, pathContains, 0, null, null, false, millis);
+        return new SimFault(null, pathContains, 0, null, null, false, millis, false);
     }
 
     /** True when the fault only delays the real answer. */
@@ -44,15 +44,20 @@ public record SimFault(String method, String pathContains, int status, String bo
 
     /** Only for requests with this HTTP method. */
     public SimFault onMethod(String m) {
-        return new SimFault(m, pathContains, status, body, retryAfter, afterHandling, delayMillis);
+        return new SimFault(m, pathContains, status, body, retryAfter, afterHandling, delayMillis, exactPath);
     }
 
     /** The request is handled first, then the fault is answered instead of the real response. */
     public SimFault handledFirst() {
-        return new SimFault(method, pathContains, status, body, retryAfter, true, delayMillis);
+        return new SimFault(method, pathContains, status, body, retryAfter, true, delayMillis, exactPath);
+    }
+
+    /** Only for requests whose path is exactly the fault's text (e.g. a list, not the items under it). */
+    public SimFault exactly() {
+        return new SimFault(method, pathContains, status, body, retryAfter, afterHandling, delayMillis, true);
     }
 
     boolean matches(String m, String path) {
-        return (method == null || method.equalsIgnoreCase(m)) && path.contains(pathContains);
+        return (method == null || method.equalsIgnoreCase(m)) && (exactPath ? path.equals(pathContains) : path.contains(pathContains));
     }
 }

@@ -6,8 +6,7 @@ import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.mapping.NativeBundle;
 import dev.pmsconversations.model.Json;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import dev.pmsconversations.limits.RequestPermits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +25,7 @@ public final class AccountClient {
     private final AccountConfig account;
     private final PmsHttp http;
     private final String baseUrl;
-    private final List<RateLimiter> limiters;
-    private final List<RateLimiter> sendLimiters;
+    private final RequestPermits permits;
     private volatile String token;
     private final RefreshTokens refreshTokens;
     private final AtomicLong requests = new AtomicLong();
@@ -38,22 +36,18 @@ public final class AccountClient {
     }
 
     public AccountClient(SourceDefinition source, AccountConfig account, PmsHttp http, RefreshTokens refreshTokens) {
+        this(source, account, http, refreshTokens, RequestPermits.local());
+    }
+
+    /** {@code permits}: where the PMS's published limits are counted (this JVM, or shared by every node). */
+    public AccountClient(SourceDefinition source, AccountConfig account, PmsHttp http, RefreshTokens refreshTokens,
+                         RequestPermits permits) {
+        this.permits = permits;
         this.refreshTokens = refreshTokens;
         this.source = source;
         this.account = account;
         this.http = http;
         this.baseUrl = account.baseUrl() != null ? account.baseUrl().replaceAll("/+$", "") : source.api().baseUrl();
-        this.limiters = source.api().rateLimits().stream().map(rl -> RateLimiter.of(account.id(), RateLimiterConfig.custom()
-                .limitForPeriod(rl.requests())
-                .limitRefreshPeriod(Duration.ofSeconds(rl.perSeconds()))
-                .timeoutDuration(Duration.ofMinutes(10))
-                .build())).toList();
-        this.sendLimiters = source.api().send() == null ? List.of() : source.api().send().rateLimits().stream()
-                .map(rl -> RateLimiter.of(account.id() + "-send", RateLimiterConfig.custom()
-                        .limitForPeriod(rl.requests())
-                        .limitRefreshPeriod(Duration.ofSeconds(rl.perSeconds()))
-                        .timeoutDuration(Duration.ofMinutes(10))
-                        .build())).toList();
     }
 
     /** What one send attempt came to. */
@@ -69,8 +63,8 @@ public final class AccountClient {
      */
     public void awaitSendPermits() {
         awaitPermits();
-        for (RateLimiter limiter : sendLimiters) {
-            RateLimiter.waitForPermission(limiter);
+        if (source.api().send() != null && !source.api().send().rateLimits().isEmpty()) {
+            permits.await(account.id() + "/send", source.api().send().rateLimits());
         }
     }
 
@@ -586,9 +580,7 @@ public final class AccountClient {
 
     /** Waits until every published limit of the PMS allows one more request. */
     private void awaitPermits() {
-        for (RateLimiter limiter : limiters) {
-            RateLimiter.waitForPermission(limiter);
-        }
+        permits.await(account.id(), source.api().rateLimits());
     }
 
     public static long backoff(ApiSpec.Retry retry, int attempt, String retryAfter) {

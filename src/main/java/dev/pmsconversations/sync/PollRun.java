@@ -15,6 +15,8 @@ public final class PollRun {
     final AtomicInteger newMessages = new AtomicInteger();
     final AtomicInteger errors = new AtomicInteger();
     volatile boolean complete = true;
+    /** The breaker was open: nothing was asked of the PMS, and nothing counts as a poll. */
+    volatile boolean skipped;
     volatile String newestSeen;
 
     PollRun(AccountClient client) {

@@ -57,6 +57,8 @@ public final class SyncService {
     private final StateStore store;
     private final PmsHttp http;
     private final java.time.Clock clock;
+    private final dev.pmsconversations.limits.RequestPermits permits;
+    private final PollBreakers breakers = new PollBreakers(dev.pmsconversations.config.RuntimeConfig.BreakerConfig.DEFAULT);
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
     private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
@@ -100,6 +102,14 @@ public final class SyncService {
 
     public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
                        java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries) {
+        this(sources, store, http, accountConfigs, clock, deliveries, dev.pmsconversations.limits.RequestPermits.local());
+    }
+
+    /** {@code permits}: the PMSs' published limits, counted in this JVM or shared by every node of the store. */
+    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
+                       java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries,
+                       dev.pmsconversations.limits.RequestPermits permits) {
+        this.permits = permits;
         this.deliveries = deliveries;
         this.clock = clock;
         this.sources = sources;
@@ -148,7 +158,7 @@ public final class SyncService {
         SourceDefinition def = sources.get(account.source());
         AccountClient c = clients.get(accountId);
         if (c == null || c.source() != def) { // a reloaded source file gets a fresh client
-            c = new AccountClient(def, account, http, store.refreshTokens());
+            c = new AccountClient(def, account, http, store.refreshTokens(), permits);
             clients.put(accountId, c);
         }
         return c;
@@ -165,6 +175,14 @@ public final class SyncService {
         if (deliveries.backlogFull(accountId)) {
             // the sinks are far behind: polling more would only grow the queue; the next poll looks again
             LOG.warn("[{}/{}] poll skipped: the sinks' backlog for this account is full", run.source(), accountId);
+            run.complete = false;
+            return java.util.Collections.emptyIterator();
+        }
+        if (!breakers.tryPoll(accountId)) {
+            // failed polls in a row (or refused credentials): the PMS is asked again when the breaker allows a trial
+            LOG.info("[{}/{}] poll skipped: circuit open after failed polls ({})", run.source(), accountId,
+                    status.get(accountId) == null ? "" : status.get(accountId).lastError());
+            run.skipped = true;
             run.complete = false;
             return java.util.Collections.emptyIterator();
         }
@@ -321,9 +339,14 @@ public final class SyncService {
     /** Route step 4: the poll went through every page; advance the cursor if nothing was skipped. */
     public void finishPoll(Exchange exchange) {
         PollRun run = exchange.getProperty(POLL, PollRun.class);
+        if (run.skipped) {
+            LogContext.clear();
+            return; // not a poll: the breaker is open
+        }
         if (run.complete && run.newestSeen != null) {
             store.saveCursor(run.accountId(), run.newestSeen);
         }
+        breakers.succeeded(run.accountId(), java.time.Duration.between(run.startedAt, Instant.now()));
         report(run, false, null, false);
         LogContext.clear();
     }
@@ -352,7 +375,18 @@ public final class SyncService {
             pollListener.accept(new PollSummary(accountId, a == null ? null : a.source(), true, 0, 0, 0, 0, 1, 0, 0, message));
             return;
         }
+        breakers.failed(accountId, java.time.Duration.between(run.startedAt, Instant.now()), e, isAuthFailure(e));
         report(run, true, message, isAuthFailure(e));
+    }
+
+    /** The per-account poll breakers' settings (runtime.breaker). */
+    public void useBreakers(dev.pmsconversations.config.RuntimeConfig.BreakerConfig settings) {
+        breakers.configure(settings);
+    }
+
+    /** The account's poll breaker: CLOSED (polling), OPEN (polls skipped) or HALF_OPEN (a trial poll). */
+    public String circuit(String accountId) {
+        return breakers.state(accountId);
     }
 
     private static boolean isAuthFailure(Exception e) {

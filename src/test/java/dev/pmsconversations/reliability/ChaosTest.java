@@ -59,11 +59,13 @@ class ChaosTest {
     private static final List<String> SMALL = List.of("ha-1", "ha-2", "ha-3", "ha-4");
     private static final String BIG = "ha-big"; // more threads than a list page: pages shift under a poll
     private static final String APP = "pms-chaos";
+    private static final int LIMIT = 20; // requests per second and account, in the mappings copy and the simulator
 
     @TempDir
     Path dir;
 
     private final Map<String, Integer> injected = new LinkedHashMap<>();
+    private final Map<String, Long> phases = new LinkedHashMap<>();
     private final Random random = new Random(42);
     private final Map<String, RuntimeProcess> nodes = new ConcurrentHashMap<>();
     private final Map<String, Integer> apiPorts = new HashMap<>();
@@ -91,6 +93,8 @@ class ChaosTest {
             }
             Awaitility.await("first sync").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> EventLedger.of(consumer.accepted()).lost(expected()).isEmpty());
+            phases.put("start-up and first sync", Duration.between(started, Instant.now()).toSeconds());
+            Instant faultsFrom = Instant.now();
             load.add(loop("guests", running, 150, this::guestWrites));
             load.add(loop("hosts", running, 500, this::hostReplies));
             for (int round = 0; round < ROUNDS; round++) {
@@ -101,11 +105,14 @@ class ChaosTest {
                 t.join();
             }
             repairAndTouch();
+            phases.put("faults under load", Duration.between(faultsFrom, Instant.now()).toSeconds());
+            Instant settleFrom = Instant.now();
 
             Awaitility.await("every message delivered and every send done").atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofSeconds(1))
                     .until(() -> EventLedger.of(consumer.accepted()).lost(expected()).isEmpty() && unsent().isEmpty()
                             && staleConversations().isEmpty());
+            phases.put("until every message is delivered and every send done", Duration.between(settleFrom, Instant.now()).toSeconds());
             report(started);
         } finally {
             running.set(false);
@@ -130,10 +137,25 @@ class ChaosTest {
             credentials.putAll(hooks);
             credentials.forEach((k, v) -> accounts.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
         }
+        // Hostaway publishes 15 requests per 10 s; a copy of the mappings with 20 per second keeps the run short. The
+        // simulator enforces the same limit per account, answering 429 beyond it: its count says whether the two
+        // nodes together kept to it
+        Path mappings = dir.resolve("mappings");
+        Files.createDirectories(mappings);
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path f : files.toList()) {
+                String text = Files.readString(f);
+                if (f.getFileName().toString().equals("hostaway.yaml")) {
+                    text = text.replaceFirst("rateLimit: \\{[^}]*}", "rateLimit: { requests: " + LIMIT + ", perSeconds: 1 }");
+                }
+                Files.writeString(mappings.resolve(f.getFileName()), text);
+            }
+        }
+        sim.rateLimit("hostaway", LIMIT, 1);
         for (String node : List.of("a", "b")) {
             int port = TestRuntime.freePort();
             apiPorts.put(node, port);
-            String yaml = "runtime:\n  store: { url: \"" + storeUrl + "\" }\n  cluster: { pollThreads: 3, checkinMillis: 1000 }\n"
+            String yaml = "runtime:\n  mappings: \"" + mappings.toString().replace('\\', '/') + "\"\n  store: { url: \"" + storeUrl + "\" }\n  cluster: { pollThreads: 3, checkinMillis: 1000 }\n"
                     + "  pmsHttp: { responseTimeoutMillis: 4000 }\n"
                     + "api:\n  port: " + port + "\n  tokens:\n    - { name: test, token: { value: \"" + TestRuntime.TOKEN + "\" } }\n"
                     + "outbox: { sweepMillis: 300, leaseSeconds: 3, maxAttempts: 20 }\n"
@@ -229,10 +251,13 @@ class ChaosTest {
         sleep(2500);
         inject("429 storm (12 answers, Retry-After 1)", SimFault.tooManyRequests("/v1/conversations", 1), 12);
         sleep(2500);
-        inject("malformed JSON (messages page)", SimFault.malformed("/messages").onMethod("GET"), 2);
-        inject("truncated JSON (thread list)", SimFault.body("/v1/conversations", "{\"status\":\"success\",\"result\":[{\"id\":"), 1);
+        // aimed at the thread list, which only polls read (a thread's messages are also read to check a send)
+        inject("malformed JSON (thread list)", SimFault.malformed("/v1/conversations").onMethod("GET").exactly(), 2);
+        inject("truncated JSON (thread list)", SimFault.body("/v1/conversations", "{\"status\":\"success\",\"result\":[{\"id\":")
+                .onMethod("GET").exactly(), 1);
         inject("listed thread without id", SimFault.body("/v1/conversations",
-                "{\"status\":\"success\",\"result\":[{\"listingMapId\":40160,\"reservationId\":7}],\"count\":1,\"limit\":100,\"offset\":0}"), 1);
+                "{\"status\":\"success\",\"result\":[{\"listingMapId\":40160,\"reservationId\":7}],\"count\":1,\"limit\":100,\"offset\":0}")
+                .onMethod("GET").exactly(), 1);
         unknownEnum();
         sleep(2500);
         duplicateAndOutOfOrderWebhooks();
@@ -474,8 +499,10 @@ class ChaosTest {
                 .append("| PMS requests | ").append(sim.requests().size()).append(" |\n")
                 .append("| events delivered (distinct ids) | ").append(ledger.events()).append(" |\n")
                 .append("| redeliveries of an event id (deduped by the consumer) | ").append(ledger.redeliveries()).append(" |\n")
+                .append("| 429s of the PMS's own limit (").append(LIMIT).append("/s per account; both nodes counted together) | ").append(sim.throttled()).append(" |\n")
                 .append("| polls whose list pages shifted between page 1 and 2 | ").append(pagesShifted).append(" |\n")
-                .append("| wall time | ").append(seconds).append(" s |\n\n");
+                .append("| wall time | ").append(seconds).append(" s (").append(phases.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue() + " s").collect(Collectors.joining(", "))).append(") |\n\n");
         md.append("| fault injected | count |\n|---|---|\n");
         injected.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("| injected faults served by the simulator | ").append(sim.servedFaults().size()).append(" |\n\n");
@@ -495,8 +522,9 @@ class ChaosTest {
         assertThat(reused).as("duplicate event ids").isZero();
         assertThat(doubled).as("messages announced twice").isZero();
         assertThat(doubledSends).as("doubled guest sends " + bodies).isZero();
-        assertThat(malformedNotDead).as("malformed inputs not in the dead letters (served %d+%d, dead %d+%d, enum %d)",
-                malformedServed, missingIdServed, malformedDead, missingIdDead, enumDead).isZero();
+        assertThat(malformedNotDead).as("malformed inputs not in the dead letters (served %d+%d, dead %d+%d, enum %d): %s",
+                malformedServed, missingIdServed, malformedDead, missingIdDead, enumDead,
+                sim.servedFaults().stream().map(f -> f.method() + " " + f.path() + " " + f.fault().status()).toList()).isZero();
         assertThat(sendRefused.get()).as("sends refused").isZero();
         assertThat(nodes.values()).allMatch(RuntimeProcess::alive);
     }

@@ -1,0 +1,18 @@
+package dev.pmsconversations.limits;
+
+import dev.pmsconversations.source.ApiSpec;
+import java.util.List;
+
+/**
+ * Permission to make one request under a PMS's published limits ({@code requests} per {@code perSeconds}, several
+ * at once), counted per key (an account's reads, its sends). {@link #await} blocks until every limit allows one more.
+ */
+public interface RequestPermits {
+
+    void await(String key, List<ApiSpec.RateLimit> limits);
+
+    /** One node (H2): resilience4j's limiters in this JVM. */
+    static RequestPermits local() {
+        return new LocalPermits();
+    }
+}

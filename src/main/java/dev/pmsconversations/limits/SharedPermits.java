@@ -1,0 +1,65 @@
+package dev.pmsconversations.limits;
+
+import dev.pmsconversations.source.ApiSpec;
+import dev.pmsconversations.store.Jdbc;
+import java.util.List;
+
+/**
+ * Limits shared by every node on one PostgreSQL: each granted request is a row (key, database time); a request is
+ * granted when, for every limit, fewer than {@code requests} rows of the key lie in the last {@code perSeconds}
+ * (plus a margin for the trip to the PMS). Grants of one key are serialised with a transaction-scoped advisory
+ * lock, so two nodes never both take the last permit of a window; other keys (accounts) are not held up. The
+ * clock is the database's, so nodes whose clocks differ still count the same window.
+ */
+public final class SharedPermits implements RequestPermits {
+    /** Requests granted this far apart reach the PMS closer together when the first one travels slower. */
+    static final long MARGIN_MILLIS = 150;
+
+    private final Jdbc jdbc;
+
+    public SharedPermits(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void await(String key, List<ApiSpec.RateLimit> limits) {
+        while (true) {
+            long wait = tryGrant(key, limits);
+            if (wait <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(wait, 5_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a request permit of " + key, e);
+            }
+        }
+    }
+
+    /** Grants one request (0) or says how many milliseconds until one could be granted. */
+    long tryGrant(String key, List<ApiSpec.RateLimit> limits) {
+        long[] wait = {0};
+        jdbc.transaction(() -> {
+            jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> null, "pms-permit:" + key);
+            for (ApiSpec.RateLimit limit : limits) {
+                long windowMillis = limit.perSeconds() * 1000L + MARGIN_MILLIS;
+                // the n-th newest grant of the window: while it exists, one more would make n + 1
+                Long millis = jdbc.query("select cast(extract(epoch from (granted_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000 as bigint) "
+                                + "from request_permit where permit_key = ? and granted_at > clock_timestamp() - ? * interval '1 millisecond' "
+                                + "order by granted_at desc offset ? limit 1",
+                        rs -> rs.next() ? rs.getLong(1) : null, windowMillis, key, windowMillis, limit.requests() - 1);
+                if (millis != null) {
+                    wait[0] = Math.max(wait[0], Math.max(1, millis));
+                }
+            }
+            if (wait[0] == 0) {
+                jdbc.update("insert into request_permit (permit_key, granted_at) values (?, clock_timestamp())", key);
+                long longest = limits.stream().mapToLong(l -> l.perSeconds() * 1000L + MARGIN_MILLIS).max().orElse(0);
+                jdbc.update("delete from request_permit where permit_key = ? and granted_at < clock_timestamp() - ? * interval '1 millisecond'",
+                        key, longest);
+            }
+        });
+        return wait[0];
+    }
+}
