@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -54,9 +53,7 @@ public final class StatusApi {
                 a.put("syncLagSeconds", Duration.between(newest, now).toSeconds());
             }
         });
-        Map<String, Long> counts = new HashMap<>();
-        jdbc.list("select sink, status, count(*) from delivery group by sink, status",
-                rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)));
+        Map<String, Long> counts = new dev.pmsconversations.delivery.DeliveryStore(jdbc).countsBySinkAndStatus();
         ArrayNode sinkArray = data.putArray("sinks");
         for (SinkConfig s : sinks) {
             sinkArray.addObject().put("name", s.name()).put("type", s.type())

@@ -24,6 +24,14 @@ public final class DeliveryStore {
         this.jdbc = jdbc;
     }
 
+    /** Deliveries per sink and status, keyed {@code <sink>/<STATUS>} (status page, metrics, health). */
+    public java.util.Map<String, Long> countsBySinkAndStatus() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        jdbc.list("select sink, status, count(*) from delivery group by sink, status",
+                rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)));
+        return counts;
+    }
+
     /** One queued delivery. */
     public record Row(long id, String sink, String eventId, String accountId, String source, String conversationId,
                       String eventType, String event, String status, int attempts, String lastError, Instant createdAt,

@@ -43,14 +43,39 @@ final class RuntimeHealth {
      * times or more (a broker or endpoint that is down); details: backlog, dead letters, the last error. Neither
      * liveness nor readiness: the events wait in the store, the rest of the node works on.
      */
-    private static final class SinkCheck extends AbstractHealthCheck {
+    private static final class SinkCheck extends InformationalCheck {
         private final String sink;
         private final StateStore store;
 
         SinkCheck(String sink, StateStore store) {
-            super("pms", "pms-sink-" + sink);
+            super("pms-sink-" + sink);
             this.sink = sink;
             this.store = store;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            Map<String, Long> all = new dev.pmsconversations.delivery.DeliveryStore(store.jdbc()).countsBySinkAndStatus();
+            long[] counts = {all.getOrDefault(sink + "/PENDING", 0L) + all.getOrDefault(sink + "/SENDING", 0L), all.getOrDefault(sink + "/DEAD", 0L)};
+            List<String[]> failing = store.jdbc().list("select attempts, last_error from delivery where sink = ? and status in "
+                    + "('PENDING', 'SENDING') and attempts > 0 order by attempts desc limit 1", rs -> new String[] {rs.getString(1), rs.getString(2)}, sink);
+            builder.detail("sink", sink).detail("backlog", counts[0]).detail("deadLetters", counts[1]);
+            if (!failing.isEmpty() && Integer.parseInt(failing.get(0)[0]) >= AccountStatus.FAILURES_DOWN) {
+                builder.detail("attempts", Integer.parseInt(failing.get(0)[0]));
+                builder.down().message("deliveries keep failing (" + failing.get(0)[0] + " attempts): " + failing.get(0)[1]);
+            } else {
+                builder.up();
+            }
+        }
+    }
+
+    /**
+     * A check that reports on one account or sink: shown in /observe/health, but neither liveness nor readiness (one
+     * bad PMS account or sink never takes the node out of service).
+     */
+    private abstract static class InformationalCheck extends AbstractHealthCheck {
+        InformationalCheck(String id) {
+            super("pms", id);
         }
 
         @Override
@@ -61,22 +86,6 @@ final class RuntimeHealth {
         @Override
         public boolean isReadiness() {
             return false;
-        }
-
-        @Override
-        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-            long[] counts = {0, 0};
-            store.jdbc().list("select status, count(*) from delivery where sink = ? and status in ('PENDING', 'SENDING', 'DEAD') group by status",
-                    rs -> counts[rs.getString(1).equals("DEAD") ? 1 : 0] += rs.getLong(2), sink);
-            List<String[]> failing = store.jdbc().list("select attempts, last_error from delivery where sink = ? and status in "
-                    + "('PENDING', 'SENDING') and attempts > 0 order by attempts desc limit 1", rs -> new String[] {rs.getString(1), rs.getString(2)}, sink);
-            builder.detail("sink", sink).detail("backlog", counts[0]).detail("deadLetters", counts[1]);
-            if (!failing.isEmpty() && Integer.parseInt(failing.get(0)[0]) >= AccountStatus.FAILURES_DOWN) {
-                builder.detail("attempts", Integer.parseInt(failing.get(0)[0]));
-                builder.down().message("deliveries keep failing (" + failing.get(0)[0] + " attempts): " + failing.get(0)[1]);
-            } else {
-                builder.up();
-            }
         }
     }
 
@@ -107,24 +116,14 @@ final class RuntimeHealth {
         }
     }
 
-    private static final class AccountCheck extends AbstractHealthCheck {
+    private static final class AccountCheck extends InformationalCheck {
         private final String accountId;
         private final SyncService sync;
 
         AccountCheck(String accountId, SyncService sync) {
-            super("pms", "pms-account-" + accountId);
+            super("pms-account-" + accountId);
             this.accountId = accountId;
             this.sync = sync;
-        }
-
-        @Override
-        public boolean isLiveness() {
-            return false;
-        }
-
-        @Override
-        public boolean isReadiness() {
-            return false;
         }
 
         @Override

@@ -109,8 +109,7 @@ final class RuntimeMetrics {
         long now = System.currentTimeMillis();
         if (now - countedAt > 1000) {
             Map<String, Long> fresh = new HashMap<>();
-            jdbc.list("select sink, status, count(*) from delivery group by sink, status",
-                    rs -> fresh.put("delivery/" + rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)));
+            new dev.pmsconversations.delivery.DeliveryStore(jdbc).countsBySinkAndStatus().forEach((k, v) -> fresh.put("delivery/" + k, v));
             jdbc.list("select status, count(*) from outbox group by status", rs -> fresh.put("outbox/" + rs.getString(1), rs.getLong(2)));
             jdbc.list("select status, count(*) from webhook_event group by status",
                     rs -> fresh.put("webhook/" + rs.getString(1), rs.getLong(2)));
