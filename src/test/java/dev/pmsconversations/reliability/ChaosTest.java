@@ -140,17 +140,7 @@ class ChaosTest {
         // Hostaway publishes 15 requests per 10 s; a copy of the mappings with 20 per second keeps the run short. The
         // simulator enforces the same limit per account, answering 429 beyond it: its count says whether the two
         // nodes together kept to it
-        Path mappings = dir.resolve("mappings");
-        Files.createDirectories(mappings);
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path f : files.toList()) {
-                String text = Files.readString(f);
-                if (f.getFileName().toString().equals("hostaway.yaml")) {
-                    text = text.replaceFirst("rateLimit: \\{[^}]*}", "rateLimit: { requests: " + LIMIT + ", perSeconds: 1 }");
-                }
-                Files.writeString(mappings.resolve(f.getFileName()), text);
-            }
-        }
+        Path mappings = dev.pmsconversations.testing.TestMappings.withRateLimit(dir.resolve("mappings"), "hostaway", LIMIT, 1);
         sim.rateLimit("hostaway", LIMIT, 1);
         for (String node : List.of("a", "b")) {
             int port = TestRuntime.freePort();

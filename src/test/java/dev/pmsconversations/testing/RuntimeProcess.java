@@ -23,9 +23,14 @@ public final class RuntimeProcess implements AutoCloseable {
     }
 
     public static RuntimeProcess start(Path config, String name) {
+        return start(config, name, "-Xmx256m");
+    }
+
+    /** {@code heap}: the JVM's heap option, e.g. {@code -Xmx64m}. */
+    public static RuntimeProcess start(Path config, String name, String heap) {
         Path log = config.resolveSibling(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                heap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 PmsConversations.class.getName(), "run", "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         try {
@@ -42,6 +47,21 @@ public final class RuntimeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Heap in use right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in bytes. */
+    public long heapUsedAfterGc() throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        Process info = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
+        String text = new String(info.getInputStream().readAllBytes());
+        info.waitFor(30, TimeUnit.SECONDS);
+        // e.g. " garbage-first heap   total 65536K, used 31744K [0x..." (G1) or "... used 31744K" (serial/parallel)
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no heap figure in jcmd's answer: " + text);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
     }
 
     public boolean alive() {

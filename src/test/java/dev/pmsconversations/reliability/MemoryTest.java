@@ -1,0 +1,78 @@
+package dev.pmsconversations.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pmsconversations.simulator.PmsSimulator;
+import dev.pmsconversations.simulator.SimAccount;
+import dev.pmsconversations.simulator.SimThread;
+import dev.pmsconversations.testing.RuntimeProcess;
+import dev.pmsconversations.testing.TestMappings;
+import dev.pmsconversations.testing.TestRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memory does not grow with what is synced: a runtime with a 64 MB heap syncs one account whose threads hold several
+ * times that much text (800 threads × 8 messages × 8 KB, about 51 MB of message text, several copies of it as
+ * native JSON, unified model, snapshot and event), PostgreSQL as the store. Pages are streamed, each thread is
+ * mapped, stored and written to the file sink on its own, and nothing keeps it afterwards.
+ */
+class MemoryTest {
+    private static final int THREADS = 800;
+    private static final int MESSAGES = 8;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSmallHeapSyncsMoreThanItHolds() throws Exception {
+        try (PmsSimulator sim = new PmsSimulator(0, 31)) {
+            SimAccount account = sim.source("hostaway").seed("big", THREADS, MESSAGES);
+            String text = "x".repeat(8000);
+            for (SimThread t : account.threads) {
+                for (int i = 0; i < t.messages.size(); i++) {
+                    t.messages.get(i).put("body", t.id + "/" + i + " " + text);
+                }
+            }
+            Path out = dir.resolve("out");
+            Path mappings = TestMappings.withRateLimit(dir.resolve("mappings"), "hostaway", 1000, 1);
+            StringBuilder yaml = new StringBuilder()
+                    .append("runtime:\n  mappings: \"").append(mappings.toString().replace('\\', '/')).append("\"\n")
+                    .append("  store: { url: \"").append(TestRuntime.postgresStoreUrl()).append("\" }\n")
+                    .append("sinks:\n  - { name: files, type: file, directory: \"").append(out.toString().replace('\\', '/')).append("\" }\n")
+                    .append("accounts:\n  - id: big\n    source: hostaway\n    baseUrl: \"").append(sim.baseUrl("hostaway"))
+                    .append("\"\n    schedule: { every: 1h }\n    credentials:\n");
+            account.credentials.forEach((k, v) -> yaml.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
+            Path config = dir.resolve("memory.yaml");
+            Files.writeString(config, yaml.toString());
+
+            try (RuntimeProcess runtime = RuntimeProcess.start(config, "memory", "-Xmx64m")) {
+                Path conversations = out.resolve("conversations").resolve("hostaway").resolve("big");
+                Awaitility.await("every thread written by the file sink").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> !runtime.alive() || count(conversations) >= THREADS);
+                assertThat(runtime.alive()).as(runtime.logTail(30)).isTrue();
+                assertThat(count(conversations)).isEqualTo(THREADS);
+                assertThat(runtime.logLines()).noneMatch(l -> l.contains("OutOfMemoryError"));
+                long heapUsed = runtime.heapUsedAfterGc();
+                System.out.printf("memory: %d threads x %d messages of 8 KB synced with -Xmx64m; heap used after a full GC: %.1f MB%n",
+                        THREADS, MESSAGES, heapUsed / 1048576.0);
+                assertThat(heapUsed).isLessThan(64L * 1024 * 1024);
+            }
+        }
+    }
+
+    private static long count(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".json")).count();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.pmsconversations.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A copy of {@code mappings/} for runtimes started by a test, with one source's published rate limit replaced. */
+public final class TestMappings {
+    private TestMappings() {
+    }
+
+    /** Copies {@code mappings/} into {@code dir}; {@code source}'s file gets {@code rateLimit: {requests, perSeconds}}. */
+    public static Path withRateLimit(Path dir, String source, int requests, int perSeconds) throws IOException {
+        Files.createDirectories(dir);
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path f : files.toList()) {
+                String text = Files.readString(f);
+                if (f.getFileName().toString().equals(source + ".yaml")) {
+                    text = text.replaceFirst("rateLimit: \\{[^}]*}", "rateLimit: { requests: " + requests + ", perSeconds: " + perSeconds + " }");
+                }
+                Files.writeString(dir.resolve(f.getFileName()), text);
+            }
+        }
+        return dir;
+    }
+}
