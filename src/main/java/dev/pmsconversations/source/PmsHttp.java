@@ -70,10 +70,18 @@ public final class PmsHttp {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            out.put(k, eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            out.put(unescape(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : unescape(pair.substring(eq + 1)));
         }
         return out;
+    }
+
+    /** %-decoded; a broken escape ({@code %}, {@code %zz}) is kept as written: it then matches nothing it is compared with. */
+    private static String unescape(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 
     public static String encode(Map<String, String> params) {

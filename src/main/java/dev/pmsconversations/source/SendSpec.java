@@ -91,6 +91,9 @@ public record SendSpec(String method, String path, JsonNode body, Map<String, St
         });
         Set<String> known = new java.util.HashSet<>(BodyTemplate.VARIABLES);
         known.addAll(prepare.keySet());
+        if (!s.has("body")) {
+            throw s.error("api.send needs a body: what the PMS's send call takes, e.g. { body: \"${body}\" }");
+        }
         BodyTemplate.check(s.get("body"), known);
         types.forEach((unified, value) -> BodyTemplate.check(s.get("types").get(unified), known));
         return new SendSpec(s.text("method", "POST"), path, body(s.get("body")), Map.copyOf(types), def,

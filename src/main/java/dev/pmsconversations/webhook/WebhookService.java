@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookService {
     public static final String H_WEBHOOK_ID = "pmsWebhookId";
+    /** The webhook_event.conversation_id column's size. */
+    static final int MAX_CONVERSATION_ID = 256;
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
 
     private final SourceRegistry sources;
@@ -126,12 +128,15 @@ public final class WebhookService {
             }
             conversationId = m.group(1);
         }
-        if (conversationId == null) {
+        // longer than the store's conversation_id column (varchar 256): refused like a missing id, not a failed insert (500)
+        if (conversationId == null || conversationId.length() > MAX_CONVERSATION_ID) {
+            String idProblem = conversationId == null ? "is missing" : "is longer than " + MAX_CONVERSATION_ID + " characters";
             String reason = "source '" + sourceKey + "', account '" + accountId + "': webhook field '"
-                    + String.join("' / '", spec.conversationIdPaths()) + "' (conversation id) is missing";
+                    + String.join("' / '", spec.conversationIdPaths()) + "' (conversation id) " + idProblem;
             store.deadLetter(sourceKey, accountId, "webhook", event, reason, text);
             count(sourceKey, "invalid");
-            throw ApiException.invalid(spec.conversationIdPaths().get(0), "conversation id missing in the webhook payload");
+            throw ApiException.invalid(spec.conversationIdPaths().get(0), conversationId == null
+                    ? "conversation id missing in the webhook payload" : "conversation id " + idProblem);
         }
         String deliveryId = spec.dedupeHeader() == null ? null : header(exchange, spec.dedupeHeader());
         String dedupeKey = deliveryId != null ? "id:" + deliveryId : "sha256:" + SyncService.sha256(text);

@@ -33,8 +33,9 @@ final class WebhookVerifier {
             case "token" -> {
                 String given = spec.tokenPath() != null ? tokenInPayload(spec, body)
                         : spec.tokenHeader() != null ? header.apply(spec.tokenHeader()) : query.get("token");
-                yield given != null && equal(given, credentials.get(spec.credentials().get(0)).reveal()) ? null
-                        : "missing or wrong webhook token";
+                String expected = credentials.get(spec.credentials().get(0)).reveal();
+                yield expected.isEmpty() ? "the configured webhook token is empty"
+                        : given != null && equal(given, expected) ? null : "missing or wrong webhook token";
             }
             case "hmac" -> hmac(spec, credentials.get(spec.credentials().get(0)), header, body, now);
             case "svix" -> svix(spec, credentials.get(spec.credentials().get(0)), header, body, now);
@@ -74,6 +75,9 @@ final class WebhookVerifier {
             }
             signed = concat((ts + ".").getBytes(StandardCharsets.UTF_8), body);
         }
+        if (secret.reveal().isEmpty()) {
+            return "the configured webhook secret is empty"; // (an HMAC key cannot be)
+        }
         if ("base64Lines".equals(spec.signedForm())) {
             String lines = Base64.getMimeEncoder(60, new byte[] {'\n'}).encodeToString(signed);
             signed = (lines.isEmpty() ? "" : lines + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -103,6 +107,9 @@ final class WebhookVerifier {
         } catch (IllegalArgumentException e) {
             return "the configured webhook secret is not a Svix secret (whsec_<base64>)";
         }
+        if (key.length == 0) {
+            return "the configured webhook secret is empty (a Svix secret is whsec_<base64>)";
+        }
         String expected = "v1," + Base64.getEncoder().encodeToString(mac(key, concat((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8), body)));
         boolean match = false;
         for (String candidate : List.of(signatures.trim().split(" "))) {
@@ -124,7 +131,9 @@ final class WebhookVerifier {
         if (seconds > 1_000_000_000_000L) {
             seconds /= 1000; // milliseconds
         }
-        return Math.abs(now.getEpochSecond() - seconds) > toleranceSeconds
+        // compared without Math.abs, which overflows for Long.MIN_VALUE
+        long skew = now.getEpochSecond() - seconds;
+        return skew > toleranceSeconds || skew < -toleranceSeconds || (seconds < 0 && skew < 0)
                 ? "signature timestamp outside the " + toleranceSeconds + " s tolerance (replayed or clock skew)" : null;
     }
 

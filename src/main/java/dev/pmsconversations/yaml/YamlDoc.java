@@ -26,6 +26,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class YamlDoc {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Values of one file once aliases are expanded: far above any real file, far below what hangs the loader. */
+    static final int MAX_VALUES = 100_000;
 
     private final String file;
     private final JsonNode root;
@@ -54,7 +56,10 @@ public final class YamlDoc {
             if (node == null) {
                 throw new YamlFileException(file, 1, null, "file is empty");
             }
-            return new YamlDoc(file, convert(node, "", lines), lines);
+            return new YamlDoc(file, convert(file, node, "", lines, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()),
+                    new int[1]), lines);
+        } catch (StackOverflowError e) { // SnakeYAML composes recursively: thousands of [ or { deep
+            throw new YamlFileException(file, 0, null, "not valid YAML: nested too deeply");
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
             throw new YamlFileException(file, line, null, "not valid YAML: " + e.getProblem());
@@ -66,15 +71,38 @@ public final class YamlDoc {
         }
     }
 
-    private static JsonNode convert(Node node, String pointer, Map<String, Integer> lines) {
-        lines.put(pointer, node.getStartMark().map(m -> m.getLine() + 1).orElse(0));
+    /**
+     * {@code open}: the collections being converted (an alias to one of them is a cycle); {@code count}: values so far
+     * (a few aliases of aliases expand exponentially).
+     */
+    private static JsonNode convert(String file, Node node, String pointer, Map<String, Integer> lines, java.util.Set<Node> open,
+                                    int[] count) {
+        int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+        lines.put(pointer, line);
+        String key = pointer.isEmpty() ? null : pointer.substring(1).replace('/', '.').replace("~1", "/").replace("~0", "~");
+        if (++count[0] > MAX_VALUES) {
+            throw new YamlFileException(file, line, key, "more than " + MAX_VALUES + " values once aliases are expanded");
+        }
+        if ((node instanceof MappingNode || node instanceof SequenceNode) && !open.add(node)) {
+            throw new YamlFileException(file, line, key, "recursive alias: anchor '"
+                    + node.getAnchor().map(Object::toString).orElse("?") + "' is used inside itself");
+        }
+        try {
+            return convertChildren(file, node, pointer, lines, open, count);
+        } finally {
+            open.remove(node);
+        }
+    }
+
+    private static JsonNode convertChildren(String file, Node node, String pointer, Map<String, Integer> lines, java.util.Set<Node> open,
+                                            int[] count) {
         if (node instanceof MappingNode map) {
             ObjectNode obj = NODES.objectNode();
             for (NodeTuple tuple : map.getValue()) {
                 String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(tuple.getKeyNode());
                 String childPointer = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
                 lines.put(childPointer, tuple.getKeyNode().getStartMark().map(m -> m.getLine() + 1).orElse(0));
-                JsonNode value = convert(tuple.getValueNode(), childPointer, lines);
+                JsonNode value = convert(file, tuple.getValueNode(), childPointer, lines, open, count);
                 lines.put(childPointer, tuple.getKeyNode().getStartMark().map(m -> m.getLine() + 1).orElse(0));
                 obj.set(key, value);
             }
@@ -84,7 +112,7 @@ public final class YamlDoc {
             ArrayNode arr = NODES.arrayNode();
             int i = 0;
             for (Node item : seq.getValue()) {
-                arr.add(convert(item, pointer + "/" + i++, lines));
+                arr.add(convert(file, item, pointer + "/" + i++, lines, open, count));
             }
             return arr;
         }

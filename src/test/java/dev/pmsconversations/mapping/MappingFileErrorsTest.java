@@ -44,6 +44,16 @@ class MappingFileErrorsTest {
                 .hasMessageContaining("'Visitor' is not a messages.senderType value");
     }
 
+    /** Found by the fuzzer: a send without body was a NullPointerException. */
+    @Test
+    void aSendWithoutBodyNamesTheSendSection() throws IOException {
+        Path file = withHostawayEdited("    body: { body: \"${body}\", communicationType: \"${type}\" }\n", "");
+        assertThatThrownBy(() -> SourceDefinition.load(file))
+                .isInstanceOf(YamlFileException.class)
+                .hasMessageContaining(file + ":" + lineOf(file, "  send:") + ":")
+                .hasMessageContaining("api.send needs a body");
+    }
+
     @Test
     void typoInAKeyIsRejectedNotIgnored() throws IOException {
         Path file = withHostawayEdited("    reservationId: /reservationId", "    reservationID: /reservationId");
