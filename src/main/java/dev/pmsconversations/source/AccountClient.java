@@ -26,6 +26,8 @@ public final class AccountClient {
     private final PmsHttp http;
     private final String baseUrl;
     private final RequestPermits permits;
+    /** Related records of the source file's {@code cache:} entries, per account, bounded (least recently used go). */
+    private final RelatedCache relatedCache = new RelatedCache(2000);
     private volatile String token;
     private final RefreshTokens refreshTokens;
     private final AtomicLong requests = new AtomicLong();
@@ -441,10 +443,18 @@ public final class AccountClient {
             }
             String path = expand(rel.request().path(), params);
             String what = rel.request().method() + " " + path + " (" + name + ")";
-            JsonNode body = getJson(rel.request().method(), path, rel.request().query(), requestBody(rel.request(), params), what);
-            JsonNode found = rel.recordPath().isEmpty() ? body : body.at(JsonPointer.compile(rel.recordPath()));
-            if (!found.isObject()) {
-                throw new MalformedPageException(fail(what + ": no record at '" + rel.recordPath() + "'"));
+            JsonNode requestBody = requestBody(rel.request(), params);
+            String cacheKey = rel.cacheSeconds() > 0 ? name + " " + what + " " + requestBody : null;
+            JsonNode found = cacheKey == null ? null : relatedCache.get(cacheKey);
+            if (found == null) {
+                JsonNode body = getJson(rel.request().method(), path, rel.request().query(), requestBody, what);
+                found = rel.recordPath().isEmpty() ? body : body.at(JsonPointer.compile(rel.recordPath()));
+                if (!found.isObject()) {
+                    throw new MalformedPageException(fail(what + ": no record at '" + rel.recordPath() + "'"));
+                }
+                if (cacheKey != null) {
+                    relatedCache.put(cacheKey, found, rel.cacheSeconds());
+                }
             }
             out.put(name, found);
             if (record instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {

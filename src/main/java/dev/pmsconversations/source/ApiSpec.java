@@ -101,7 +101,11 @@ public record ApiSpec(
      * placeholders filled from the thread record, {@code record} the pointer of the object in the answer.
      * Mapping rules read it as {@code /@name/...}. Fetched only for threads whose content is read.
      */
-    public record Related(Request request, String recordPath) {
+    /**
+     * @param cacheSeconds how long a record read by the same request is reused (0: read at every change of the
+     *                     thread); a guest or reservation rarely changes, so its thread's next message costs no call
+     */
+    public record Related(Request request, String recordPath, int cacheSeconds) {
     }
 
     /**
@@ -177,7 +181,11 @@ public record ApiSpec(
             if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
                 throw spec.error("related record name '" + name + "' must be a word (it is read as /@" + name + "/...)");
             }
-            out.put(name, new Related(request(spec, Set.of("record")), spec.text("record", "")));
+            int cache = spec.integer("cache", 0);
+            if (cache < 0) {
+                throw spec.get("cache").error("cache is a number of seconds (0: no cache)");
+            }
+            out.put(name, new Related(request(spec, Set.of("record", "cache")), spec.text("record", ""), cache));
         });
         return java.util.Collections.unmodifiableMap(out); // file order: a related record may use one read before it
     }
