@@ -195,8 +195,16 @@ final class ThreadIterator implements Iterator<ThreadRef> {
 
     @Override
     public boolean hasNext() {
-        while (buffer.isEmpty() && !exhausted) {
-            fill();
+        if (failure != null) {
+            return false; // the poll has failed already: the splitter asks once more when it winds up
+        }
+        try {
+            while (buffer.isEmpty() && !exhausted) {
+                fill();
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         }
         return !buffer.isEmpty();
     }
@@ -208,6 +216,9 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         }
         return buffer.poll();
     }
+
+    /** What failed the poll (PMS down, credentials refused), thrown once: the poll's failure path reports it. */
+    private RuntimeException failure;
 
     private void fill() {
         List<JsonNode> page;
