@@ -651,13 +651,14 @@ public final class AccountClient {
                     : http.send("GET", tokenUrl, Map.of(), headers, null, null);
             if (r.ok()) {
                 try {
-                    JsonNode t = Json.MAPPER.readTree(r.body()).at(JsonPointer.compile(auth.tokenPath()));
+                    JsonNode answer = Json.MAPPER.readTree(r.body());
+                    JsonNode t = answer.at(JsonPointer.compile(auth.tokenPath()));
                     if (!t.isTextual() || t.asText().isEmpty()) {
                         throw new PmsApiException(source.key(), account.id(), what + ": no token at '" + auth.tokenPath() + "'", r.status());
                     }
                     if (refreshGrant) {
                         // kept before the new access token is used: the PMS revokes the old refresh token at that moment
-                        JsonNode rotated = Json.MAPPER.readTree(r.body()).at(JsonPointer.compile(auth.refreshTokenPath()));
+                        JsonNode rotated = answer.at(JsonPointer.compile(auth.refreshTokenPath()));
                         if (rotated.isTextual() && !rotated.asText().isEmpty() && !rotated.asText().equals(refreshToken)) {
                             refreshTokens.save(account.id(), credentialHash, rotated.asText());
                         }
