@@ -108,10 +108,17 @@ class ChaosTest {
             phases.put("faults under load", Duration.between(faultsFrom, Instant.now()).toSeconds());
             Instant settleFrom = Instant.now();
 
-            Awaitility.await("every message delivered and every send done").atMost(Duration.ofSeconds(150))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> EventLedger.of(consumer.accepted()).lost(expected()).isEmpty() && unsent().isEmpty()
-                            && staleConversations().isEmpty());
+            try {
+                Awaitility.await("every message delivered and every send done").atMost(Duration.ofSeconds(150))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> EventLedger.of(consumer.accepted()).lost(expected()).isEmpty() && unsent().isEmpty()
+                                && staleConversations().isEmpty());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Set<String> lost = EventLedger.of(consumer.accepted()).lost(expected());
+                throw new AssertionError("not settled: lost " + lost.size() + " " + lost.stream().limit(5).toList() + ", unsent " + unsent()
+                        + ", stale " + staleConversations() + "; node logs:\n" + nodes.values().stream().map(n -> n.logTail(15))
+                        .collect(Collectors.joining("\n---\n")), e);
+            }
             phases.put("until every message is delivered and every send done", Duration.between(settleFrom, Instant.now()).toSeconds());
             report(started);
         } finally {
@@ -147,6 +154,8 @@ class ChaosTest {
             apiPorts.put(node, port);
             String yaml = "runtime:\n  mappings: \"" + mappings.toString().replace('\\', '/') + "\"\n  store: { url: \"" + storeUrl + "\" }\n  cluster: { pollThreads: 3, checkinMillis: 1000 }\n"
                     + "  pmsHttp: { responseTimeoutMillis: 4000 }\n"
+                    // the breaker opens after 3 failed polls (the bursts do that); short pauses keep the run short
+                    + "  breaker: { failures: 3, openSeconds: 2, maxOpenSeconds: 4 }\n"
                     + "api:\n  port: " + port + "\n  tokens:\n    - { name: test, token: { value: \"" + TestRuntime.TOKEN + "\" } }\n"
                     + "outbox: { sweepMillis: 300, leaseSeconds: 3, maxAttempts: 20 }\n"
                     + "delivery: { drainMillis: 200, leaseSeconds: 3 }\n"
