@@ -2,6 +2,7 @@ package dev.pmsconversations.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmsconversations.cluster.PollScheduleWatch;
 import dev.pmsconversations.config.SinkConfig;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.store.Jdbc;
@@ -26,9 +27,11 @@ public final class StatusApi {
     private final Jdbc jdbc;
     private final List<SinkConfig> sinks;
     private final List<List<String>> coverage;
+    private final PollScheduleWatch schedule;
 
-    public StatusApi(SyncService sync, Jdbc jdbc, List<SinkConfig> sinks) {
+    public StatusApi(SyncService sync, Jdbc jdbc, List<SinkConfig> sinks, PollScheduleWatch schedule) {
         this.sync = sync;
+        this.schedule = schedule;
         this.jdbc = jdbc;
         this.sinks = sinks;
         this.coverage = coverageTable();
@@ -53,6 +56,14 @@ public final class StatusApi {
                 a.put("syncLagSeconds", Duration.between(newest, now).toSeconds());
             }
         });
+        PollScheduleWatch.Snapshot polls = schedule.snapshot();
+        ObjectNode sched = data.putObject("schedule").put("pollsStarted", polls.fired()).put("misfired", polls.misfired())
+                .put("maxStartDelayMillis", polls.maxDelayMillis());
+        ObjectNode byDelay = sched.putObject("startDelay");
+        for (int i = 0; i < polls.delayBuckets().length; i++) {
+            byDelay.put(i < PollScheduleWatch.DELAY_BUCKETS_MILLIS.length ? "upTo" + PollScheduleWatch.DELAY_BUCKETS_MILLIS[i] + "ms"
+                    : "above" + PollScheduleWatch.DELAY_BUCKETS_MILLIS[i - 1] + "ms", polls.delayBuckets()[i]);
+        }
         Map<String, Long> counts = new dev.pmsconversations.delivery.DeliveryStore(jdbc).countsBySinkAndStatus();
         ArrayNode sinkArray = data.putArray("sinks");
         for (SinkConfig s : sinks) {

@@ -1,6 +1,11 @@
 package dev.pmsconversations.cli;
 
 import dev.pmsconversations.simulator.PmsSimulator;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,18 +31,50 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "5", description = "messages per thread (default: ${DEFAULT-VALUE})")
     int messages;
 
+    @Option(names = "--sources", split = ",", description = "only these sources (default: all)")
+    List<String> only;
+
+    @Option(names = "--accounts-yaml", description = "write the seeded accounts as the accounts: section of a runtime "
+            + "configuration to this file (and print one line per source instead of one per account)")
+    Path accountsYaml;
+
     @Override
     public Integer call() throws Exception {
         PmsSimulator sim = new PmsSimulator(port, seed);
-        for (String source : sim.sourceKeys()) {
+        List<String> sources = only == null ? sim.sourceKeys() : only;
+        for (String source : sources) {
             for (int i = 1; i <= accounts; i++) {
                 var a = sim.source(source).seed("sim-" + source + "-" + i, threads, messages);
-                System.out.println(source + " account " + a.id + " at " + sim.baseUrl(source) + " credentials " + a.credentials);
+                if (accountsYaml == null) {
+                    System.out.println(source + " account " + a.id + " at " + sim.baseUrl(source) + " credentials " + a.credentials);
+                }
             }
+            if (accountsYaml != null) {
+                System.out.println(source + ": " + accounts + " accounts at " + sim.baseUrl(source));
+            }
+        }
+        if (accountsYaml != null) {
+            writeAccounts(sim, sources);
         }
         System.out.println("Simulator listening on http://127.0.0.1:" + sim.port() + " (Ctrl-C to stop)");
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         new CountDownLatch(1).await();
         return PmsConversations.OK;
+    }
+
+    /** The accounts as the runtime's configuration lists them (credentials inline: they are the simulator's). */
+    private void writeAccounts(PmsSimulator sim, List<String> sources) throws IOException {
+        try (Writer out = Files.newBufferedWriter(accountsYaml, StandardCharsets.UTF_8)) {
+            out.write("accounts:\n");
+            for (int i = 1; i <= accounts; i++) { // interleaved, so a prefix of the list mixes the sources
+                for (String source : sources) {
+                    String id = "sim-" + source + "-" + i;
+                    out.write("  - id: " + id + "\n    source: " + source + "\n    baseUrl: \"" + sim.baseUrl(source) + "\"\n    credentials:\n");
+                    for (var c : sim.source(source).account(id).credentials.entrySet()) {
+                        out.write("      " + c.getKey() + ": { value: \"" + c.getValue() + "\" }\n");
+                    }
+                }
+            }
+        }
     }
 }

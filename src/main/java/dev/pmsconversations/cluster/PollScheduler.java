@@ -24,14 +24,20 @@ public final class PollScheduler {
     private PollScheduler() {
     }
 
-    /** Configures the context's {@code quartz} component before its scheduler is created. */
-    public static void configure(CamelContext context, DataSource store, boolean clustered, RuntimeConfig.ClusterConfig node) {
+    /**
+     * Configures the context's {@code quartz} component before its scheduler is created; the returned watch counts
+     * how late the polls start.
+     */
+    public static PollScheduleWatch configure(CamelContext context, DataSource store, boolean clustered, RuntimeConfig.ClusterConfig node) {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "pms-conversations");
         p.setProperty("org.quartz.scheduler.instanceId", node.nodeId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(node.pollThreads()));
         p.setProperty("org.quartz.threadPool.threadNamePrefix", "pms-poll");
+        // a poll more than a minute late (all poll threads busy, all nodes down) is a misfire: counted by the watch,
+        // and camel-quartz's simple triggers then fire it at once and count the interval from there
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         if (clustered) {
             // Quartz finds connections by name in a JVM-wide registry: a unique name per store keeps two
             // runtimes of one JVM (tests) apart
@@ -43,13 +49,15 @@ public final class PollScheduler {
             p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
             p.setProperty("org.quartz.jobStore.isClustered", "true");
             p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Integer.toString(node.checkinMillis()));
-            // a poll that could not fire on time (all nodes busy or down) fires once as soon as it can
-            p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
             p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
             // after a lost database connection, try again in 2 s (Quartz waits 15 s by default)
             p.setProperty("org.quartz.jobStore.dbRetryInterval", "2000");
         }
-        context.getComponent("quartz", QuartzComponent.class).setProperties(p);
+        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
+        quartz.setProperties(p);
+        PollScheduleWatch watch = new PollScheduleWatch();
+        quartz.addScheduleInitTask(scheduler -> scheduler.getListenerManager().addTriggerListener(watch));
+        return watch;
     }
 
     /** The state store's pool, lent to Quartz; closing it stays the store's business. */

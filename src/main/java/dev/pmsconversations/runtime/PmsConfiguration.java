@@ -92,8 +92,13 @@ public final class PmsConfiguration implements CamelConfiguration {
         for (String scheme : new String[] {"http", "https"}) {
             context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class).setAutomaticRetriesDisabled(true);
         }
+        if (config.api().enabled() && config.management().enabled()) {
+            context.getComponent("platform-http", org.apache.camel.component.platform.http.PlatformHttpComponent.class)
+                    .setEngine(new ApiHttpEngine(config.api().port()));
+        }
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
-        dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(), config.cluster());
+        var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
+                config.cluster());
         java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
         config.accounts().forEach(a -> accountSinks.put(a.id(), a.sinks()));
         deliveries = new DeliveryService(new DeliveryStore(store.jdbc()), store.jdbc(), config.sinksByName(), accountSinks,
@@ -125,7 +130,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("webhookService", webhooks);
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
-        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks()));
+        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
@@ -136,7 +141,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 // the Prometheus registry camel-main creates when metrics are on (management server enabled)
                 io.micrometer.core.instrument.MeterRegistry meters = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
                 if (meters != null) {
-                    RuntimeMetrics.bind(meters, sync, webhooks, store.jdbc(), config.accounts(), config.sinks());
+                    RuntimeMetrics.bind(meters, sync, webhooks, store.jdbc(), config.accounts(), config.sinks(), schedule);
                 }
             }
 

@@ -43,7 +43,13 @@ final class RuntimeMetrics {
     }
 
     static void bind(MeterRegistry registry, SyncService sync, dev.pmsconversations.webhook.WebhookService webhooks, Jdbc jdbc,
-                     List<AccountConfig> accounts, List<SinkConfig> sinks) {
+                     List<AccountConfig> accounts, List<SinkConfig> sinks, dev.pmsconversations.cluster.PollScheduleWatch schedule) {
+        FunctionCounter.builder("pms_polls_started_total", schedule, w -> w.snapshot().fired())
+                .description("account polls started by the scheduler").register(registry);
+        FunctionCounter.builder("pms_poll_misfires_total", schedule, w -> w.snapshot().misfired())
+                .description("account polls that could not start within a minute of their planned time").register(registry);
+        Gauge.builder("pms_poll_start_delay_max_seconds", schedule, w -> w.snapshot().maxDelayMillis() / 1000.0)
+                .description("the latest start of a poll against its planned time, since start-up").register(registry);
         Map<String, String> sourceOf = new HashMap<>();
         accounts.forEach(a -> sourceOf.put(a.id(), a.source()));
         sync.onMappingError((account, field) -> registry.counter("pms_mapping_errors_by_field_total", "account", account,

@@ -72,6 +72,7 @@ class ChaosTest {
     private final Map<String, Path> configs = new HashMap<>();
     private final Map<String, String> accepted = new ConcurrentHashMap<>(); // send body -> outbox id
     private final AtomicInteger sendRefused = new AtomicInteger();
+    private final List<String> refusals = Collections.synchronizedList(new ArrayList<>()); // why, for the failure message
     private final Set<String> edited = ConcurrentHashMap.newKeySet();
     private PmsSimulator sim;
     private HttpReceiver consumer;
@@ -222,6 +223,7 @@ class ChaosTest {
         SimThread t = sim.source("hostaway").account(account).threads.get(random.nextInt(3));
         String body = "host reply " + (++hostCount);
         String key = "chaos-" + hostCount;
+        String last = null;
         for (int attempt = 0; attempt < 40; attempt++) {
             String node = attempt % 2 == 0 ? "a" : "b";
             try {
@@ -233,14 +235,18 @@ class ChaosTest {
                 }
                 if (a.status() / 100 == 4) {
                     sendRefused.incrementAndGet();
+                    refusals.add(key + " on " + node + " at " + Instant.now() + ": " + a.status() + " " + a.text());
                     return;
                 }
+                last = a.status() + " " + a.text();
             } catch (RuntimeException e) {
                 // the node is down (killed): the other one takes the same key
+                last = e.toString();
             }
             sleep(250);
         }
         sendRefused.incrementAndGet();
+        refusals.add(key + ": no node took it in 40 attempts; last answer " + last);
     }
 
     // ---- faults
@@ -524,7 +530,7 @@ class ChaosTest {
         assertThat(malformedNotDead).as("malformed inputs not in the dead letters (served %d+%d, dead %d+%d, enum %d): %s",
                 malformedServed, missingIdServed, malformedDead, missingIdDead, enumDead,
                 sim.servedFaults().stream().map(f -> f.method() + " " + f.path() + " " + f.fault().status()).toList()).isZero();
-        assertThat(sendRefused.get()).as("sends refused").isZero();
+        assertThat(sendRefused.get()).as("sends refused: " + refusals).isZero();
         assertThat(nodes.values()).allMatch(RuntimeProcess::alive);
     }
 

@@ -30,6 +30,12 @@ class ObservabilityTest extends RuntimeTestSupport {
                 + " filter: { accounts: [hostaway-1] } }\n";
     }
 
+    /** The API on as well: two HTTP servers in one runtime (the API's routes must find theirs). */
+    @Override
+    protected boolean withApi() {
+        return true;
+    }
+
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
         return config.withManagement(new RuntimeConfig.ManagementConfig(true, "127.0.0.1", managementPort));
@@ -52,7 +58,7 @@ class ObservabilityTest extends RuntimeTestSupport {
     /** The value of one Prometheus sample line, e.g. {@code pms_polls_total{account="x",source="y",} 1.0}. */
     private static double sample(String metrics, String name, String... labels) {
         for (String line : metrics.split("\n")) {
-            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+            if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && java.util.Arrays.stream(labels).allMatch(line::contains)) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
@@ -108,5 +114,18 @@ class ObservabilityTest extends RuntimeTestSupport {
         assertThat(sample(metrics, "pms_sync_lag_seconds", "account=\"hostaway-1\"")).isPositive(); // fixture messages are older than now
         assertThat(sample(metrics, "pms_webhooks_received_total", "source=\"hostaway\"", "outcome=\"accepted\"")).isEqualTo(0.0);
         assertThat(metrics).doesNotContain("smoobu-key");
+        assertThat(sample(metrics, "pms_polls_started_total")).isGreaterThanOrEqualTo(SOURCES.size());
+        assertThat(sample(metrics, "pms_poll_misfires_total")).isZero();
+
+        // the API on its own port, beside the management server: the status shows the schedule kept
+        JsonNode status = new dev.pmsconversations.testing.ApiClient(apiPort).get("/v2/status", TestRuntime.TOKEN).json().path("data");
+        assertThat(status.at("/schedule/pollsStarted").asLong()).isGreaterThanOrEqualTo(SOURCES.size());
+        assertThat(status.at("/schedule/misfired").asLong()).isZero();
+        long bucketed = 0;
+        for (JsonNode n : status.at("/schedule/startDelay")) {
+            bucketed += n.asLong();
+        }
+        assertThat(bucketed).as("every poll in a start-delay bucket: %s", status.path("schedule")).isEqualTo(status.at("/schedule/pollsStarted").asLong());
+        assertThat(status.at("/schedule/startDelay/above60000ms").asLong()).isZero();
     }
 }
