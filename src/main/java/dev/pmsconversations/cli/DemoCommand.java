@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             List<DemoRoundTrip.Result> roundTrips = new java.util.concurrent.CopyOnWriteArrayList<>();
             Main main = new Main();
-            pms.apply(main.configure());
+            pms.apply(main);
             main.configure().withName("pms-conversations");
             Set<String> pending = ConcurrentHashMap.newKeySet();
             rc.accounts().forEach(a -> pending.add(a.id()));

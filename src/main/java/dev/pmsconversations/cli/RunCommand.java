@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
             return PmsConversations.BAD_INPUT;
         }
         Main main = new Main();
-        pms.apply(main.configure());
+        pms.apply(main);
         main.configure().withName("pms-conversations");
         int accounts = rc.accounts().size();
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {

@@ -57,6 +57,29 @@ public final class PmsConfiguration implements CamelConfiguration {
         this(config, AccountConfig::quartzOptions);
     }
 
+    /** Applies to a {@code Main} (run, demo): its configuration and {@link #camelProperties()}. */
+    public void apply(org.apache.camel.main.Main main) {
+        apply(main.configure());
+        camelProperties().forEach((k, v) -> main.addInitialProperty((String) k, (String) v));
+    }
+
+    /**
+     * The camel-main options that camel-main reads from properties only ({@code camel.metrics.*}: set on
+     * {@code main.metrics()} they are not applied). Camel's exchange event notifier searches every meter on each
+     * exchange (its cost grows with the accounts' meters) and is off; Camel's route policy would add meters for each
+     * account's poll route, so ours (configure) replaces it.
+     */
+    public java.util.Properties camelProperties() {
+        java.util.Properties p = new java.util.Properties();
+        if (config.management().enabled()) {
+            p.setProperty("camel.metrics.enabled", "true");
+            p.setProperty("camel.metrics.binders", "processor,jvm-info,jvm-gc,jvm-memory,jvm-thread");
+            p.setProperty("camel.metrics.enableExchangeEventNotifier", "false");
+            p.setProperty("camel.metrics.enableRoutePolicy", "false");
+        }
+        return p;
+    }
+
     /** Applies to camel-main's configuration (the {@code Main} of {@code run}, or a CamelMainTestSupport test). */
     public void apply(MainConfigurationProperties main) {
         main.withRoutesIncludePattern("file:" + config.routes().toString().replace('\\', '/') + "/*.camel.yaml");
@@ -76,7 +99,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         if (management.enabled()) {
             main.httpManagementServer().withEnabled(true).withHost(management.host()).withPort(management.port())
                     .withHealthCheckEnabled(true).withMetricsEnabled(true);
-            main.metrics().withEnabled(true).withBinders("processor,jvm-info,jvm-gc,jvm-memory,jvm-thread");
+            main.metrics().withEnabled(true); // its options: camelProperties()
             main.health().withExposureLevel("full"); // each check with its details (an account's last good poll, failures)
         }
         // the exchange's pms* headers (account, source, conversation, event, sink) in every log line's MDC
@@ -91,6 +114,15 @@ public final class PmsConfiguration implements CamelConfiguration {
         // silently re-send a 429/503 itself, neither to a PMS nor to an HTTP sink
         for (String scheme : new String[] {"http", "https"}) {
             context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class).setAutomaticRetriesDisabled(true);
+        }
+        if (config.management().enabled()) {
+            // route meters (exchanges, failures, timings) for the runtime's routes, not for each account's poll route:
+            // the pms_* meters count polls per account
+            var routeMeters = new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration();
+            routeMeters.setExcludePattern("poll-*");
+            var policies = new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory();
+            policies.setPolicyConfiguration(routeMeters);
+            context.addRoutePolicyFactory(policies);
         }
         if (config.api().enabled() && config.management().enabled()) {
             context.getComponent("platform-http", org.apache.camel.component.platform.http.PlatformHttpComponent.class)

@@ -116,6 +116,9 @@ class ObservabilityTest extends RuntimeTestSupport {
         assertThat(metrics).doesNotContain("smoobu-key");
         assertThat(sample(metrics, "pms_polls_started_total")).isGreaterThanOrEqualTo(SOURCES.size());
         assertThat(sample(metrics, "pms_poll_misfires_total")).isZero();
+        // Camel's route meters for the runtime's routes, none per account poll route (10,000 accounts, 10,000 routes)
+        assertThat(metrics).contains("routeId=\"sync-account\"").doesNotContain("routeId=\"poll-hostaway-1\"")
+                .contains("jvm_memory_used_bytes").doesNotContain("camel_exchange_event_notifier");
 
         // the API on its own port, beside the management server: the status shows the schedule kept
         JsonNode status = new dev.pmsconversations.testing.ApiClient(apiPort).get("/v2/status", TestRuntime.TOKEN).json().path("data");

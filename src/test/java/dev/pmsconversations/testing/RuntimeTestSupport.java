@@ -102,6 +102,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
                 // the fixtures' reservations are of August 2026: date windows are computed as of then
                 .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));
         pms.apply(configuration);
+        camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(pms.camelProperties());
     }
 
     /** The context is started by each test, after it has set up its NotifyBuilder. */
