@@ -91,6 +91,7 @@ public final class HttpReceiver implements AutoCloseable {
 
     public synchronized void start() {
         try {
+            dev.pmsconversations.simulator.PmsSimulator.noDelay();
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
             server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         } catch (IOException e) {
