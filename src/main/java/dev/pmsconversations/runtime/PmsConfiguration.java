@@ -112,8 +112,17 @@ public final class PmsConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         // retries are the engine's (per-account limits, Retry-After, backoff, 429 counted): HttpClient must not
         // silently re-send a 429/503 itself, neither to a PMS nor to an HTTP sink
+        int connections = config.cluster().pollThreads() + 10; // a poll at a time per thread, sends and sinks beside
         for (String scheme : new String[] {"http", "https"}) {
-            context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class).setAutomaticRetriesDisabled(true);
+            var http = context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class);
+            http.setAutomaticRetriesDisabled(true);
+            // one PMS host serves all accounts of that PMS: HttpClient's default of 20 connections per host made
+            // poll threads queue for a connection
+            http.setConnectionsPerRoute(Math.max(20, connections));
+            http.setMaxTotalConnections(Math.max(200, 2 * connections));
+            // no cookie jar: it would be shared by every account of a PMS (a cookie set on one account's answer sent
+            // with the next account's requests), and its lock is taken on every request
+            http.setCookieManagementDisabled(true);
         }
         if (config.management().enabled()) {
             // route meters (exchanges, failures, timings) for the runtime's routes, not for each account's poll route:
@@ -130,7 +139,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         }
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
-                config.cluster());
+                config.cluster(), config.accounts());
         java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
         config.accounts().forEach(a -> accountSinks.put(a.id(), a.sinks()));
         deliveries = new DeliveryService(new DeliveryStore(store.jdbc()), store.jdbc(), config.sinksByName(), accountSinks,

@@ -74,7 +74,7 @@ public final class PmsSimulator implements AutoCloseable {
         noDelay();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::dispatch);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(Executors.newFixedThreadPool(32)); // a PMS serves many clients at once
         server.start();
     }
 
