@@ -11,6 +11,7 @@ import dev.pmsconversations.model.SeenStatus;
 import dev.pmsconversations.model.SenderType;
 import dev.pmsconversations.yaml.YamlNode;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public final class ConversationMapping {
     private final Map<String, FieldReader> message = new LinkedHashMap<>();
     private final Map<String, FieldReader> attachment = new LinkedHashMap<>();
     private FieldCompiler.RawPath attachmentsPath;
+    private final Readers readers;
     /** unified field path -> "mapped" | "assumed"; what the coverage matrix is generated from. */
     private final Map<String, String> coverage = new LinkedHashMap<>();
 
@@ -83,6 +85,7 @@ public final class ConversationMapping {
                 throw msg.error("'" + required + "' must be mapped: every message needs it");
             }
         }
+        readers = Readers.of(conversation, recipient, message, attachment);
     }
 
     private void compileAttachments(FieldCompiler compiler, YamlNode spec) {
@@ -144,51 +147,67 @@ public final class ConversationMapping {
     }
 
     public Conversation map(NativeBundle bundle) {
+        Readers f = readers;
         JsonNode c = bundle.conversationWithRelated();
-        String id = requiredText(conversation.get("id"), c, null, "id");
+        String id = requiredText(f.id, c, null, "id");
         try {
             Recipient r = recipient.isEmpty() ? Recipient.EMPTY : new Recipient(
-                    str(recipient.get("name"), c, null), str(recipient.get("email"), c, null),
-                    str(recipient.get("phone"), c, null), str(recipient.get("picture"), c, null));
-            List<Message> messages = new ArrayList<>(bundle.messages().size());
+                    str(f.recipientName, c, null), str(f.recipientEmail, c, null),
+                    str(f.recipientPhone, c, null), str(f.recipientPicture, c, null));
+            List<Timed> timed = new ArrayList<>(bundle.messages().size());
             for (JsonNode m : bundle.messages()) {
-                messages.add(mapMessage(m, c));
+                timed.add(mapMessage(f, m, c));
             }
-            messages = newestFirst(messages);
             return new Conversation(id,
-                    str(conversation.get("externalThreadId"), c, null),
-                    requiredText(conversation.get("reservationId"), c, null, "reservationId"),
-                    str(conversation.get("propertyId"), c, null),
-                    str(conversation.get("roomId"), c, null),
-                    str(conversation.get("type"), c, null),
-                    str(conversation.get("createdAt"), c, null),
-                    str(conversation.get("updatedAt"), c, null),
-                    r, messages);
+                    str(f.externalThreadId, c, null),
+                    requiredText(f.reservationId, c, null, "reservationId"),
+                    str(f.propertyId, c, null),
+                    str(f.roomId, c, null),
+                    str(f.type, c, null),
+                    str(f.createdAt, c, null),
+                    str(f.updatedAt, c, null),
+                    r, newestFirst(timed));
         } catch (MappingException e) {
             throw e.within("conversation[id=" + id + "]");
         }
     }
 
-    private Message mapMessage(JsonNode m, JsonNode c) {
-        String id = requiredText(message.get("id"), m, c, "messages.id");
+    private Timed mapMessage(Readers f, JsonNode m, JsonNode c) {
+        String id = requiredText(f.messageId, m, c, "messages.id");
         try {
-            return new Message(id,
-                    requiredText(message.get("createdAt"), m, c, "messages.createdAt"),
-                    str(message.get("updatedAt"), m, c),
-                    str(message.get("body"), m, c),
-                    str(message.get("subject"), m, c),
-                    SenderType.valueOf(requiredText(message.get("senderType"), m, c, "messages.senderType")),
-                    enumOf(MessageType.class, message.get("type"), m, c),
-                    enumOf(MessageStatus.class, message.get("status"), m, c),
-                    enumOf(SeenStatus.class, message.get("seenStatus"), m, c),
-                    asBoolean(message.get("isAutomatic").read(m, c)),
-                    attachments(m, c));
+            Object created = f.messageCreatedAt.read(m, c);
+            if (created == null) {
+                throw new MappingException(source, "messages.createdAt", "required value is missing or empty");
+            }
+            Message message = new Message(id,
+                    created.toString(),
+                    str(f.messageUpdatedAt, m, c),
+                    str(f.body, m, c),
+                    str(f.subject, m, c),
+                    SenderType.valueOf(requiredText(f.senderType, m, c, "messages.senderType")),
+                    enumOf(MessageType.class, f.messageType, m, c),
+                    enumOf(MessageStatus.class, f.status, m, c),
+                    enumOf(SeenStatus.class, f.seenStatus, m, c),
+                    asBoolean(f.isAutomatic.read(m, c)),
+                    attachments(f, m, c));
+            // a rule's time carries its instant; a const or hook gives text in the model's form
+            return new Timed(created instanceof MappedTime t ? t.at() : instant(message.createdAt()), message);
         } catch (MappingException e) {
             throw e.within("message[id=" + id + "]");
         }
     }
 
-    private List<Attachment> attachments(JsonNode m, JsonNode c) {
+    /** A createdAt given as text (a const or a hook) must already be in the model's form. */
+    private Instant instant(String createdAt) {
+        try {
+            return Instant.parse(createdAt);
+        } catch (java.time.DateTimeException e) {
+            throw new MappingException(source, "messages.createdAt", "'" + FieldCompiler.abbreviate(createdAt)
+                    + "' is not a time in the model's form (UTC, e.g. 2024-05-01T10:00:00Z)");
+        }
+    }
+
+    private List<Attachment> attachments(Readers f, JsonNode m, JsonNode c) {
         if (attachmentsPath == null) {
             return List.of();
         }
@@ -202,9 +221,9 @@ public final class ConversationMapping {
         for (JsonNode a : list) {
             // an attachment given as a bare URL string is read as {url}
             JsonNode item = a.isTextual() ? dev.pmsconversations.model.Json.MAPPER.createObjectNode().put("url", a.asText()) : a;
-            Attachment.Type type = new Attachment.Type(str(attachment.get("extension"), item, m), str(attachment.get("mimeType"), item, m));
-            Attachment att = new Attachment(str(attachment.get("id"), item, m), str(attachment.get("name"), item, m),
-                    str(attachment.get("url"), item, m), type);
+            Attachment.Type type = new Attachment.Type(str(f.attachmentExtension, item, m), str(f.attachmentMimeType, item, m));
+            Attachment att = new Attachment(str(f.attachmentId, item, m), str(f.attachmentName, item, m),
+                    str(f.attachmentUrl, item, m), type);
             if (att.id() != null || att.name() != null || att.url() != null || type.extension() != null || type.mimeType() != null) {
                 out.add(att);
             }
@@ -238,24 +257,49 @@ public final class ConversationMapping {
         return Set.copyOf(Arrays.stream(values).map(Enum::name).toList());
     }
 
-    /** Newest first; equal times ordered by id, numerically where both ids are numbers. */
-    /** A message with its time parsed once (a comparator parsing both times on every comparison cost a third of a mapping). */
-    private record Timed(java.time.Instant at, Message message) {
+    /** A message with its time as an instant, the sort key (parsing the times back on each comparison cost a third of a mapping). */
+    private record Timed(Instant at, Message message) {
     }
 
     private static final Comparator<Timed> NEWEST_FIRST = Comparator.comparing(Timed::at)
             .thenComparing(t -> t.message().id(), ConversationMapping::compareIds).reversed();
 
     /** Newest first; messages with the same time by id (numerically when both are numbers). */
-    static List<Message> newestFirst(List<Message> messages) {
-        List<Timed> timed = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            timed.add(new Timed(java.time.Instant.parse(m.createdAt()), m));
-        }
+    private static List<Message> newestFirst(List<Timed> timed) {
         timed.sort(NEWEST_FIRST);
         List<Message> out = new ArrayList<>(timed.size());
-        timed.forEach(t -> out.add(t.message()));
+        for (Timed t : timed) {
+            out.add(t.message());
+        }
         return out;
+    }
+
+    /**
+     * The compiled readers as fields, resolved once from the maps the constructor fills: mapping a message then
+     * reads no map (a lookup by field name per message and field was a tenth of a mapping).
+     */
+    private record Readers(FieldReader id, FieldReader externalThreadId, FieldReader reservationId,
+                           FieldReader propertyId, FieldReader roomId, FieldReader type, FieldReader createdAt,
+                           FieldReader updatedAt, FieldReader recipientName, FieldReader recipientEmail,
+                           FieldReader recipientPhone, FieldReader recipientPicture, FieldReader messageId,
+                           FieldReader messageCreatedAt, FieldReader messageUpdatedAt, FieldReader body,
+                           FieldReader subject, FieldReader senderType, FieldReader messageType, FieldReader status,
+                           FieldReader seenStatus, FieldReader isAutomatic, FieldReader attachmentId,
+                           FieldReader attachmentName, FieldReader attachmentUrl, FieldReader attachmentExtension,
+                           FieldReader attachmentMimeType) {
+        static Readers of(Map<String, FieldReader> c, Map<String, FieldReader> r, Map<String, FieldReader> m,
+                          Map<String, FieldReader> a) {
+            return new Readers(get(c, "id"), get(c, "externalThreadId"), get(c, "reservationId"), get(c, "propertyId"),
+                    get(c, "roomId"), get(c, "type"), get(c, "createdAt"), get(c, "updatedAt"), get(r, "name"),
+                    get(r, "email"), get(r, "phone"), get(r, "picture"), get(m, "id"), get(m, "createdAt"),
+                    get(m, "updatedAt"), get(m, "body"), get(m, "subject"), get(m, "senderType"), get(m, "type"),
+                    get(m, "status"), get(m, "seenStatus"), get(m, "isAutomatic"), get(a, "id"), get(a, "name"),
+                    get(a, "url"), get(a, "extension"), get(a, "mimeType"));
+        }
+
+        private static FieldReader get(Map<String, FieldReader> readers, String field) {
+            return readers.getOrDefault(field, FieldReader.NULL);
+        }
     }
 
     static int compareIds(String a, String b) {

@@ -101,7 +101,7 @@ final class FieldCompiler {
                         newest = newest == null || t.isAfter(newest) ? t : newest;
                     }
                 }
-                return newest == null ? null : TimeFormat.format(newest);
+                return newest == null ? null : MappedTime.of(newest);
             };
         }
         if (spec.has("join")) {
@@ -198,7 +198,7 @@ final class FieldCompiler {
                 TimeReader time = timeReader(spec, field);
                 yield (r, p) -> {
                     String v = (String) raw.read(r, p);
-                    return v == null ? null : TimeFormat.format(time.parse(v, r, p));
+                    return v == null ? null : MappedTime.of(time.parse(v, r, p));
                 };
             }
             case "text" -> (r, p) -> {

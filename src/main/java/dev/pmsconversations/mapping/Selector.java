@@ -77,12 +77,39 @@ public record Selector(JsonPointer head, JsonPointer key, String literal, JsonPo
     private static boolean matches(JsonNode k, String wanted) {
         if (k.isArray()) {
             for (JsonNode e : k) {
-                if (e.isValueNode() && !e.isNull() && e.asText().equals(wanted)) {
+                if (equalsText(e, wanted)) {
                     return true;
                 }
             }
             return false;
         }
-        return k.isValueNode() && !k.isNull() && k.asText().equals(wanted);
+        return equalsText(k, wanted);
+    }
+
+    /** {@code node.asText().equals(wanted)} for a value, without writing a number out as text (ids are mostly numbers). */
+    private static boolean equalsText(JsonNode node, String wanted) {
+        if (node.isTextual()) {
+            return node.textValue().equals(wanted);
+        }
+        if ((node.isInt() || node.isLong()) && isShortLong(wanted)) {
+            return node.longValue() == Long.parseLong(wanted);
+        }
+        return node.isValueNode() && !node.isNull() && node.asText().equals(wanted);
+    }
+
+    /** Up to 18 digits, written as Long.toString writes them (so "05" does not equal 5, as with text). */
+    private static boolean isShortLong(String s) {
+        int n = s.length();
+        int start = n > 0 && s.charAt(0) == '-' ? 1 : 0;
+        if (n == start || n - start > 18 || (s.charAt(start) == '0' && n - start > 1)) {
+            return false;
+        }
+        for (int i = start; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return false;
+            }
+        }
+        return !(start == 1 && n == 2 && s.charAt(1) == '0'); // "-0" is not how 0 is written
     }
 }
