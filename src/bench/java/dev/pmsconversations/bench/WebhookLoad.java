@@ -43,6 +43,7 @@ public final class WebhookLoad {
         int rate = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         List<String> bookings = Arrays.asList(args[3].split(","));
+        long runtimePid = args.length > 4 ? Long.parseLong(args[4]) : -1; // its CPU during the measured run, from /proc
         // the JDK server's default leaves Nagle on: answers then wait ~40 ms for the client's delayed ACK
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer baseline = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
@@ -60,7 +61,9 @@ public final class WebhookLoad {
             run(baseUrl, rate, Math.min(5, seconds), bookings, 0); // warm-up of the client
             Result base = run(baseUrl, rate, seconds, bookings, 1_000_000);
             run(url, rate, Math.min(5, seconds), bookings, 2_000_000); // warm-up of the runtime's path
+            long cpuBefore = cpuTicks(runtimePid);
             Result runtime = run(url, rate, seconds, bookings, 3_000_000);
+            long cpuTicks = cpuTicks(runtimePid) - cpuBefore;
             System.out.println();
             System.out.printf(Locale.ROOT, "| target | requests | rate achieved | errors | dropped (generator at %d in flight) | p50 | p90 | p99 | p99.9 | max |%n", MAX_IN_FLIGHT);
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -71,6 +74,11 @@ public final class WebhookLoad {
             }
             System.out.printf(Locale.ROOT, "%nruntime ÷ baseline: p50 %.1f×, p99 %.1f×%n",
                     (double) runtime.percentile(50) / Math.max(1, base.percentile(50)), (double) runtime.percentile(99) / Math.max(1, base.percentile(99)));
+            if (runtimePid > 0) {
+                double cpuSeconds = cpuTicks / 100.0; // USER_HZ
+                System.out.printf(Locale.ROOT, "runtime CPU during its run: %.2f cores, %.2f ms per request (the thread syncs its webhooks ask for included)%n",
+                        cpuSeconds / runtime.seconds(), 1000 * cpuSeconds / runtime.sent());
+            }
             if (runtime.errors() > 0 || runtime.dropped() > 0) {
                 System.exit(1);
             }
@@ -78,6 +86,16 @@ public final class WebhookLoad {
             baseline.stop(0);
             ((java.util.concurrent.ExecutorService) baseline.getExecutor()).shutdownNow();
         }
+    }
+
+    /** User + system CPU ticks of a process (fields 14 and 15 of /proc/pid/stat), 0 without a pid. */
+    private static long cpuTicks(long pid) throws java.io.IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** Smoobu's newMessage webhook, a new message id each time (the runtime dedupes identical deliveries). */

@@ -23,9 +23,11 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleTrigger;
 import org.quartz.TriggerKey;
+import org.quartz.impl.JobExecutionContextImpl;
 import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.quartz.impl.jdbcjobstore.PostgreSQLDelegate;
 import org.quartz.simpl.PropertySettingJobFactory;
+import org.quartz.spi.OperableTrigger;
 import org.quartz.spi.TriggerFiredBundle;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
@@ -120,10 +122,9 @@ public final class PollScheduler {
         @Override
         public Job newJob(TriggerFiredBundle bundle, Scheduler scheduler) throws SchedulerException {
             Class<? extends Job> type = bundle.getJobDetail().getJobClass();
-            if (type == StatefulCamelJob.class) {
-                return new IndexedStatefulJob();
-            }
-            return type == CamelJob.class ? new IndexedJob() : super.newJob(bundle, scheduler);
+            // StatefulCamelJob only adds Quartz's annotations, which Quartz reads from the job detail's class
+            // (still StatefulCamelJob), not from the instance: one job class serves both
+            return type == CamelJob.class || type == StatefulCamelJob.class ? new IndexedJob() : super.newJob(bundle, scheduler);
         }
     }
 
@@ -133,15 +134,28 @@ public final class PollScheduler {
         return endpoint instanceof QuartzEndpoint q && fire.getTrigger().getKey().equals(q.getTriggerKey()) ? q : null;
     }
 
-    static final class IndexedStatefulJob extends StatefulCamelJob {
-        @Override
-        protected QuartzEndpoint lookupQuartzEndpoint(CamelContext camel, JobExecutionContext fire) throws JobExecutionException {
-            QuartzEndpoint q = byUri(camel, fire);
-            return q != null ? q : super.lookupQuartzEndpoint(camel, fire);
+    /**
+     * The fire as camel-quartz should see it. Quartz fires a trigger up to 2 ms before its time, and camel-quartz
+     * skips a fire that comes before the trigger's start time ("Trigger exists outside StartTime"): for a
+     * staggered account (start time in the future) that dropped its first poll, and with a long interval the account
+     * then waited a whole interval. Such an early fire runs with its planned time as its fire time.
+     */
+    static JobExecutionContext onTime(JobExecutionContext fire) {
+        Date start = fire.getTrigger().getStartTime();
+        if (start == null || !fire.getFireTime().before(start) || !(fire.getTrigger() instanceof OperableTrigger trigger)) {
+            return fire;
         }
+        TriggerFiredBundle bundle = new TriggerFiredBundle(fire.getJobDetail(), trigger, fire.getCalendar(), fire.isRecovering(),
+                start, fire.getScheduledFireTime(), fire.getPreviousFireTime(), fire.getNextFireTime());
+        return new JobExecutionContextImpl(fire.getScheduler(), bundle, fire.getJobInstance());
     }
 
     static final class IndexedJob extends CamelJob {
+        @Override
+        public void execute(JobExecutionContext fire) throws JobExecutionException {
+            super.execute(onTime(fire));
+        }
+
         @Override
         protected QuartzEndpoint lookupQuartzEndpoint(CamelContext camel, JobExecutionContext fire) throws JobExecutionException {
             QuartzEndpoint q = byUri(camel, fire);

@@ -102,8 +102,9 @@ public final class PmsConfiguration implements CamelConfiguration {
             main.metrics().withEnabled(true); // its options: camelProperties()
             main.health().withExposureLevel("full"); // each check with its details (an account's last good poll, failures)
         }
-        // the exchange's pms* headers (account, source, conversation, event, sink) in every log line's MDC
-        main.withUseMdcLogging(true).withMdcLoggingKeysPattern("pms*");
+        // Camel's MDC logging stays off: the engine puts account, source, conversation, event and sink in the MDC
+        // itself where that work starts (LogContext); Camel's would match every MDC key against a keys pattern,
+        // compiled as a regular expression, on every step of every exchange
         main.addConfiguration(this);
         main.addRoutesBuilder(new AccountRoutes());
     }
@@ -171,6 +172,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("webhookService", webhooks);
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
+        context.getRegistry().bind("responseHeaders", new dev.pmsconversations.api.ResponseHeaders());
         context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),

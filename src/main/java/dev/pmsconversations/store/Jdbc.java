@@ -114,16 +114,37 @@ public final class Jdbc {
      * concurrent callers with the same key agree on exactly one winner (the database decides).
      */
     public boolean insertIfAbsent(String sql, Object... params) {
+        return insert(sql, false, params) != DUPLICATE;
+    }
+
+    /** As {@link #insertIfAbsent}, returning the new row's generated {@code id}: one statement, no read-back. */
+    public java.util.OptionalLong insertIfAbsentReturningId(String sql, Object... params) {
+        long id = insert(sql, true, params);
+        return id == DUPLICATE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id);
+    }
+
+    private static final long DUPLICATE = Long.MIN_VALUE;
+
+    private long insert(String sql, boolean returnId, Object... params) {
         if (current.get() != null) {
             throw new IllegalStateException("insertIfAbsent relies on a unique violation and cannot run inside a transaction");
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = returnId ? c.prepareStatement(sql, new String[] {"id"}) : c.prepareStatement(sql)) {
             bind(ps, params);
             ps.executeUpdate();
-            return true;
+            if (!returnId) {
+                return 0;
+            }
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the insert returned no generated id");
+                }
+                return keys.getLong(1);
+            }
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) { // unique violation, same code on H2 and PostgreSQL
-                return false;
+                return DUPLICATE;
             }
             throw new StateStore.StoreException("state store insert failed: " + e.getMessage(), e);
         }

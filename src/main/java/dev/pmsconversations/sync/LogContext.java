@@ -4,8 +4,7 @@ import org.slf4j.MDC;
 
 /**
  * What a log line is about, in the MDC (JSON logs: {@code contextMap}; text logs: the account): account, source,
- * conversation, event and sink. Set where the work starts, cleared where it ends; camel-main propagates the
- * {@code pms*} keys when routing continues on another thread.
+ * conversation, event and sink. Set where the work starts (on the thread that does it), cleared where it ends.
  */
 public final class LogContext {
     public static final String ACCOUNT = "pmsAccountId";

@@ -18,9 +18,9 @@ public final class WebhookInbox {
     public record Event(long id, String accountId, String source, String conversationId, String status, int attempts) {
     }
 
-    /** Stores a delivery; false when the same delivery (same dedupe key) was stored before. */
-    public boolean store(String accountId, String source, String dedupeKey, String conversationId, String payload, Instant now) {
-        return jdbc.insertIfAbsent("insert into webhook_event (account_id, source, dedupe_key, conversation_id, payload, status, attempts, "
+    /** Stores a delivery and returns its id; empty when the same delivery (same dedupe key) was stored before. */
+    public java.util.OptionalLong store(String accountId, String source, String dedupeKey, String conversationId, String payload, Instant now) {
+        return jdbc.insertIfAbsentReturningId("insert into webhook_event (account_id, source, dedupe_key, conversation_id, payload, status, attempts, "
                 + "received_at) values (?,?,?,?,?,'RECEIVED',0,?)", accountId, source, Jdbc.truncate(dedupeKey, 256), conversationId,
                 payload, Timestamp.from(now));
     }
@@ -64,7 +64,10 @@ public final class WebhookInbox {
      */
     public List<Long> pending(Instant before, Instant staleBefore, int limit) {
         jdbc.update("update webhook_event set status = 'RECEIVED' where status = 'PROCESSING' and processed_at < ?", Timestamp.from(staleBefore));
-        return jdbc.list("select id from webhook_event where status = 'RECEIVED' and coalesce(processed_at, received_at) < ? "
-                + "order by id limit ?", rs -> rs.getLong(1), Timestamp.from(before), limit);
+        // received_at in the condition and the order (not coalesce(...), not id): the (status, received_at) index then
+        // yields the oldest rows first and the query stops at the limit, however large the backlog
+        return jdbc.list("select id from webhook_event where status = 'RECEIVED' and received_at < ? "
+                + "and (processed_at is null or processed_at < ?) order by status, received_at limit ?", rs -> rs.getLong(1),
+                Timestamp.from(before), Timestamp.from(before), limit);
     }
 }

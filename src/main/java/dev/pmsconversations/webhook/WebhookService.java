@@ -140,16 +140,15 @@ public final class WebhookService {
         }
         String deliveryId = spec.dedupeHeader() == null ? null : header(exchange, spec.dedupeHeader());
         String dedupeKey = deliveryId != null ? "id:" + deliveryId : "sha256:" + SyncService.sha256(text);
-        boolean fresh = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
-        WebhookInbox.Event stored = inbox.byKey(accountId, dedupeKey).orElseThrow();
-        if (!fresh) {
+        java.util.OptionalLong stored = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
+        if (stored.isEmpty()) {
             count(sourceKey, "duplicate");
-            return envelope("DUPLICATE", stored.id(), "already received");
+            return envelope("DUPLICATE", inbox.byKey(accountId, dedupeKey).orElseThrow().id(), "already received");
         }
         count(sourceKey, "accepted");
-        exchange.getIn().setHeader(H_WEBHOOK_ID, stored.id());
+        exchange.getIn().setHeader(H_WEBHOOK_ID, stored.getAsLong());
         exchange.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        return envelope("RECEIVED", stored.id(), null);
+        return envelope("RECEIVED", stored.getAsLong(), null);
     }
 
     /**
@@ -193,7 +192,7 @@ public final class WebhookService {
     /** Sweep route: deliveries to process again (retries, and those a stopped node left behind). */
     public List<Long> pending() {
         Instant now = clock.instant();
-        return inbox.pending(now.minus(Duration.ofSeconds(5)), now.minus(Duration.ofMinutes(5)), 100);
+        return inbox.pending(now.minus(Duration.ofSeconds(5)), now.minus(Duration.ofMinutes(5)), 500);
     }
 
     /**

@@ -92,6 +92,31 @@ class PollSpreadTest {
         assertThat(start("once")).isEqualTo(onceBefore);
     }
 
+    @Test
+    void aFireQuartzMakesBeforeTheStartTimeRunsAtItsPlannedTime() throws Exception {
+        scheduler();
+        java.util.Date start = new java.util.Date(System.currentTimeMillis() + 10_000);
+        org.quartz.JobDetail job = JobBuilder.newJob(NoOp.class).withIdentity("a0", "pms-poll").build();
+        org.quartz.spi.OperableTrigger trigger = (org.quartz.spi.OperableTrigger) TriggerBuilder.newTrigger().withIdentity("a0", "pms-poll")
+                .startAt(start).withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInHours(1).repeatForever()).build();
+        // Quartz fires up to 2 ms early: camel-quartz would skip this fire as "outside StartTime"
+        org.quartz.JobExecutionContext early = fire(job, trigger, new java.util.Date(start.getTime() - 2), start);
+        org.quartz.JobExecutionContext seen = PollScheduler.onTime(early);
+        assertThat(seen.getFireTime()).isEqualTo(start);
+        assertThat(seen.getTrigger()).isSameAs(trigger);
+        assertThat(seen.getJobDetail()).isSameAs(job);
+        assertThat(seen.getScheduledFireTime()).isEqualTo(start);
+        // on time or late: the fire is passed on as it is
+        org.quartz.JobExecutionContext late = fire(job, trigger, new java.util.Date(start.getTime() + 5), start);
+        assertThat(PollScheduler.onTime(late)).isSameAs(late);
+    }
+
+    private org.quartz.JobExecutionContext fire(org.quartz.JobDetail job, org.quartz.spi.OperableTrigger trigger, java.util.Date at,
+                                                 java.util.Date planned) {
+        return new org.quartz.impl.JobExecutionContextImpl(scheduler,
+                new org.quartz.spi.TriggerFiredBundle(job, trigger, null, false, at, planned, null, null), new NoOp());
+    }
+
     public static final class NoOp implements Job {
         @Override
         public void execute(org.quartz.JobExecutionContext context) {
