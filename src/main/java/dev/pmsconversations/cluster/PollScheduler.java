@@ -88,6 +88,10 @@ public final class PollScheduler {
         return watch;
     }
 
+    /** The Quartz group of the poll triggers, as routes/poll-conversations.camel.yaml names it ({@code quartz:pms-poll/…}). */
+    static final String POLL_GROUP = "pms-poll";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PollScheduler.class);
+
     /** Spacing of the first polls: at most this many start per second when the interval leaves room. */
     static final int FIRST_POLLS_PER_SECOND = 100;
 
@@ -102,14 +106,22 @@ public final class PollScheduler {
         List<AccountConfig> repeating = accounts.stream().filter(a -> a.cron() == null).toList();
         int n = repeating.size();
         long now = System.currentTimeMillis();
+        int found = 0;
         for (int i = 0; i < n; i++) {
             AccountConfig a = repeating.get(i);
-            TriggerKey key = new TriggerKey(a.id(), "pms-poll");
-            if (!(scheduler.getTrigger(key) instanceof SimpleTrigger t) || t.getPreviousFireTime() != null || t.getRepeatCount() == 0) {
+            TriggerKey key = new TriggerKey(a.id(), POLL_GROUP);
+            org.quartz.Trigger trigger = scheduler.getTrigger(key);
+            found += trigger == null ? 0 : 1;
+            if (!(trigger instanceof SimpleTrigger t) || t.getPreviousFireTime() != null || t.getRepeatCount() == 0) {
                 continue;
             }
             long window = Math.min(t.getRepeatInterval(), n * 1000L / FIRST_POLLS_PER_SECOND);
             scheduler.rescheduleJob(key, t.getTriggerBuilder().startAt(new Date(now + i * window / n)).build());
+        }
+        if (n > 0 && found == 0) {
+            // the poll template's quartz URI no longer names this group: nothing fails, but polls would all fall due together
+            LOG.warn("no poll trigger found in Quartz group '{}' (routes/poll-conversations.camel.yaml must keep "
+                    + "quartz:{}/{{{{accountId}}}}): the accounts' polls are not staggered", POLL_GROUP, POLL_GROUP);
         }
     }
 

@@ -129,7 +129,7 @@ public final class PmsConfiguration implements CamelConfiguration {
             // route meters (exchanges, failures, timings) for the runtime's routes, not for each account's poll route:
             // the pms_* meters count polls per account
             var routeMeters = new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration();
-            routeMeters.setExcludePattern("poll-*");
+            routeMeters.setExcludePattern(AccountRoutes.POLL_ROUTE + "*");
             var policies = new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory();
             policies.setPolicyConfiguration(routeMeters);
             context.addRoutePolicyFactory(policies);
@@ -228,6 +228,9 @@ public final class PmsConfiguration implements CamelConfiguration {
 
     /** One route per account and per sink, from the templates in routes/. */
     private final class AccountRoutes extends RouteBuilder {
+        /** An account's poll route is this prefix and the account id (the route meters leave these out). */
+        static final String POLL_ROUTE = "poll-";
+
         @Override
         public void configure() {
             for (SinkConfig sink : config.sinks()) {
@@ -237,7 +240,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 templatedRoute("deliver-async").routeId("deliver-async-" + sink.name()).parameter("name", sink.name());
             }
             for (AccountConfig account : config.accounts()) {
-                templatedRoute("poll-conversations").routeId("poll-" + account.id())
+                templatedRoute("poll-conversations").routeId(POLL_ROUTE + account.id())
                         .parameter("accountId", account.id())
                         .parameter("quartzOptions", quartzOptions.apply(account));
             }
