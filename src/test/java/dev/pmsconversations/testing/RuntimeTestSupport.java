@@ -77,6 +77,11 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return config;
     }
 
+    /** Override to set route properties (the {@code {{pms.…}}} placeholders of routes/, e.g. a queue size). */
+    protected java.util.Properties extraProperties() {
+        return new java.util.Properties();
+    }
+
     /** Override to run the API (and webhook receiver) on a free port. */
     protected boolean withApi() {
         return false;
@@ -102,7 +107,9 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
                 // the fixtures' reservations are of August 2026: date windows are computed as of then
                 .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));
         pms.apply(configuration);
-        camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(pms.camelProperties());
+        java.util.Properties properties = pms.camelProperties();
+        properties.putAll(extraProperties());
+        camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(properties);
     }
 
     /** The context is started by each test, after it has set up its NotifyBuilder. */
