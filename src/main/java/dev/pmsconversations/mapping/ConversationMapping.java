@@ -175,10 +175,7 @@ public final class ConversationMapping {
     private Timed mapMessage(Readers f, JsonNode m, JsonNode c) {
         String id = requiredText(f.messageId, m, c, "messages.id");
         try {
-            Object created = f.messageCreatedAt.read(m, c);
-            if (created == null) {
-                throw new MappingException(source, "messages.createdAt", "required value is missing or empty");
-            }
+            Object created = required(f.messageCreatedAt, m, c, "messages.createdAt");
             Message message = new Message(id,
                     created.toString(),
                     str(f.messageUpdatedAt, m, c),
@@ -241,7 +238,12 @@ public final class ConversationMapping {
     }
 
     private String requiredText(FieldReader reader, JsonNode record, JsonNode parent, String field) {
-        String v = str(reader, record, parent);
+        return required(reader, record, parent, field).toString();
+    }
+
+    /** The value as the reader gives it (a time keeps its instant), never null. */
+    private Object required(FieldReader reader, JsonNode record, JsonNode parent, String field) {
+        Object v = reader.read(record, parent);
         if (v == null) {
             throw new MappingException(source, field, "required value is missing or empty");
         }
