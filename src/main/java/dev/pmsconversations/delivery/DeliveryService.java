@@ -56,10 +56,29 @@ public final class DeliveryService {
     }
 
     /**
-     * Queues {@code event} for the account's sinks and runs {@code recordState} in the same transaction.
-     * Returns how many sinks it was queued for.
+     * An event as {@link #queue} stored it, with the rows it queued: the attempt that follows at once delivers this
+     * object instead of reading the row back and parsing its JSON again (what the drain does). Exchange property
+     * {@link #QUEUED}; the stored JSON reads back to an equal event (QueuedEventRoundTripTest).
      */
-    public int queue(ConversationEvent event, Runnable recordState) {
+    public record QueuedEvent(ConversationEvent event, String json, Instant queuedAt, List<DeliveryStore.Queued> rows) {
+        DeliveryStore.Row row(long id) {
+            for (DeliveryStore.Queued q : rows) {
+                if (q.id() == id) {
+                    return new DeliveryStore.Row(id, q.sink(), event.id(), event.accountId(), event.source(), event.data().id(),
+                            event.type(), json, "SENDING", 0, null, queuedAt, queuedAt, queuedAt);
+                }
+            }
+            return null;
+        }
+    }
+
+    public static final String QUEUED = "pmsQueuedEvent";
+
+    /**
+     * Queues {@code event} for the account's sinks and runs {@code recordState} in the same transaction.
+     * Returns the event with the rows it queued (none when no sink takes it, or each sink had it queued already).
+     */
+    public QueuedEvent queue(ConversationEvent event, Runnable recordState) {
         String json;
         try {
             json = Json.OUTPUT_WITH_DEPRECATED.writeValueAsString(event);
@@ -68,23 +87,27 @@ public final class DeliveryService {
         }
         List<String> senders = event.data().messages().stream().filter(m -> event.newMessageIds().contains(m.id()))
                 .map(m -> m.senderType() == null ? "" : m.senderType().name()).toList();
-        int[] queued = {0};
+        List<DeliveryStore.Queued> rows = new java.util.ArrayList<>(1);
         Instant now = clock.instant();
         jdbc.transaction(() -> {
             recordState.run();
             for (String sink : accountSinks.getOrDefault(event.accountId(), List.of())) {
                 if (sinks.get(sink).filter().accepts(event.source(), event.accountId(), event.type(), senders)) {
-                    store.enqueue(sink, event.id(), event.accountId(), event.source(), event.data().id(), event.type(), json, now);
-                    queued[0]++;
+                    store.enqueue(sink, event.id(), event.accountId(), event.source(), event.data().id(), event.type(), json, now)
+                            .ifPresent(id -> rows.add(new DeliveryStore.Queued(id, sink)));
                 }
             }
         });
-        return queued[0];
+        return new QueuedEvent(event, json, now, List.copyOf(rows));
     }
 
-    /** The queued rows of the event in the body: the route tries them at once, after the state write. */
-    public List<DeliveryStore.Queued> rowsOf(ConversationEvent event) {
-        return store.rowsOfEvent(event.id());
+    /**
+     * The rows deliver-now tries at once: those just queued (property {@link #QUEUED}); without it, the event's
+     * rows as stored. A row some earlier attempt had queued already is left to its sink's drain.
+     */
+    public List<DeliveryStore.Queued> rowsOf(Exchange exchange) {
+        QueuedEvent queued = exchange.getProperty(QUEUED, QueuedEvent.class);
+        return queued != null ? queued.rows() : store.rowsOfEvent(exchange.getIn().getBody(ConversationEvent.class).id());
     }
 
     /**
@@ -142,14 +165,20 @@ public final class DeliveryService {
         if (!store.claim(id, now, now.minus(lease))) {
             return false;
         }
-        DeliveryStore.Row row = store.row(id).orElseThrow();
-        SinkConfig sink = sinks.get(row.sink());
+        QueuedEvent queued = exchange.getProperty(QUEUED, QueuedEvent.class);
+        DeliveryStore.Row row = queued == null ? null : queued.row(id);
         ConversationEvent event;
-        try {
-            event = Json.MAPPER.readValue(row.event(), ConversationEvent.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("queued event " + row.eventId() + " unreadable", e);
+        if (row != null) {
+            event = queued.event();
+        } else {
+            row = store.row(id).orElseThrow();
+            try {
+                event = Json.MAPPER.readValue(row.event(), ConversationEvent.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("queued event " + row.eventId() + " unreadable", e);
+            }
         }
+        SinkConfig sink = sinks.get(row.sink());
         if (sink.payload() == SinkConfig.Payload.NEW_MESSAGES) {
             event = onlyNewMessages(event);
         }
@@ -185,7 +214,8 @@ public final class DeliveryService {
         Instant now = clock.instant();
         boolean permanent = http != null && http.getStatusCode() >= 400 && http.getStatusCode() < 500 && http.getStatusCode() != 429
                 && http.getStatusCode() != 408;
-        int attempts = row.attempts() + 1; // the claim counted this attempt; the row was read before it
+        // as stored (the claim counted this attempt): a row delivered from memory may have been tried by the drain too
+        int attempts = store.attempts(row.id());
         if (permanent || attempts >= sink.maxAttempts()) {
             store.dead(row.id(), (permanent ? "" : "gave up after " + attempts + " attempts: ") + reason, now);
             LOG.error("[{}] event {} of {} dead-lettered: {}", row.sink(), row.eventId(), row.accountId(), reason);

@@ -38,11 +38,14 @@ public final class DeliveryStore {
                       Instant updatedAt, Instant nextAttemptAt) {
     }
 
-    /** Queues an event for a sink unless it is queued already (same sink, same event id). */
-    public void enqueue(String sink, String eventId, String accountId, String source, String conversationId, String eventType,
-                        String event, Instant now) {
+    /**
+     * Queues an event for a sink unless it is queued already (same sink, same event id); returns the new row's id,
+     * empty when it was queued already.
+     */
+    public java.util.OptionalLong enqueue(String sink, String eventId, String accountId, String source, String conversationId,
+                                          String eventType, String event, Instant now) {
         Timestamp t = Timestamp.from(now);
-        jdbc.update("insert into delivery (sink, event_id, account_id, source, conversation_id, event_type, event, status, attempts, "
+        return jdbc.updateReturningId("insert into delivery (sink, event_id, account_id, source, conversation_id, event_type, event, status, attempts, "
                 + "created_at, updated_at, next_attempt_at) select ?,?,?,?,?,?,?,'PENDING',0,?,?,? where not exists "
                 + "(select 1 from delivery where sink = ? and event_id = ?)", sink, eventId, accountId, source, conversationId,
                 eventType, event, t, t, t, sink, eventId);
@@ -77,6 +80,11 @@ public final class DeliveryStore {
         return jdbc.update("update delivery d set status = 'SENDING', attempts = attempts + 1, updated_at = ? where d.id = ? "
                 + "and ((d.status = 'PENDING' and d.next_attempt_at <= ?) or (d.status = 'SENDING' and d.updated_at < ?)) and not "
                 + OLDER_WAITING, ts(now), id, ts(now), ts(leaseExpiredBefore)) == 1;
+    }
+
+    /** Attempts made so far (the current one counted once claimed). */
+    public int attempts(long id) {
+        return jdbc.query("select attempts from delivery where id = ?", rs -> rs.next() ? rs.getInt(1) : 0, id);
     }
 
     public Optional<Row> row(long id) {

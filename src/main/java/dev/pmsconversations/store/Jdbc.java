@@ -110,6 +110,31 @@ public final class Jdbc {
     }
 
     /**
+     * Runs an insert (inside the caller's transaction, if any); returns the generated {@code id} of the row it
+     * added, or empty when it added none (an {@code insert … select … where not exists} that found the row).
+     */
+    public java.util.OptionalLong updateReturningId(String sql, Object... params) {
+        try (Lease c = lease(); PreparedStatement ps = c.connection.prepareStatement(sql, new String[] {"id"})) {
+            bind(ps, params);
+            if (ps.executeUpdate() == 0) {
+                return java.util.OptionalLong.empty();
+            }
+            return java.util.OptionalLong.of(generatedId(ps));
+        } catch (SQLException e) {
+            throw new StateStore.StoreException("state store insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static long generatedId(PreparedStatement ps) throws SQLException {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            if (!keys.next()) {
+                throw new SQLException("the insert returned no generated id");
+            }
+            return keys.getLong(1);
+        }
+    }
+
+    /**
      * Inserts a row unless one with the same unique key exists. Returns false for a duplicate, so
      * concurrent callers with the same key agree on exactly one winner (the database decides).
      */
@@ -133,15 +158,7 @@ public final class Jdbc {
              PreparedStatement ps = returnId ? c.prepareStatement(sql, new String[] {"id"}) : c.prepareStatement(sql)) {
             bind(ps, params);
             ps.executeUpdate();
-            if (!returnId) {
-                return 0;
-            }
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new SQLException("the insert returned no generated id");
-                }
-                return keys.getLong(1);
-            }
+            return returnId ? generatedId(ps) : 0;
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) { // unique violation, same code on H2 and PostgreSQL
                 return DUPLICATE;

@@ -263,7 +263,8 @@ public final class SyncService {
         PollRun run = exchange.getProperty(POLL, PollRun.class);
         try {
             Pending pending = exchange.getProperty(PENDING, Pending.class);
-            deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.saveIfUnchanged(store));
+            exchange.setProperty(dev.pmsconversations.delivery.DeliveryService.QUEUED,
+                    deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.saveIfUnchanged(store)));
             run.delivered.incrementAndGet();
         } catch (ChangedMeanwhile e) {
             // the other node queued its own (newer or equal) event; this poll's cursor stays, the next one re-checks

@@ -227,6 +227,7 @@ class ConversationApiTest extends RuntimeTestSupport {
         start(0);
         ApiClient.Answer doc = get("/openapi.json", "/openapi.json", null);
         assertThat(doc.json().get("openapi").asText()).startsWith("3.");
+        assertThat(doc.text()).as("served as it is").isEqualTo(Files.readString(Path.of("src/main/resources/api/openapi.json")));
         JsonNode schema = dev.pmsconversations.model.Json.MAPPER.readTree(Files.readString(Path.of("docs/schema/conversation.schema.json")));
         ((ObjectNode) schema).remove("$schema");
         assertThat(doc.json().at("/components/schemas/Conversation")).as("docs/schema and the OpenAPI copy agree").isEqualTo(schema);
