@@ -2,15 +2,12 @@ package dev.pmsconversations.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pmsconversations.mapping.NativeBundle;
 import dev.pmsconversations.model.Conversation;
 import dev.pmsconversations.model.ConversationEvent;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.model.Message;
-import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.sync.EventFormat;
 import dev.pmsconversations.testing.Fixtures;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,16 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * comes back from the stored JSON equals the one that went in, and every payload a sink writes is the same text.
  */
 class QueuedEventRoundTripTest {
-    private static final SourceRegistry SOURCES = SourceRegistry.load(Path.of("mappings"), false);
-
-    static List<Fixtures.Fixture> fixtures() {
-        return Fixtures.all();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
+    @MethodSource("dev.pmsconversations.testing.Fixtures#all")
     void theStoredEventReadsBackEqual(Fixtures.Fixture fixture) throws Exception {
-        Conversation conversation = SOURCES.get(fixture.source()).mapping().map(NativeBundle.fromJson(fixture.nativeBundle()));
+        Conversation conversation = fixture.mapped();
         List<String> someNew = conversation.messages().stream().limit(1).map(Message::id).toList();
         ConversationEvent inMemory = new ConversationEvent("evt_0123456789abcdef0123456789abcdef", ConversationEvent.UPDATED,
                 fixture.source(), "acct-1", "2026-11-30T12:00:00Z", someNew, conversation);

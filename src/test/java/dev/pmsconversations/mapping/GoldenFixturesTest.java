@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.model.Json;
-import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.testing.Fixtures;
 import dev.pmsconversations.testing.Schemas;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,17 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every golden fixture maps to its hand-checked unified output, which validates against the schema. */
 class GoldenFixturesTest {
-    private static final SourceRegistry SOURCES = SourceRegistry.load(Path.of("mappings"), false);
-
-    static List<Fixtures.Fixture> fixtures() {
-        return Fixtures.all();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
+    @MethodSource("dev.pmsconversations.testing.Fixtures#all")
     void mapsToTheHandCheckedOutput(Fixtures.Fixture fixture) throws Exception {
-        var mapping = SOURCES.get(fixture.source()).mapping();
-        JsonNode actual = Json.MAPPER.readTree(Json.OUTPUT.writeValueAsString(mapping.map(NativeBundle.fromJson(fixture.nativeBundle()))));
+        JsonNode actual = Json.MAPPER.readTree(Json.OUTPUT.writeValueAsString(fixture.mapped()));
         assertThat(actual).isEqualTo(fixture.expected());
         assertThat(Schemas.conversationProblems(actual)).isEmpty();
     }

@@ -28,10 +28,21 @@ public final class Fixtures {
             return read(expectedFile);
         }
 
+        /** The native bundle mapped by its source's file in mappings/. */
+        public dev.pmsconversations.model.Conversation mapped() {
+            return Sources.REGISTRY.get(source).mapping().map(dev.pmsconversations.mapping.NativeBundle.fromJson(nativeBundle()));
+        }
+
         @Override
         public String toString() {
             return source + "/" + name;
         }
+    }
+
+    /** The project's source files, loaded once for every test that maps a fixture. */
+    private static final class Sources {
+        static final dev.pmsconversations.source.SourceRegistry REGISTRY =
+                dev.pmsconversations.source.SourceRegistry.load(Path.of("mappings"), false);
     }
 
     public static List<Fixture> all() {
