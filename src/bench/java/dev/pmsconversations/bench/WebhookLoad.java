@@ -29,7 +29,7 @@ public final class WebhookLoad {
     private WebhookLoad() {
     }
 
-    record Result(String target, int sent, int errors, int dropped, double seconds, long[] latenciesMicros) {
+    record Result(String target, int sent, int errors, int dropped, double seconds, long[] latenciesMicros, long[] p99PerSecondMicros) {
         long percentile(double p) {
             if (latenciesMicros.length == 0) {
                 return 0;
@@ -72,6 +72,13 @@ public final class WebhookLoad {
                         r.sent() / r.seconds(), r.errors(), r.dropped(), r.percentile(50) / 1000.0, r.percentile(90) / 1000.0,
                         r.percentile(99) / 1000.0, r.percentile(99.9) / 1000.0, r.percentile(100) / 1000.0);
             }
+            // when the slow answers came: a steady tail, or episodes (which second, how long) to line up with the GC log
+            for (Result r : List.of(base, runtime)) {
+                System.out.printf(Locale.ROOT, "%n%s, p99 of each second's requests (ms): %s", r.target(),
+                        Arrays.stream(r.p99PerSecondMicros()).mapToObj(m -> String.format(Locale.ROOT, "%.0f", m / 1000.0))
+                                .collect(java.util.stream.Collectors.joining(" ")));
+            }
+            System.out.println();
             System.out.printf(Locale.ROOT, "%nruntime ÷ baseline: p50 %.1f×, p99 %.1f×%n",
                     (double) runtime.percentile(50) / Math.max(1, base.percentile(50)), (double) runtime.percentile(99) / Math.max(1, base.percentile(99)));
             if (runtimePid > 0) {
@@ -149,10 +156,15 @@ public final class WebhookLoad {
             Thread.sleep(10);
         }
         long[] sorted = Arrays.stream(latencies).filter(l -> l != Long.MAX_VALUE).sorted().toArray();
+        long[] p99PerSecond = new long[seconds];
+        for (int second = 0; second < seconds; second++) {
+            long[] slice = Arrays.stream(latencies, second * rate, (second + 1) * rate).filter(l -> l != Long.MAX_VALUE).sorted().toArray();
+            p99PerSecond[second] = slice.length == 0 ? 0 : slice[Math.min(slice.length - 1, (int) Math.ceil(0.99 * slice.length) - 1)];
+        }
         if (!firstErrors.isEmpty()) {
             System.out.println("errors at " + url.replaceAll("token=[^&]*", "token=…") + ": " + firstErrors);
         }
         return new Result(url.contains("/webhooks/") && !url.endsWith("/webhooks") ? "runtime (POST /webhooks/smoobu/…)" : "baseline (bare JDK HttpServer)",
-                total, errors.get() + (total - done.get()), dropped, sendSeconds, sorted);
+                total, errors.get() + (total - done.get()), dropped, sendSeconds, sorted, p99PerSecond);
     }
 }
