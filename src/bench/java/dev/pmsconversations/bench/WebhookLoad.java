@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not hidden), then stops by itself. First against a baseline (a bare JDK HTTP server on the same machine answering
  * 202: the floor of client, loopback and HTTP), then against the runtime's webhook URL; prints both and the ratio.
  *
- * <p>{@code java -cp target/benchmarks.jar dev.pmsconversations.bench.WebhookLoad <webhook url> <rate> <seconds> <booking ids>}
+ * <p>{@code java -cp target/benchmarks.jar dev.pmsconversations.bench.WebhookLoad <webhook url> <rate> <seconds> <booking ids>
+ * [<runtime pid> [<warm-up seconds, 30>]]}
  */
 public final class WebhookLoad {
     private static final int MAX_IN_FLIGHT = 4000;
@@ -44,6 +45,9 @@ public final class WebhookLoad {
         int seconds = Integer.parseInt(args[2]);
         List<String> bookings = Arrays.asList(args[3].split(","));
         long runtimePid = args.length > 4 ? Long.parseLong(args[4]) : -1; // its CPU during the measured run, from /proc
+        // the same load before each measured run, unmeasured: long enough for the JIT to finish its work (on 2 cores a
+        // runtime still compiling competes with its own requests: seconds-long tails in the first minute)
+        int warmup = Math.min(args.length > 5 ? Integer.parseInt(args[5]) : 30, seconds);
         // the JDK server's default leaves Nagle on: answers then wait ~40 ms for the client's delayed ACK
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer baseline = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
@@ -58,9 +62,9 @@ public final class WebhookLoad {
         baseline.start();
         try {
             String baseUrl = "http://127.0.0.1:" + baseline.getAddress().getPort() + "/webhooks";
-            run(baseUrl, rate, Math.min(5, seconds), bookings, 0); // warm-up of the client
+            run(baseUrl, rate, warmup, bookings, 0); // warm-up of the client
             Result base = run(baseUrl, rate, seconds, bookings, 1_000_000);
-            run(url, rate, Math.min(5, seconds), bookings, 2_000_000); // warm-up of the runtime's path
+            run(url, rate, warmup, bookings, 2_000_000); // warm-up of the runtime's path
             long cpuBefore = cpuTicks(runtimePid);
             Result runtime = run(url, rate, seconds, bookings, 3_000_000);
             long cpuTicks = cpuTicks(runtimePid) - cpuBefore;
