@@ -75,11 +75,13 @@ public final class DeliveryStore {
                 + " order by d.id limit ?", rs -> rs.getLong(1), sink, ts(now), ts(freshAfter), ts(leaseExpiredBefore), limit);
     }
 
+    /** The claim, by primary key (StorePlansTest). */
+    public static final String CLAIM = "update delivery d set status = 'SENDING', attempts = attempts + 1, updated_at = ? where d.id = ? "
+            + "and ((d.status = 'PENDING' and d.next_attempt_at <= ?) or (d.status = 'SENDING' and d.updated_at < ?)) and not " + OLDER_WAITING;
+
     /** PENDING (due, first of its conversation) or abandoned SENDING -> SENDING. True if this caller won it. */
     public boolean claim(long id, Instant now, Instant leaseExpiredBefore) {
-        return jdbc.update("update delivery d set status = 'SENDING', attempts = attempts + 1, updated_at = ? where d.id = ? "
-                + "and ((d.status = 'PENDING' and d.next_attempt_at <= ?) or (d.status = 'SENDING' and d.updated_at < ?)) and not "
-                + OLDER_WAITING, ts(now), id, ts(now), ts(leaseExpiredBefore)) == 1;
+        return jdbc.update(CLAIM, ts(now), id, ts(now), ts(leaseExpiredBefore)) == 1;
     }
 
     /** Attempts made so far (the current one counted once claimed). */

@@ -55,16 +55,23 @@ public final class OutboxStore {
                 ts(now), ts(leaseExpiredBefore), limit);
     }
 
+    /**
+     * Claims by primary key only: {@code coalesce(status, '')} keeps H2 from planning them through the (status, next_attempt_at)
+     * index, which it does for a statement first prepared on an empty table and then keeps (see WebhookInbox.CLAIM).
+     */
+    public static final String CLAIM = "update outbox set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
+            + "where id = ? and coalesce(status, '') = 'PENDING' and next_attempt_at <= ?";
+    public static final String RECLAIM_STALE = "update outbox set needs_check = ?, updated_at = ? where id = ? and coalesce(status, '') = 'SENDING' "
+            + "and updated_at < ?";
+
     /** PENDING (due) -> SENDING. True if this caller won the claim. */
     public boolean claim(String id, Instant now) {
-        return jdbc.update("update outbox set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where id = ? and status = 'PENDING' and next_attempt_at <= ?", ts(now), id, ts(now)) == 1;
+        return jdbc.update(CLAIM, ts(now), id, ts(now)) == 1;
     }
 
     /** A SENDING entry whose worker vanished: take it over, and check the PMS before any re-send. */
     public boolean reclaimStale(String id, Instant now, Instant leaseExpiredBefore) {
-        return jdbc.update("update outbox set needs_check = ?, updated_at = ? where id = ? and status = 'SENDING' and updated_at < ?",
-                true, ts(now), id, ts(leaseExpiredBefore)) == 1;
+        return jdbc.update(RECLAIM_STALE, true, ts(now), id, ts(leaseExpiredBefore)) == 1;
     }
 
     public void sent(String id, String pmsMessageId, Instant now) {

@@ -36,10 +36,19 @@ public final class WebhookInbox {
         return new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6));
     }
 
+    /**
+     * The claim, by primary key only. {@code coalesce(status, '')}, not {@code status}: H2 plans a statement when a
+     * connection first prepares it and keeps the plan; prepared on an empty table, a plain {@code status = …} went
+     * through the (status, received_at) index, and later each claim walked the whole backlog of RECEIVED rows
+     * (seconds-long webhook stalls at ~80,000 waiting). H2 reduces {@code status || ''} to {@code status}, so that
+     * does not do. StorePlansTest checks the plan on an empty store.
+     */
+    public static final String CLAIM = "update webhook_event set status = 'PROCESSING', attempts = attempts + 1, processed_at = ? "
+            + "where id = ? and coalesce(status, '') = 'RECEIVED'";
+
     /** RECEIVED -> PROCESSING; true if this caller won it. */
     public Optional<Event> claim(long id, Instant now) {
-        if (jdbc.update("update webhook_event set status = 'PROCESSING', attempts = attempts + 1, processed_at = ? "
-                + "where id = ? and status = 'RECEIVED'", Timestamp.from(now), id) != 1) {
+        if (jdbc.update(CLAIM, Timestamp.from(now), id) != 1) {
             return Optional.empty();
         }
         return jdbc.list(EVENT + " where id = ?", WebhookInbox::event, id).stream().findFirst();
