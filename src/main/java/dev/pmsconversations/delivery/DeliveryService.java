@@ -65,7 +65,7 @@ public final class DeliveryService {
             for (DeliveryStore.Queued q : rows) {
                 if (q.id() == id) {
                     return new DeliveryStore.Row(id, q.sink(), event.id(), event.accountId(), event.source(), event.data().id(),
-                            event.type(), json, "SENDING", 0, null, queuedAt, queuedAt, queuedAt);
+                            event.type(), json, "SENDING", 1, null, queuedAt, queuedAt, queuedAt); // as the claim left it
                 }
             }
             return null;

@@ -87,6 +87,18 @@ class SinkDeliveryTest extends RuntimeTestSupport {
     }
 
     @Test
+    void aSinkFailingEveryAttemptGetsExactlyMaxAttemptsBeforeTheEventIsDeadLettered() {
+        receiver.then(500, Map.of(), 100);
+        awaitFirstPolls();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !pms.deliveries().deadLetters("crm").isEmpty());
+        DeliveryStore.Row dead = pms.deliveries().deadLetters("crm").get(0);
+        // maxAttempts: 4 (docs/configuration.md: attempts before an event becomes a dead letter)
+        assertThat(dead.attempts()).isEqualTo(4);
+        assertThat(dead.lastError()).startsWith("gave up after 4 attempts: HTTP 500");
+        assertThat(receiver.received()).hasSize(4);
+    }
+
+    @Test
     void aRefusalIsDeadLetteredWithTheAnswerAndAReplayDeliversItOnce() {
         receiver.then(400, Map.of(), 1);
         awaitFirstPolls();
