@@ -208,7 +208,9 @@ public final class SyncService {
         lock(exchange, accountId, ref.conversationId());
         Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
         String listMarker = marker(def, ref.record());
-        if (listMarker != null && previous.isPresent() && listMarker.equals(previous.get().marker())) {
+        // a directed read (webhook, sent message) reads the messages even when the marker did not move: two
+        // messages in the same second leave a to-the-second marker where it was
+        if (listMarker != null && !ref.directed() && previous.isPresent() && listMarker.equals(previous.get().marker())) {
             unlock(exchange);
             return null;
         }
@@ -216,7 +218,7 @@ public final class SyncService {
         // without a list marker, the thread as read (record + messages) is the marker; related records (a guest,
         // a lead) are read only when it changed, so a quiet poll costs no extra call per thread
         String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
-        if (previous.isPresent() && marker.equals(previous.get().marker())) {
+        if (listMarker == null && previous.isPresent() && marker.equals(previous.get().marker())) {
             unlock(exchange);
             return null;
         }
@@ -286,7 +288,7 @@ public final class SyncService {
         AccountClient client = client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
-        return new ThreadRef(run, conversationId, client.fetchRecord(conversationId));
+        return new ThreadRef(run, conversationId, client.fetchRecord(conversationId), true);
     }
 
     private void lock(Exchange exchange, String accountId, String conversationId) {
@@ -429,11 +431,16 @@ public final class SyncService {
             return null;
         }
         StringBuilder sb = new StringBuilder("list:");
+        boolean any = false;
         for (String p : paths) {
             JsonNode n = record.at(JsonPointer.compile(p));
-            sb.append(n.isMissingNode() || n.isNull() ? "" : n.asText()).append('|');
+            String value = n.isMissingNode() || n.isNull() ? "" : n.asText();
+            any |= !value.isEmpty();
+            sb.append(value).append('|');
         }
-        return sb.toString();
+        // a record without any of them (a PMS's get-one answer often lacks the list's updated time) has no
+        // marker: the same empty marker every time would hide every later change
+        return any ? sb.toString() : null;
     }
 
     static List<String> newMessageIds(Conversation now, String previousSnapshot) {

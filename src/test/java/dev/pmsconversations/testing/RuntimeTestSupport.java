@@ -23,6 +23,7 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -119,7 +120,19 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
     }
 
     @AfterEach
-    void stopRuntimeThenSimulator() {
+    void stopRuntimeAfterEachTest() {
+        // (Camel's own isCreateCamelContextPerClass() still says false while configure() runs)
+        TestInstance lifecycle = getClass().getAnnotation(TestInstance.class);
+        if (lifecycle == null || lifecycle.value() != TestInstance.Lifecycle.PER_CLASS) {
+            stopRuntimeThenSimulator();
+        }
+    }
+
+    /**
+     * Stops the runtime, then the simulator. A class that shares one runtime between its tests
+     * ({@code @TestInstance(PER_CLASS)}) calls this from its own {@code @AfterAll}.
+     */
+    protected void stopRuntimeThenSimulator() {
         // the test has asserted what it needed: work still in flight (a webhook's thread read, a retry waiting on
         // its backoff) is abandoned after 1 s instead of holding every test for the graceful 10
         context.getShutdownStrategy().setTimeout(1);

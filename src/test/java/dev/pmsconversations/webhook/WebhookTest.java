@@ -74,6 +74,12 @@ class WebhookTest extends RuntimeTestSupport {
         // nothing is pending: repeats are not queued (the stored count is unchanged) and the poll ran synchronously
         assertThat(eventsWith(account, id)).hasSize(1);
         assertThat(events(account).stream().filter(e -> e.get("id").asText().equals(event.get("id").asText()))).hasSize(1);
+
+        // the guest writes again at once: that webhook reads the thread again, though the thread's updated time
+        // (to the second at most PMSs) may not have moved since the poll
+        String second = messageId(source, sim.addMessage(source, account, fixtureThread(source), "And our cat?", true));
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsWith(account, second).size() == 1);
+        assertThat(eventsWith(account, second).get(0).at("/data/messages").toString()).contains("And our cat?");
     }
 
     @org.junit.jupiter.api.Test
