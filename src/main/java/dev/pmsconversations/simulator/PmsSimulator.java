@@ -125,6 +125,14 @@ public final class PmsSimulator implements AutoCloseable {
 
     /** Adds a message to a thread, rendered in the source's native shape. */
     public JsonNode addMessage(String source, String account, String threadId, String body, boolean fromGuest) {
+        return addMessage(source, account, threadId, body, fromGuest, null);
+    }
+
+    /**
+     * Adds a message written at {@code at} (null: now, and a burst gets distinct, increasing seconds), rendered in
+     * the source's native shape.
+     */
+    public JsonNode addMessage(String source, String account, String threadId, String body, boolean fromGuest, Instant writtenAt) {
         SimSource s = source(source);
         SimAccount a = s.account(account);
         SimThread t = a == null ? null : a.thread(threadId);
@@ -133,13 +141,16 @@ public final class PmsSimulator implements AutoCloseable {
         }
         JsonNode created;
         synchronized (s) {
-            // PMS times have whole seconds: messages added in a burst get distinct, increasing times
-            Instant at = Instant.now();
-            Instant last = lastAdded.get(source);
-            if (last != null && !at.isAfter(last.plusSeconds(1))) {
-                at = last.plusSeconds(1);
+            Instant at = writtenAt;
+            if (at == null) {
+                // PMS times have whole seconds: messages added in a burst get distinct, increasing times
+                at = Instant.now();
+                Instant last = lastAdded.get(source);
+                if (last != null && !at.isAfter(last.plusSeconds(1))) {
+                    at = last.plusSeconds(1);
+                }
+                lastAdded.put(source, at);
             }
-            lastAdded.put(source, at);
             created = s.addMessage(a, t, new NewMessage(body, fromGuest, at));
         }
         messageAdded(source, a, t, (com.fasterxml.jackson.databind.node.ObjectNode) created, fromGuest);

@@ -128,6 +128,20 @@ public final class SyncService {
         this.pollListener = listener;
     }
 
+    /** Prefix of a marker stored by a read close to the thread's newest message: the next poll reads it again. */
+    static final String UNSETTLED = "unsettled:";
+    /** How close to a message counts as "the same second", with room for the PMS's clock being off from ours. */
+    private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(5);
+
+    private static boolean hasMessageAround(Conversation conversation, Instant now) {
+        for (dev.pmsconversations.model.Message m : conversation.messages()) {
+            if (m.createdAt() != null && java.time.Duration.between(Instant.parse(m.createdAt()), now).abs().compareTo(SETTLE) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void noteNewest(String accountId, Conversation conversation) {
         for (dev.pmsconversations.model.Message m : conversation.messages()) {
             if (m.createdAt() != null) {
@@ -233,6 +247,11 @@ public final class SyncService {
             throw e.withAccount(accountId);
         }
         noteNewest(accountId, conversation);
+        if (listMarker != null && hasMessageAround(conversation, clock.instant())) {
+            // read within seconds of its newest message: another message may still come in that same second
+            // without moving the marker (a time to the second at most PMSs), so the next poll reads it once more
+            marker = UNSETTLED + marker;
+        }
         String snapshot = canonicalJson(conversation);
         String hash = sha256(snapshot);
         Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot,

@@ -84,6 +84,29 @@ class SyncRouteTest extends RuntimeTestSupport {
         }
     }
 
+    /**
+     * Two guest messages in the same second, a poll between them: Hostaway's marker (its message times, to the
+     * second) does not move with the second one, so the first poll stores it unsettled and the next reads again.
+     */
+    @Test
+    void aSecondMessageInTheSecondOfAPollIsReadByTheNextPoll() {
+        awaitFirstPolls();
+        String account = "hostaway-1";
+        String thread = fixtureThread("hostaway");
+        Instant now = Instant.parse("2026-08-20T08:00:00Z"); // the runtime's clock in these tests
+        JsonNode first = sim.addMessage("hostaway", account, thread, "Arriving at 6pm", true, now.minusMillis(900));
+        poll(account);
+        JsonNode second = sim.addMessage("hostaway", account, thread, "Make that 7pm", true, now.minusMillis(400));
+        poll(account);
+        List<String> delivered = events(account).stream().flatMap(e -> java.util.stream.StreamSupport.stream(
+                e.get("newMessageIds").spliterator(), false)).map(JsonNode::asText).toList();
+        assertThat(delivered).contains(first.get("id").asText(), second.get("id").asText());
+        // reading an unsettled thread again delivers nothing twice
+        int before = events(account).size();
+        poll(account);
+        assertThat(events(account)).hasSize(before);
+    }
+
     /** resync: every conversation is read again, nothing already delivered is delivered again. */
     @Test
     void aResyncReadsEverythingAgainAndDeliversNothingTwice() {
