@@ -25,14 +25,14 @@ import java.util.function.ToDoubleFunction;
  * {@code pms_mapping_errors_by_field_total} (tags account, source, field), {@code pms_webhooks_received_total} (tags
  * source, outcome);</li>
  * <li>{@code pms_deliveries{sink, status}} (PENDING, SENDING, DELIVERED, DEAD), {@code pms_outbox{status}} (PENDING, SENDING,
- * SENT, FAILED), {@code pms_webhooks{status}} (RECEIVED, PROCESSING, DONE, FAILED): rows in the state store, read at most
+ * SENT, FAILED), {@code pms_webhooks{status}} (RECEIVED, PROCESSING, DONE, COVERED, FAILED): rows in the state store, read at most
  * once a second however often they are scraped.</li>
  * </ul>
  */
 final class RuntimeMetrics {
     private static final List<String> DELIVERY = List.of("PENDING", "SENDING", "DELIVERED", "DEAD");
     private static final List<String> OUTBOX = List.of("PENDING", "SENDING", "SENT", "FAILED");
-    private static final List<String> WEBHOOKS = List.of("RECEIVED", "PROCESSING", "DONE", "FAILED");
+    private static final List<String> WEBHOOKS = List.of("RECEIVED", "PROCESSING", "DONE", "COVERED", "FAILED");
 
     private final Jdbc jdbc;
     private volatile long countedAt;

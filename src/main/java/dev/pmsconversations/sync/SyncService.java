@@ -219,7 +219,9 @@ public final class SyncService {
         String accountId = run.accountId();
         LogContext.account(accountId, def.key());
         LogContext.conversation(ref.conversationId());
-        lock(exchange, accountId, ref.conversationId());
+        if (exchange.getProperty(LOCK) == null) { // a directed read took it before reading the record
+            lock(exchange, accountId, ref.conversationId());
+        }
         Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
         String listMarker = marker(def, ref.record());
         // a directed read (webhook, sent message) reads the messages even when the marker did not move: two
@@ -307,7 +309,16 @@ public final class SyncService {
         AccountClient client = client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
-        return new ThreadRef(run, conversationId, client.fetchRecord(conversationId), true);
+        // the record is read under the conversation's lock, as the messages are after it: read before a poll of the
+        // same thread took the lock, it could pair an older record with newer messages (and a later read would then
+        // "correct" it with an event of no new message)
+        lock(exchange, accountId, conversationId);
+        try {
+            return new ThreadRef(run, conversationId, client.fetchRecord(conversationId), true);
+        } catch (RuntimeException e) {
+            unlock(exchange);
+            throw e;
+        }
     }
 
     private void lock(Exchange exchange, String accountId, String conversationId) {

@@ -18,11 +18,26 @@ public final class WebhookInbox {
     public record Event(long id, String accountId, String source, String conversationId, String status, int attempts) {
     }
 
-    /** Stores a delivery and returns its id; empty when the same delivery (same dedupe key) was stored before. */
-    public java.util.OptionalLong store(String accountId, String source, String dedupeKey, String conversationId, String payload, Instant now) {
-        return jdbc.insertIfAbsentReturningId("insert into webhook_event (account_id, source, dedupe_key, conversation_id, payload, status, attempts, "
-                + "received_at) values (?,?,?,?,?,'RECEIVED',0,?)", accountId, source, Jdbc.truncate(dedupeKey, 256), conversationId,
-                payload, Timestamp.from(now));
+    /** A stored delivery: {@code covered} when an earlier one of the same conversation, still waiting, reads for it. */
+    public record Stored(long id, boolean covered) {
+    }
+
+    /** Waiting deliveries (never attempted) of a conversation; by the (account, conversation, status) index. */
+    public static final String WAITING = "select id from webhook_event where account_id = ? and conversation_id = ? "
+            + "and status = 'RECEIVED' and attempts = 0 limit 1";
+
+    /**
+     * Stores a delivery; empty when the same delivery (same dedupe key) was stored before. When the conversation
+     * already has a delivery that was never attempted, the new one is stored COVERED and not processed: that
+     * earlier delivery's thread read starts after now, so it reads this delivery's message too (the PMS has the
+     * message before it sends the webhook). A burst of webhooks for one thread then costs one read, not one each.
+     */
+    public Optional<Stored> store(String accountId, String source, String dedupeKey, String conversationId, String payload, Instant now) {
+        boolean covered = !jdbc.list(WAITING, rs -> rs.getLong(1), accountId, conversationId).isEmpty();
+        java.util.OptionalLong id = jdbc.insertIfAbsentReturningId("insert into webhook_event (account_id, source, dedupe_key, conversation_id, "
+                + "payload, status, attempts, received_at) values (?,?,?,?,?,?,0,?)", accountId, source, Jdbc.truncate(dedupeKey, 256),
+                conversationId, payload, covered ? "COVERED" : "RECEIVED", Timestamp.from(now));
+        return id.isPresent() ? Optional.of(new Stored(id.getAsLong(), covered)) : Optional.empty();
     }
 
     public Optional<Event> byKey(String accountId, String dedupeKey) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -140,15 +141,17 @@ public final class WebhookService {
         }
         String deliveryId = spec.dedupeHeader() == null ? null : header(exchange, spec.dedupeHeader());
         String dedupeKey = deliveryId != null ? "id:" + deliveryId : "sha256:" + SyncService.sha256(text);
-        java.util.OptionalLong stored = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
+        Optional<WebhookInbox.Stored> stored = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
         if (stored.isEmpty()) {
             count(sourceKey, "duplicate");
             return envelope("DUPLICATE", inbox.byKey(accountId, dedupeKey).orElseThrow().id(), "already received");
         }
         count(sourceKey, "accepted");
-        exchange.getIn().setHeader(H_WEBHOOK_ID, stored.getAsLong());
+        if (!stored.get().covered()) { // a covered one is read by the conversation's waiting delivery: no hand-off
+            exchange.getIn().setHeader(H_WEBHOOK_ID, stored.get().id());
+        }
         exchange.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        return envelope("RECEIVED", stored.getAsLong(), null);
+        return envelope("RECEIVED", stored.get().id(), null);
     }
 
     /**

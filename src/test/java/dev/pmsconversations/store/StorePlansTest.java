@@ -37,6 +37,15 @@ class StorePlansTest {
         }
     }
 
+    /** Each webhook asks whether its conversation has a delivery waiting: by conversation, not by every waiting one. */
+    @Test
+    void theWaitingDeliveryOfAConversationIsFoundByItsIndexOnAnEmptyStore() throws Exception {
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null));
+             Connection c = store.dataSource().getConnection()) {
+            assertThat(indexOf(c, WebhookInbox.WAITING)).isEqualTo("WEBHOOK_EVENT_CONVERSATION");
+        }
+    }
+
     /** The index H2's plan reads the updated table through (the first one the plan names). */
     private static String indexOf(Connection c, String sql) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("explain " + sql)) {

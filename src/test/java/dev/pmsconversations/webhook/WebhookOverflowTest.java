@@ -18,8 +18,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
- * More webhooks than the hand-off queue holds (here one): the hand-off of the overflow is dropped, never the
- * delivery. Every stored delivery is processed (the sweep queues what the queue could not take), and every new
+ * Bursts of webhooks. More than the hand-off queue holds (here one): the hand-off of the overflow is dropped, never
+ * the delivery; every stored delivery is processed (the sweep queues what the queue could not take). Many for one
+ * thread: those arriving while an earlier one of the thread waits are covered by its read. Either way every new
  * message reaches the sink exactly once.
  */
 class WebhookOverflowTest extends RuntimeTestSupport {
@@ -62,12 +63,16 @@ class WebhookOverflowTest extends RuntimeTestSupport {
 
     @Test
     void webhooksBeyondAFullQueueAreAllProcessedAndDeliveredOnce() throws Exception {
+        String account = "smoobu-1";
+        // one thread per webhook: webhooks of one thread would be covered by its first waiting one (WebhookCoverTest)
+        sim.source("smoobu").seed(account, WEBHOOKS, 1);
         awaitFirstPolls();
         sim.latency(Duration.ofMillis(300)); // each thread read now takes a while: the four workers and the queue fill up
-        String account = "smoobu-1";
+        List<String> threads = sim.threadIds("smoobu", account).stream().filter(t -> !t.equals(fixtureThread("smoobu"))).toList();
+        assertThat(threads).hasSize(WEBHOOKS);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < WEBHOOKS; i++) {
-            JsonNode added = sim.addMessage("smoobu", account, fixtureThread("smoobu"), "Question " + i, true);
+            JsonNode added = sim.addMessage("smoobu", account, threads.get(i), "Question " + i, true);
             ids.add(added.get(sim.source("smoobu").idField()).asText());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> sim.webhookCalls().size() >= WEBHOOKS);
@@ -76,6 +81,33 @@ class WebhookOverflowTest extends RuntimeTestSupport {
         await().atMost(Duration.ofSeconds(60)).until(() -> Map.of("DONE", WEBHOOKS).equals(webhookStatuses()));
         assertThat(sweptLate()).as("deliveries the queue could not take, processed by the sweep (5 s or more after arrival)")
                 .isPositive();
+        for (String id : ids) {
+            List<JsonNode> carrying = events(account).stream()
+                    .filter(e -> e.get("newMessageIds").toString().contains("\"" + id + "\"")).toList();
+            assertThat(carrying).as("events announcing message " + id).hasSize(1);
+        }
+    }
+
+    @Test
+    void webhooksForAThreadWithAReadWaitingAreCoveredByItAndEveryMessageIsDeliveredOnce() throws Exception {
+        String account = "smoobu-1";
+        String thread = fixtureThread("smoobu");
+        awaitFirstPolls();
+        sim.latency(Duration.ofMillis(300)); // the four workers stay busy reading: later webhooks find one waiting
+        sim.clearRequests();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < WEBHOOKS; i++) {
+            ids.add(sim.addMessage("smoobu", account, thread, "Question " + i, true).get(sim.source("smoobu").idField()).asText());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> sim.webhookCalls().size() >= WEBHOOKS);
+        assertThat(sim.webhookCalls()).extracting(SimWebhook::status).containsOnly(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Map<String, Integer> s = webhookStatuses();
+            return s.getOrDefault("DONE", 0) + s.getOrDefault("COVERED", 0) == WEBHOOKS;
+        });
+        assertThat(webhookStatuses().getOrDefault("COVERED", 0)).as("covered deliveries").isPositive();
+        long threadReads = sim.requests("smoobu", account).stream().filter(r -> r.path().contains("/" + thread + "/messages")).count();
+        assertThat(threadReads).as("reads of the thread").isLessThan(WEBHOOKS);
         for (String id : ids) {
             List<JsonNode> carrying = events(account).stream()
                     .filter(e -> e.get("newMessageIds").toString().contains("\"" + id + "\"")).toList();
