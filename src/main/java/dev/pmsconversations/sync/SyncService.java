@@ -133,9 +133,14 @@ public final class SyncService {
     /** How close to a message counts as "the same second", with room for the PMS's clock being off from ours. */
     private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(5);
 
+    /** True when {@code at} is so close to {@code now} that the PMS may still write more in the same second. */
+    static boolean unsettled(Instant at, Instant now) {
+        return java.time.Duration.between(at, now).abs().compareTo(SETTLE) < 0;
+    }
+
     private static boolean hasMessageAround(Conversation conversation, Instant now) {
         for (dev.pmsconversations.model.Message m : conversation.messages()) {
-            if (m.createdAt() != null && java.time.Duration.between(Instant.parse(m.createdAt()), now).abs().compareTo(SETTLE) < 0) {
+            if (m.createdAt() != null && unsettled(Instant.parse(m.createdAt()), now)) {
                 return true;
             }
         }

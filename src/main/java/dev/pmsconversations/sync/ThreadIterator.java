@@ -64,7 +64,9 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         if (incremental.strategy().equals("sortedDesc")) {
             extra.putAll(incremental.sortQuery());
         } else if (incremental.strategy().equals("updatedSince") && cursor != null) {
-            extra.put(incremental.windowParam(), TimeFormat.format(cursor));
+            // a second early: whether the PMS's filter includes its own time or not, a thread updated again in the
+            // cursor's second is listed (its unchanged marker keeps the others from being read again)
+            extra.put(incremental.windowParam(), TimeFormat.format(cursor.minusSeconds(1)));
         } else if ((incremental.strategy().equals("window") || incremental.activity() != null) && incremental.windowParam() != null) {
             extra.put(incremental.windowParam(), LocalDate.now(clock.withZone(zone)).minusDays(incremental.windowDaysBack())
                     .format(DateTimeFormatter.ofPattern(incremental.windowFormat())));
@@ -146,7 +148,9 @@ final class ThreadIterator implements Iterator<ThreadRef> {
                 }
             }
         }
-        run.newestSeen = activityCursorText(newest, now);
+        // newest seen within seconds of now: a message later in that same second would not be "newer" at the next
+        // poll, so that poll looks again from the second before
+        run.newestSeen = activityCursorText(SyncService.unsettled(newest, now) ? newest.minusSeconds(1) : newest, now);
     }
 
     /** "newest activity|poll time"; null (= list the window) without one, or when the last poll is too long ago. */

@@ -83,6 +83,14 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return new java.util.Properties();
     }
 
+    /**
+     * The runtime's clock: by default fixed at 2026-08-20T08:00Z, as the fixtures' reservations are of August 2026 and
+     * date windows are computed as of then. Override for a test that needs the time the simulator lives in.
+     */
+    protected Clock clock() {
+        return Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC);
+    }
+
     /** Override to run the API (and webhook receiver) on a free port. */
     protected boolean withApi() {
         return false;
@@ -105,8 +113,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         }
         pms = new PmsConfiguration(adjust(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort, extraSinks(), deliveryOptions())),
                 a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
-                // the fixtures' reservations are of August 2026: date windows are computed as of then
-                .withClock(Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC));
+                .withClock(clock());
         pms.apply(configuration);
         java.util.Properties properties = pms.camelProperties();
         properties.putAll(extraProperties());
