@@ -165,6 +165,11 @@ public final class PmsSimulator implements AutoCloseable {
         webhooks.put(source + "/" + account, new Registration(url, Map.copyOf(secrets)));
     }
 
+    /** Stops sending webhooks for one account: its changes are then found by polling only. */
+    public void unregisterWebhook(String source, String account) {
+        webhooks.remove(source + "/" + account);
+    }
+
     /** Messages received through the simulated send calls of one account. */
     public List<SimSend> sends(String source, String account) {
         return sends.stream().filter(x -> x.source().equals(source) && x.account().equals(account)).toList();

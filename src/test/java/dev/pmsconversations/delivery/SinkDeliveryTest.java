@@ -130,6 +130,9 @@ class SinkDeliveryTest extends RuntimeTestSupport {
     @Test
     void aSinkThatIsDownDoesNotHoldUpTheOtherAndGetsItsBacklogInOrderLater() {
         receiver.stop();
+        // polls only: a webhook's read racing the test's next message could add a legitimate event (the conversation's
+        // updated time caught up), and this test counts one event per poll
+        sim.unregisterWebhook("hostaway", "hostaway-1");
         awaitFirstPolls();
         for (int i = 1; i <= 3; i++) {
             sim.addMessage("hostaway", "hostaway-1", "1406", "message " + i, true);
