@@ -138,22 +138,20 @@ public final class SyncService {
         return java.time.Duration.between(at, now).abs().compareTo(SETTLE) < 0;
     }
 
-    private static boolean hasMessageAround(Conversation conversation, Instant now) {
-        for (dev.pmsconversations.model.Message m : conversation.messages()) {
-            if (m.createdAt() != null && unsettled(Instant.parse(m.createdAt()), now)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void noteNewest(String accountId, Conversation conversation) {
+    /**
+     * Remembers the account's newest mapped message time (the sync-lag gauge); true when one of the messages is
+     * {@link #unsettled} as of {@code now}. One pass: each message's time is parsed once.
+     */
+    private boolean noteNewest(String accountId, Conversation conversation, Instant now) {
+        boolean around = false;
         for (dev.pmsconversations.model.Message m : conversation.messages()) {
             if (m.createdAt() != null) {
                 Instant at = Instant.parse(m.createdAt());
                 newestMessage.merge(accountId, at, (a, b) -> a.isAfter(b) ? a : b);
+                around |= unsettled(at, now);
             }
         }
+        return around;
     }
 
     /** The newest message time mapped for the account, if any (for the sync-lag gauge). */
@@ -253,8 +251,8 @@ public final class SyncService {
             mappingErrorListener.accept(accountId, e.field());
             throw e.withAccount(accountId);
         }
-        noteNewest(accountId, conversation);
-        if (listMarker != null && hasMessageAround(conversation, clock.instant())) {
+        boolean messageAround = noteNewest(accountId, conversation, clock.instant());
+        if (listMarker != null && messageAround) {
             // read within seconds of its newest message: another message may still come in that same second
             // without moving the marker (a time to the second at most PMSs), so the next poll reads it once more
             marker = UNSETTLED + marker;
