@@ -86,12 +86,17 @@ class SinkDeliveryTest extends RuntimeTestSupport {
         assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
 
+    /** The sink answers {@code status} {@code times} times; starts the runtime and waits for the crm sink's first dead letter. */
+    private DeliveryStore.Row firstDeadLetterWhenAnswering(int status, int times, Duration within) {
+        receiver.then(status, Map.of(), times);
+        awaitFirstPolls();
+        await().atMost(within).until(() -> !pms.deliveries().deadLetters("crm").isEmpty());
+        return pms.deliveries().deadLetters("crm").get(0);
+    }
+
     @Test
     void aSinkFailingEveryAttemptGetsExactlyMaxAttemptsBeforeTheEventIsDeadLettered() {
-        receiver.then(500, Map.of(), 100);
-        awaitFirstPolls();
-        await().atMost(Duration.ofSeconds(60)).until(() -> !pms.deliveries().deadLetters("crm").isEmpty());
-        DeliveryStore.Row dead = pms.deliveries().deadLetters("crm").get(0);
+        DeliveryStore.Row dead = firstDeadLetterWhenAnswering(500, 100, Duration.ofSeconds(60));
         // maxAttempts: 4 (docs/configuration.md: attempts before an event becomes a dead letter)
         assertThat(dead.attempts()).isEqualTo(4);
         assertThat(dead.lastError()).startsWith("gave up after 4 attempts: HTTP 500");
@@ -100,10 +105,7 @@ class SinkDeliveryTest extends RuntimeTestSupport {
 
     @Test
     void aRefusalIsDeadLetteredWithTheAnswerAndAReplayDeliversItOnce() {
-        receiver.then(400, Map.of(), 1);
-        awaitFirstPolls();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !pms.deliveries().deadLetters("crm").isEmpty());
-        DeliveryStore.Row dead = pms.deliveries().deadLetters("crm").get(0);
+        DeliveryStore.Row dead = firstDeadLetterWhenAnswering(400, 1, Duration.ofSeconds(30));
         assertThat(dead.lastError()).contains("HTTP 400");
         assertThat(dead.attempts()).isEqualTo(1);
         assertThat(receiver.received()).hasSize(1);
