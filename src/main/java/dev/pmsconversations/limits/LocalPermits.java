@@ -1,27 +1,44 @@
 package dev.pmsconversations.limits;
 
 import dev.pmsconversations.source.ApiSpec;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
-/** Limits held in this JVM (resilience4j): right for one node; several nodes would each allow the whole limit. */
+/**
+ * Limits held in this JVM: right for one node; several nodes would each allow the whole limit ({@link SharedPermits}
+ * counts for them all). Hand-written ({@link GrantLog}) rather than resilience4j's rate limiter: that one counts
+ * fixed windows, which let twice the limit through around a window's boundary and spend a saturated budget in the
+ * window's first seconds.
+ */
 final class LocalPermits implements RequestPermits {
-    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Map<String, GrantLog[]> logs = new ConcurrentHashMap<>();
 
     @Override
     public void await(String key, List<ApiSpec.RateLimit> limits) {
-        for (ApiSpec.RateLimit limit : limits) {
-            RateLimiter limiter = limiters.computeIfAbsent(key + "|" + limit.requests() + "/" + limit.perSeconds(),
-                    k -> RateLimiter.of(k, RateLimiterConfig.custom()
-                            .limitForPeriod(limit.requests())
-                            .limitRefreshPeriod(Duration.ofSeconds(limit.perSeconds()))
-                            .timeoutDuration(Duration.ofMinutes(10))
-                            .build()));
-            RateLimiter.waitForPermission(limiter);
+        GrantLog[] keyLogs = logs.computeIfAbsent(key + "|" + limits, k -> limits.stream()
+                .map(l -> new GrantLog(l.requests(), TimeUnit.SECONDS.toNanos(l.perSeconds()))).toArray(GrantLog[]::new));
+        while (true) {
+            long wait = 0;
+            synchronized (keyLogs) { // every limit of the key grants together, or none does
+                long now = System.nanoTime();
+                for (GrantLog log : keyLogs) {
+                    wait = Math.max(wait, log.waitNanos(now));
+                }
+                if (wait == 0) {
+                    for (GrantLog log : keyLogs) {
+                        log.grant(now);
+                    }
+                    return;
+                }
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(5)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a request permit of " + key, e);
+            }
         }
     }
 }

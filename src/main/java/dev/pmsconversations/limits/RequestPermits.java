@@ -11,7 +11,7 @@ public interface RequestPermits {
 
     void await(String key, List<ApiSpec.RateLimit> limits);
 
-    /** One node (H2): resilience4j's limiters in this JVM. */
+    /** One node (H2): counted in this JVM ({@link GrantLog}). */
     static RequestPermits local() {
         return new LocalPermits();
     }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Limits shared by every node on one PostgreSQL: each granted request is a row (key, database time); a request is
  * granted when, for every limit, fewer than {@code requests} rows of the key lie in the last {@code perSeconds}
- * (plus a margin for the trip to the PMS). Grants of one key are serialised with a transaction-scoped advisory
+ * (plus a margin for the trip to the PMS), and, once half of them are taken, the newest is {@code perSeconds /
+ * requests} old (the rules of {@link GrantLog}, which counts for one node). Grants of one key are serialised with a transaction-scoped advisory
  * lock, so two nodes never both take the last permit of a window; other keys (accounts) are not held up. The
  * clock is the database's, so nodes whose clocks differ still count the same window.
  */
@@ -51,6 +52,16 @@ public final class SharedPermits implements RequestPermits {
                         rs -> rs.next() ? rs.getLong(1) : null, windowMillis, key, windowMillis, limit.requests() - 1);
                 if (millis != null) {
                     wait[0] = Math.max(wait[0], Math.max(1, millis));
+                }
+                // past half the budget, grants are spaced perSeconds / requests apart (GrantLog: a saturated budget is
+                // spread through the window, not spent in its first seconds)
+                long spacingMillis = limit.perSeconds() * 1000L / limit.requests();
+                Long paced = jdbc.query("select case when count(*) >= ? then cast(extract(epoch from (max(granted_at) + ? * interval '1 millisecond' "
+                                + "- clock_timestamp())) * 1000 as bigint) end from request_permit where permit_key = ? "
+                                + "and granted_at > clock_timestamp() - ? * interval '1 millisecond'",
+                        rs -> rs.next() ? (Long) rs.getObject(1, Long.class) : null, Math.max(1, limit.requests() / 2), spacingMillis, key, windowMillis);
+                if (paced != null && paced > 0) {
+                    wait[0] = Math.max(wait[0], paced);
                 }
             }
             if (wait[0] == 0) {

@@ -1,5 +1,6 @@
 package dev.pmsconversations.source;
 
+import dev.pmsconversations.runtime.MessageBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class PmsHttp {
         }
         Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String retryAfter = result.getMessage().getHeader("Retry-After", String.class);
-        return new Response(status == null ? -1 : status, result.getMessage().getBody(String.class), retryAfter);
+        return new Response(status == null ? -1 : status, MessageBodies.text(result.getMessage()), retryAfter);
     }
 
     /** Parses {@code a=1&b=x%20y} (a query string or a form body); the last value of a repeated name wins. */

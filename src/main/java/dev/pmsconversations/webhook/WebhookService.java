@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.api.ApiException;
 import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.model.Json;
+import dev.pmsconversations.runtime.MessageBodies;
 import dev.pmsconversations.source.SourceDefinition;
 import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.source.WebhookSpec;
@@ -82,7 +83,7 @@ public final class WebhookService {
                         + "' is not configured");
             }
         }
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = MessageBodies.bytes(exchange.getIn());
         if (body == null) {
             body = new byte[0];
         }
