@@ -13,11 +13,15 @@ import java.util.concurrent.TimeUnit;
  * window's first seconds.
  */
 final class LocalPermits implements RequestPermits {
-    private final Map<String, GrantLog[]> logs = new ConcurrentHashMap<>();
+    private final Map<Key, GrantLog[]> logs = new ConcurrentHashMap<>();
+
+    /** An account's reads or sends under their limits (a record: no text built per request to find it). */
+    private record Key(String key, List<ApiSpec.RateLimit> limits) {
+    }
 
     @Override
     public void await(String key, List<ApiSpec.RateLimit> limits) {
-        GrantLog[] keyLogs = logs.computeIfAbsent(key + "|" + limits, k -> limits.stream()
+        GrantLog[] keyLogs = logs.computeIfAbsent(new Key(key, limits), k -> limits.stream()
                 .map(l -> new GrantLog(l.requests(), TimeUnit.SECONDS.toNanos(l.perSeconds()))).toArray(GrantLog[]::new));
         while (true) {
             long wait = 0;
