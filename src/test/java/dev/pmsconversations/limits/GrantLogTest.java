@@ -30,7 +30,8 @@ class GrantLogTest {
         return grants;
     }
 
-    private static int maxInWindow(List<Long> sorted, long window) {
+    /** The most grants in any window of that length (times sorted; also SharedPermitsTest's check). */
+    static int maxInWindow(List<Long> sorted, long window) {
         int max = 0;
         for (int i = 0, j = 0; i < sorted.size(); i++) {
             while (sorted.get(i) - sorted.get(j) >= window) {

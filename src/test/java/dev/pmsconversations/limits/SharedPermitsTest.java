@@ -52,22 +52,30 @@ class SharedPermitsTest {
             }
             List<Long> times = new ArrayList<>(granted);
             Collections.sort(times);
-            assertThat(maxInWindow(times, 1000)).as("grants in any 1 s " + times).isLessThanOrEqualTo(3);
-            assertThat(maxInWindow(times, 3000)).as("grants in any 3 s " + times).isLessThanOrEqualTo(5);
+            assertThat(GrantLogTest.maxInWindow(times, 1000)).as("grants in any 1 s " + times).isLessThanOrEqualTo(3);
+            assertThat(GrantLogTest.maxInWindow(times, 3000)).as("grants in any 3 s " + times).isLessThanOrEqualTo(5);
             // the limit is used, not just obeyed: 4.5 s of 5 per 3 s (and 3 per 1 s) is 7 or 8 grants
             assertThat(times.size()).as("grants " + times).isGreaterThanOrEqualTo(7);
             assertThat(otherMillis).as("another account waited").isLessThan(1000);
         }
     }
 
-    private static int maxInWindow(List<Long> sorted, long windowMillis) {
-        int max = 0;
-        for (int i = 0, j = 0; i < sorted.size(); i++) {
-            while (sorted.get(i) - sorted.get(j) >= windowMillis) {
-                j++;
+    @Test
+    void halfTheBudgetAtOnceThenSpaced() {
+        // 10 per 2 s: 5 at once, then one per 200 ms (the rules of GrantLog, counted in the database)
+        try (StateStore node = new StateStore(new RuntimeConfig.StoreConfig(TestRuntime.postgresStoreUrl(), null, null))) {
+            SharedPermits permits = new SharedPermits(node.jdbc());
+            List<ApiSpec.RateLimit> limit = List.of(new ApiSpec.RateLimit(10, 2));
+            List<Long> times = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < 8; i++) {
+                permits.await("acct-paced", limit);
+                times.add((System.nanoTime() - start) / 1_000_000);
             }
-            max = Math.max(max, i - j + 1);
+            assertThat(times.get(4)).as("the first five at once " + times).isLessThan(400);
+            for (int i = 5; i < 8; i++) {
+                assertThat(times.get(i) - times.get(i - 1)).as("spaced after half the budget " + times).isGreaterThanOrEqualTo(150);
+            }
         }
-        return max;
     }
 }
