@@ -8,9 +8,9 @@ import java.util.List;
  * Limits shared by every node on one PostgreSQL: each granted request is a row (key, database time); a request is
  * granted when, for every limit, fewer than {@code requests} rows of the key lie in the last {@code perSeconds}
  * (plus a margin for the trip to the PMS), and, once half of them are taken, the newest is {@code perSeconds /
- * requests} old (the rules of {@link GrantLog}, which counts for one node). Grants of one key are serialised with a transaction-scoped advisory
- * lock, so two nodes never both take the last permit of a window; other keys (accounts) are not held up. The
- * clock is the database's, so nodes whose clocks differ still count the same window.
+ * requests} old (the rules of {@link GrantLog}, which counts for one node). Grants of one key are serialised with a
+ * transaction-scoped advisory lock, so two nodes never both take the last permit of a window; other keys (accounts)
+ * are not held up. The clock is the database's, so nodes whose clocks differ still count the same window.
  */
 public final class SharedPermits implements RequestPermits {
     /** Requests granted this far apart reach the PMS closer together when the first one travels slower. */

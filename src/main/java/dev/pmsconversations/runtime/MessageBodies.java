@@ -44,7 +44,15 @@ public final class MessageBodies {
             return message.getBody(String.class);
         }
         byte[] bytes = bytes(message);
-        String charset = ExchangeHelper.getCharsetName(message.getExchange(), false);
-        return new String(bytes, charset == null ? StandardCharsets.UTF_8 : Charset.forName(charset));
+        return new String(bytes, charset(ExchangeHelper.getCharsetName(message.getExchange(), false)));
+    }
+
+    /** A declared charset Java does not know (a PMS's typo) reads as UTF-8, as JSON is, rather than failing the read. */
+    private static Charset charset(String name) {
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalArgumentException e) { // IllegalCharsetName, UnsupportedCharset
+            return StandardCharsets.UTF_8;
+        }
     }
 }

@@ -38,4 +38,11 @@ class MessageBodiesTest {
         exchange.getIn().setBody(null);
         assertThat(MessageBodies.bytes(exchange.getIn())).isNull();
     }
+
+    @Test
+    void aCharsetJavaDoesNotKnowReadsAsUtf8() {
+        exchange.setProperty(Exchange.CHARSET_NAME, "utf-eight");
+        exchange.getIn().setBody(new InputStreamCache("Grüße".getBytes(StandardCharsets.UTF_8)));
+        assertThat(MessageBodies.text(exchange.getIn())).isEqualTo("Grüße");
+    }
 }
