@@ -171,6 +171,12 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         template.sendBodyAndHeader("direct:sync-account", null, SyncService.H_ACCOUNT, accountId);
     }
 
+    /** The new message ids of every event the file sink wrote for an account, in order. */
+    protected List<String> newMessageIds(String accountId) {
+        return events(accountId).stream().flatMap(e -> java.util.stream.StreamSupport.stream(e.get("newMessageIds").spliterator(), false))
+                .map(JsonNode::asText).toList();
+    }
+
     /** The events the file sink wrote for an account, in order. */
     protected List<JsonNode> events(String accountId) {
         Path log = outDir().resolve("events").resolve(accountId + ".ndjson");
