@@ -49,7 +49,7 @@ final class GrantLog {
     /** Records a grant at {@code now} (after {@link #waitNanos} said 0). */
     void grant(long now) {
         if (size == times.length) {
-            long[] grown = new long[Math.min(Math.max(4, requests), times.length * 2)];
+            long[] grown = new long[Math.min(requests, times.length * 2)]; // full below the limit: requests > length
             for (int i = 0; i < size; i++) {
                 grown[i] = times[(head + i) % times.length];
             }
