@@ -63,8 +63,9 @@ public final class WebhookLoad {
         try {
             String baseUrl = "http://127.0.0.1:" + baseline.getAddress().getPort() + "/webhooks";
             // one client per target for its warm-up and its measured run: the measured run starts on the warm-up's open
-            // connections, as a PMS's steady stream of webhooks does (a fresh client opened a few hundred connections in
-            // its first second, and that second's answers took up to 0.8 s)
+            // connections, as a PMS's steady stream of webhooks does (with a fresh client the measured run started with
+            // none while the warm-up's ~4,000, opened while the runtime was cold, sat idle; its first seconds' answers
+            // took up to 0.8 s)
             HttpClient baseClient = newClient();
             run(baseClient, baseUrl, rate, warmup, bookings, 0); // warm-up of the client
             Result base = run(baseClient, baseUrl, rate, seconds, bookings, 1_000_000);
