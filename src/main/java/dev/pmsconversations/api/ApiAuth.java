@@ -50,6 +50,33 @@ public final class ApiAuth {
         public boolean allows(String accountId) {
             return accounts == null || accounts.contains(accountId);
         }
+
+        /**
+         * The accounts a request may touch: the token's, narrowed to {@code requested} when one is named (404 when no
+         * such account is configured, 403 when it is outside the token's scope). Null: every account.
+         */
+        public Set<String> narrow(String requested, Set<String> configured) {
+            if (requested == null) {
+                return accounts;
+            }
+            if (!configured.contains(requested)) {
+                throw ApiException.notFound("no account '" + requested + "' is configured");
+            }
+            if (!allows(requested)) {
+                throw new ApiException(403, "FORBIDDEN", "token '" + tokenName + "' may not access account '" + requested + "'");
+            }
+            return Set.of(requested);
+        }
+
+        /** 403 for something that belongs to an account outside the token's scope (the account is not named). */
+        public ApiException forbidden(String what) {
+            return new ApiException(403, "FORBIDDEN", what + " belongs to an account that token '" + tokenName + "' may not access");
+        }
+    }
+
+    /** The scope {@link #check} set on the exchange. */
+    public static Scope scope(Exchange exchange) {
+        return exchange.getProperty(SCOPE, Scope.class);
     }
 
     private static byte[] digest(String s) {

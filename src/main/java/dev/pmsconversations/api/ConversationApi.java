@@ -77,7 +77,7 @@ public final class ConversationApi {
         if (realtime(ex)) {
             return Envelope.ok(live(stored.accountId(), id)).toString();
         }
-        return Envelope.ok(conversation(stored.snapshot())).toString();
+        return Envelope.ok(conversation(stored)).toString();
     }
 
     /** GET /v2/conversations/reservation/{reservationId}: every conversation of the reservation. */
@@ -86,6 +86,10 @@ public final class ConversationApi {
         Set<String> scope = accountsFor(ex, param(ex, "accountId"));
         List<StateStore.StoredConversation> found = store.conversations(
                 new StateStore.ConversationQuery(scope, param(ex, "source"), reservationId, null, null, null), 0, MAX_LIMIT);
+        if (found.isEmpty() && explicitAccount(ex, null) == null && heldOutside(scope,
+                new StateStore.ConversationQuery(null, param(ex, "source"), reservationId, null, null, null))) {
+            throw forbidden(ex, "reservation '" + reservationId + "'");
+        }
         if (realtime(ex)) {
             ArrayNode data = Json.MAPPER.createArrayNode();
             found.forEach(s -> data.add(live(s.accountId(), s.conversationId())));
@@ -109,8 +113,10 @@ public final class ConversationApi {
     public String outboxEntry(Exchange ex) {
         Set<String> scope = accountsFor(ex, null);
         String id = ex.getIn().getHeader("id", String.class);
-        OutboxEntry e = outbox.get(id).filter(x -> scope.contains(x.accountId()))
-                .orElseThrow(() -> ApiException.notFound("no message '" + id + "' in the outbox"));
+        OutboxEntry e = outbox.get(id).orElseThrow(() -> ApiException.notFound("no message '" + id + "' in the outbox"));
+        if (!scope.contains(e.accountId())) {
+            throw forbidden(ex, "outbox entry '" + id + "'");
+        }
         return Envelope.ok(entry(e)).toString();
     }
 
@@ -188,24 +194,33 @@ public final class ConversationApi {
         return out;
     }
 
-    /** The account of a send: accountId (body, query or integrationAccountId header), else the stored conversation's. */
+    /**
+     * The account of a send: the one named (accountId in the body or query, or the integrationAccountId header), else the
+     * caller's account that holds the conversation. A conversation held only by accounts outside the token's scope is
+     * 403: it must never be sent into from the token's own account, where the same id may be another guest's thread.
+     */
     private String resolveAccount(Exchange ex, JsonNode body, String conversationId) {
-        String requested = optional(body, "accountId");
-        if (requested == null) {
-            requested = param(ex, "accountId");
-        }
-        Set<String> scope = accountsFor(ex, requested);
-        if (scope.size() == 1) {
-            return scope.iterator().next();
+        String named = explicitAccount(ex, optional(body, "accountId"));
+        Set<String> scope = accountsFor(ex, named);
+        if (named != null) {
+            return named;
         }
         List<StateStore.StoredConversation> found = store.conversations(
-                new StateStore.ConversationQuery(scope, null, null, null, null, conversationId), 0, 2);
-        if (found.size() == 1) {
-            return found.get(0).accountId();
+                new StateStore.ConversationQuery(null, null, null, null, null, conversationId), 0, MAX_LIMIT);
+        List<StateStore.StoredConversation> mine = found.stream().filter(c -> scope.contains(c.accountId())).toList();
+        if (mine.size() == 1) {
+            return mine.get(0).accountId();
         }
-        throw ApiException.invalid("accountId", found.isEmpty()
-                ? "conversation '" + conversationId + "' is not known yet; say which account it belongs to"
-                : "conversation id '" + conversationId + "' exists in several accounts; say which one");
+        if (mine.size() > 1) {
+            throw ApiException.invalid("accountId", "conversation id '" + conversationId + "' exists in several accounts; say which one");
+        }
+        if (!found.isEmpty()) {
+            throw forbidden(ex, "conversation '" + conversationId + "'");
+        }
+        if (scope.size() == 1) {
+            return scope.iterator().next(); // not synced yet: the caller's only account
+        }
+        throw ApiException.invalid("accountId", "conversation '" + conversationId + "' is not known yet; say which account it belongs to");
     }
 
     /** The reservation id of a synced conversation, or null when it is not known yet. */
@@ -220,20 +235,48 @@ public final class ConversationApi {
                 }).orElse(null);
     }
 
+    /**
+     * The one conversation {@code id} the caller may read: in the named account, else in the token's accounts. Held only
+     * by accounts outside the token's scope: 403; held nowhere: 404; in several of the caller's accounts: 422.
+     */
     private StateStore.StoredConversation findOne(Exchange ex, String id) {
-        Set<String> scope = accountsFor(ex, param(ex, "accountId"));
-        List<StateStore.StoredConversation> found = store.conversations(
-                new StateStore.ConversationQuery(scope, param(ex, "source"), null, null, null, id), 0, 2);
-        if (found.isEmpty()) {
-            throw ApiException.notFound("no conversation '" + id + "'" + (param(ex, "accountId") == null ? "" : " in account '"
-                    + param(ex, "accountId") + "'"));
+        String named = explicitAccount(ex, null);
+        Set<String> scope = accountsFor(ex, named);
+        StateStore.ConversationQuery anywhere = new StateStore.ConversationQuery(named == null ? null : scope, param(ex, "source"),
+                null, null, null, id);
+        List<StateStore.StoredConversation> found = store.conversations(anywhere, 0, MAX_LIMIT);
+        List<StateStore.StoredConversation> mine = found.stream().filter(c -> scope.contains(c.accountId())).toList();
+        if (mine.isEmpty()) {
+            if (!found.isEmpty()) {
+                throw forbidden(ex, "conversation '" + id + "'");
+            }
+            throw ApiException.notFound("no conversation '" + id + "'" + (named == null ? "" : " in account '" + named + "'"));
         }
-        if (found.size() > 1) {
+        if (mine.size() > 1) {
             throw ApiException.invalid("accountId", "conversation id '" + id + "' exists in several accounts ("
-                    + found.get(0).accountId() + ", " + found.get(1).accountId() + "); say which one");
+                    + mine.get(0).accountId() + ", " + mine.get(1).accountId() + "); say which one");
         }
-        return found.get(0);
+        return mine.get(0);
     }
+
+    /** True when some account outside {@code scope} holds what the query finds. */
+    private boolean heldOutside(Set<String> scope, StateStore.ConversationQuery anywhere) {
+        return store.conversations(anywhere, 0, MAX_LIMIT).stream().anyMatch(c -> !scope.contains(c.accountId()));
+    }
+
+    /** The account the caller named: {@code fromBody}, else the accountId parameter, else the integrationAccountId header. */
+    private static String explicitAccount(Exchange ex, String fromBody) {
+        if (fromBody != null) {
+            return fromBody;
+        }
+        String q = param(ex, "accountId");
+        return q != null ? q : param(ex, "integrationAccountId");
+    }
+
+    private static ApiException forbidden(Exchange ex, String what) {
+        return ApiAuth.scope(ex).forbidden(what);
+    }
+
 
     private JsonNode live(String accountId, String conversationId) {
         AccountClient client = sync.client(accountId);
@@ -243,7 +286,7 @@ public final class ConversationApi {
         }
         try {
             Conversation c = client.source().mapping(client.account().timeZone()).map(client.fetchOne(conversationId));
-            return Json.output(includeDeprecated).valueToTree(c);
+            return withOwner(Json.output(includeDeprecated).valueToTree(c), accountId, client.source().key());
         } catch (PmsApiException e) {
             throw new ApiException(e.status() == 404 ? 404 : 502, e.status() == 404 ? "NOT_FOUND" : "PMS_ERROR", e.getMessage());
         } catch (AccountClient.MalformedPageException e) {
@@ -255,38 +298,38 @@ public final class ConversationApi {
 
     /** The accounts a request may touch: the token's scope, narrowed to {@code requested} (403 outside it). */
     private Set<String> accountsFor(Exchange ex, String requested) {
-        ApiAuth.Scope scope = ex.getProperty(ApiAuth.SCOPE, ApiAuth.Scope.class);
         if (requested == null) {
             requested = ex.getIn().getHeader("integrationAccountId", String.class);
         }
-        if (requested != null) {
-            if (!accounts.containsKey(requested)) {
-                throw ApiException.notFound("no account '" + requested + "' is configured");
-            }
-            if (!scope.allows(requested)) {
-                throw new ApiException(403, "FORBIDDEN", "token '" + scope.tokenName() + "' may not access account '" + requested + "'");
-            }
-            return Set.of(requested);
-        }
-        return scope.accounts() == null ? accounts.keySet() : scope.accounts();
+        Set<String> narrowed = ApiAuth.scope(ex).narrow(requested, accounts.keySet());
+        return narrowed == null ? accounts.keySet() : narrowed;
     }
 
     private ArrayNode conversations(List<StateStore.StoredConversation> rows) {
         ArrayNode data = Json.MAPPER.createArrayNode();
-        rows.forEach(r -> data.add(conversation(r.snapshot())));
+        rows.forEach(r -> data.add(conversation(r)));
         return data;
     }
 
-    private JsonNode conversation(String snapshot) {
+    /** A stored conversation as the API answers it: the unified snapshot, and which account and source it is of. */
+    private JsonNode conversation(StateStore.StoredConversation stored) {
         try {
-            ObjectNode c = (ObjectNode) Json.MAPPER.readTree(snapshot);
+            ObjectNode c = (ObjectNode) Json.MAPPER.readTree(stored.snapshot());
             if (!includeDeprecated) {
                 c.remove("type");
             }
-            return c;
+            return withOwner(c, stored.accountId(), stored.source());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored conversation unreadable", e);
         }
+    }
+
+    /** The unified fields first, then accountId and source (the API's additions to the model). */
+    private static JsonNode withOwner(JsonNode conversation, String accountId, String source) {
+        ObjectNode o = (ObjectNode) conversation;
+        o.put("accountId", accountId);
+        o.put("source", source);
+        return o;
     }
 
     static ObjectNode entry(OutboxEntry e) {

@@ -127,14 +127,19 @@ public final class DeliveryService {
         return store.due(exchange.getIn().getHeader(H_SINK, String.class), now, now.minus(lease), now.minusSeconds(5), 50);
     }
 
-    /** Dead letters of a sink (null: every sink), oldest first. */
-    public List<DeliveryStore.Row> deadLetters(String sink) {
-        return store.dead(sink, null);
+    /** Dead letters of a sink (null: every sink) and of {@code accounts} (null: every account), oldest first. */
+    public List<DeliveryStore.Row> deadLetters(String sink, java.util.Collection<String> accounts) {
+        return store.dead(sink, null, accounts);
     }
 
-    /** Puts dead letters back in their sink's queue (null = all of the sink / all sinks); returns how many. */
-    public int replay(String sink, Long id) {
-        return store.replay(sink, id, clock.instant());
+    /** One dead letter of a sink, by id. */
+    public java.util.Optional<DeliveryStore.Row> deadLetter(long id) {
+        return store.dead(null, id, null).stream().findFirst();
+    }
+
+    /** Puts dead letters back in their sink's queue (null filters = any); returns how many. */
+    public int replay(String sink, Long id, java.util.Collection<String> accounts) {
+        return store.replay(sink, id, accounts, clock.instant());
     }
 
     /** Events of an account some sink does not have yet. */
@@ -190,7 +195,7 @@ public final class DeliveryService {
         exchange.getIn().setHeader(SyncService.H_CONVERSATION, row.conversationId());
         exchange.getIn().setHeader(SyncService.H_EVENT, row.eventId());
         exchange.getIn().setHeader(H_EVENT_TYPE, row.eventType());
-        exchange.getIn().setHeader(SyncService.H_FILE, SyncService.fileName(row.conversationId()));
+        exchange.getIn().setHeader(SyncService.H_FILE, dev.pmsconversations.model.Hashes.fileName(row.conversationId()));
         exchange.getIn().setHeader("pmsSinkEndpoint", "direct:sink-" + row.sink());
         dev.pmsconversations.sync.LogContext.account(row.accountId(), row.source());
         dev.pmsconversations.sync.LogContext.conversation(row.conversationId());

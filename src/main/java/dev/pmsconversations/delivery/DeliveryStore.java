@@ -106,16 +106,23 @@ public final class DeliveryStore {
         jdbc.update("update delivery set status = 'DEAD', last_error = ?, updated_at = ? where id = ?", Jdbc.truncate(error, 4000), ts(now), id);
     }
 
-    /** Dead letters of the sinks, oldest first; {@code sink}/{@code id} null = any. */
-    public List<Row> dead(String sink, Long id) {
+    /** Dead letters of the sinks, oldest first; {@code sink}/{@code id}/{@code accounts} null = any. */
+    public List<Row> dead(String sink, Long id, java.util.Collection<String> accounts) {
+        if (accounts != null && accounts.isEmpty()) {
+            return List.of();
+        }
         List<Object> params = new java.util.ArrayList<>();
-        return jdbc.list("select " + COLUMNS + " from delivery where status = 'DEAD'" + narrow(sink, id, params) + " order by id",
+        return jdbc.list("select " + COLUMNS + " from delivery where status = 'DEAD'" + narrow(sink, id, accounts, params) + " order by id",
                 DeliveryStore::read, params.toArray());
     }
 
-    /** Extra conditions for an optional sink and row id (null = any). */
-    private static String narrow(String sink, Long id, List<Object> params) {
+    /** Extra conditions for an optional sink, row id and accounts (null = any). */
+    private static String narrow(String sink, Long id, java.util.Collection<String> accounts, List<Object> params) {
         StringBuilder sql = new StringBuilder();
+        if (accounts != null) {
+            sql.append(" and account_id in (").append(String.join(",", java.util.Collections.nCopies(accounts.size(), "?"))).append(")");
+            params.addAll(accounts);
+        }
         if (sink != null) {
             sql.append(" and sink = ?");
             params.add(sink);
@@ -127,11 +134,14 @@ public final class DeliveryStore {
         return sql.toString();
     }
 
-    /** Puts dead letters back in the queue (attempts start again); returns how many. */
-    public int replay(String sink, Long id, Instant now) {
+    /** Puts dead letters back in the queue (attempts start again); returns how many. Null filters = any. */
+    public int replay(String sink, Long id, java.util.Collection<String> accounts, Instant now) {
+        if (accounts != null && accounts.isEmpty()) {
+            return 0;
+        }
         List<Object> params = new java.util.ArrayList<>(List.of(ts(now), ts(now)));
         return jdbc.update("update delivery set status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ? "
-                + "where status = 'DEAD'" + narrow(sink, id, params), params.toArray());
+                + "where status = 'DEAD'" + narrow(sink, id, accounts, params), params.toArray());
     }
 
     /** Events of an account not yet delivered to some sink (the backlog that can hold polling back). */

@@ -80,7 +80,7 @@ public final class OutboxService {
     public Submitted submit(SendRequest r) {
         AccountClient client = sync.client(r.accountId());
         String attachments = r.attachments().isEmpty() ? null : Json.MAPPER.valueToTree(r.attachments()).toString();
-        String requestHash = SyncService.sha256(String.join("\u0000", r.conversationId(), String.valueOf(r.reservationId()),
+        String requestHash = dev.pmsconversations.model.Hashes.sha256(String.join("\u0000", r.conversationId(), String.valueOf(r.reservationId()),
                 r.type(), String.valueOf(r.subject()), r.body(), String.valueOf(attachments)));
         Instant now = clock.instant();
         String key = r.idempotencyKey() != null ? r.idempotencyKey()

@@ -156,6 +156,9 @@ public final class PmsConfiguration implements CamelConfiguration {
         sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()), config.accounts(), clock,
                 deliveries, permits);
         sync.useBreakers(config.breaker());
+        // a source file that changed since the store's conversations were mapped has them mapped again
+        sources.all().values().stream().filter(d -> d.messaging()).forEach(sync::mappingVersion);
+        sources.onReload(sync::mappingVersion);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
@@ -174,7 +177,11 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiErrors", new ApiErrors());
         context.getRegistry().bind("responseHeaders", new dev.pmsconversations.api.ResponseHeaders());
         context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule));
-        context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
+        java.util.Set<String> accountIds = new java.util.LinkedHashSet<>();
+        config.accounts().forEach(a -> accountIds.add(a.id()));
+        context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
+                config.sinksByName().keySet(), accountIds));
+        context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, config.accounts()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
         RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());

@@ -16,11 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * records ({@link ConversationMapping}). A source without a messaging API sets {@code messaging: false}
  * and an {@code unsupported} explanation; configuring an account for it is a configuration error.
  * {@code unavailable} names fields the spec expects from this source that its public API does not give, each
- * with the reason (shown in the coverage matrix instead of a gap).
+ * with the reason (shown in the coverage matrix instead of a gap). {@code fingerprint} identifies the file's content
+ * (as parsed: comments and layout do not count), so that a changed file has the conversations it mapped mapped again.
  */
 public record SourceDefinition(String key, String name, Path file, boolean messaging, String unsupportedReason,
                                ApiSpec api, ConversationMapping mapping, YamlNode mappingSpec,
-                               Map<ZoneId, ConversationMapping> byZone, Map<String, String> unavailable) {
+                               Map<ZoneId, ConversationMapping> byZone, Map<String, String> unavailable, String fingerprint) {
 
     /**
      * The mapping for an account whose configured time zone differs from the source's default (times
@@ -44,14 +45,15 @@ public record SourceDefinition(String key, String name, Path file, boolean messa
         }
         boolean messaging = root.bool("messaging", true);
         Map<String, String> unavailable = root.has("unavailable") ? root.get("unavailable").stringMap() : Map.of();
+        String fingerprint = dev.pmsconversations.model.Hashes.sha256(root.json().toString());
         if (!messaging) {
             return new SourceDefinition(key, root.text("name", key), file, false, root.text("unsupported"), null, null, null, Map.of(),
-                    unavailable);
+                    unavailable, fingerprint);
         }
         ApiSpec api = ApiSpec.read(root.get("api"));
         ConversationMapping mapping = MappingFactory.compile(key, root.get("mapping"), api.timeZone());
         return new SourceDefinition(key, root.text("name", key), file, true, null, api, mapping, root.get("mapping"),
-                new ConcurrentHashMap<>(), unavailable);
+                new ConcurrentHashMap<>(), unavailable, fingerprint);
     }
 
     /** Fails start-up style when the file is bad; used by {@code validate}. */

@@ -25,6 +25,8 @@ public final class SourceRegistry {
     private final Path directory;
     private final boolean reload;
     private final Map<String, Loaded> sources = new ConcurrentHashMap<>();
+    /** Told of each file reloaded in dev mode (its new definition). */
+    private volatile java.util.function.Consumer<SourceDefinition> reloaded = d -> { };
 
     private record Loaded(SourceDefinition definition, long modified) {
     }
@@ -79,12 +81,18 @@ public final class SourceRegistry {
                     loaded = new Loaded(SourceDefinition.load(loaded.definition().file()), now);
                     sources.put(key, loaded);
                     LOG.info("Reloaded mapping {}", loaded.definition().file());
+                    reloaded.accept(loaded.definition());
                 } catch (YamlFileException e) {
                     LOG.error("Kept the previous version of {}: {}", key, e.getMessage());
                 }
             }
         }
         return loaded.definition();
+    }
+
+    /** {@code listener} is told of each source file reloaded in dev mode, with its new definition. */
+    public void onReload(java.util.function.Consumer<SourceDefinition> listener) {
+        this.reloaded = listener;
     }
 
     public Map<String, SourceDefinition> all() {

@@ -22,13 +22,15 @@ import org.flywaydb.core.Flyway;
  */
 public final class StateStore implements AutoCloseable {
     private static final String PG_UPSERT_CONVERSATION = "insert into conversation_state (account_id, conversation_id, source, marker, "
-            + "content_hash, snapshot, reservation_id, property_id, last_activity_at, updated_at) values (?,?,?,?,?,?,?,?,?,?) "
+            + "content_hash, snapshot, reservation_id, property_id, last_activity_at, updated_at, failing) values (?,?,?,?,?,?,?,?,?,?,false) "
             + "on conflict (account_id, conversation_id) do update set source = excluded.source, marker = excluded.marker, "
             + "content_hash = excluded.content_hash, snapshot = excluded.snapshot, reservation_id = excluded.reservation_id, "
-            + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at";
+            + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at, "
+            + "failing = false";
     private final HikariDataSource dataSource;
     private final boolean postgres;
     private final Jdbc jdbc;
+    private final ReadFailures readFailures;
 
     public StateStore(RuntimeConfig.StoreConfig config) {
         this(config, 8);
@@ -37,7 +39,7 @@ public final class StateStore implements AutoCloseable {
     /** {@code poolSize}: connections for the polls running at once plus the outbox, sinks, API and scheduler. */
     public StateStore(RuntimeConfig.StoreConfig config, int poolSize) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(config.url());
+        hc.setJdbcUrl(mixedMode(config.url()));
         if (config.user() != null) {
             hc.setUsername(config.user());
         }
@@ -49,6 +51,7 @@ public final class StateStore implements AutoCloseable {
         this.postgres = config.url().startsWith("jdbc:postgresql:");
         this.dataSource = new HikariDataSource(hc);
         this.jdbc = new Jdbc(dataSource, postgres);
+        this.readFailures = new ReadFailures(jdbc);
         // PostgreSQL also holds the clustered poll scheduler's tables (Quartz's JDBC job store)
         Flyway.configure().dataSource(dataSource)
                 .locations(postgres ? new String[] {"classpath:db/migration", "classpath:db/quartz"} : new String[] {"classpath:db/migration"})
@@ -56,8 +59,34 @@ public final class StateStore implements AutoCloseable {
                 .load().migrate();
     }
 
+    /**
+     * An H2 file store in H2's automatic mixed mode ({@code AUTO_SERVER=TRUE}): the first process opens the file itself,
+     * any other (the CLI's resync, dlq, store commands while a node runs) reaches it through a server that process starts
+     * on a local port. Without it the second process fails with "Database may be already in use".
+     */
+    static String mixedMode(String url) {
+        boolean file = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+                && !url.startsWith("jdbc:h2:ssl:");
+        return file && !url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=") ? url + ";AUTO_SERVER=TRUE" : url;
+    }
+
+    /** The store's URL for messages and logs: without a user or password given in it. */
+    public static String describe(String url) {
+        return url.replaceAll("(?i)([?&;](user|password)=)[^&;]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+    }
+
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The sync side's dead letters: threads and pages that could not be read or mapped. */
+    public ReadFailures readFailures() {
+        return readFailures;
+    }
+
+    /** The version of each source file the stored conversations were mapped with. */
+    public MappingVersions mappingVersions() {
+        return new MappingVersions(jdbc);
     }
 
     /** Statement helper shared by the outbox and the webhook inbox (same pool, same dialect). */
@@ -66,8 +95,9 @@ public final class StateStore implements AutoCloseable {
     }
 
     public Optional<ConversationState> conversation(String accountId, String conversationId) {
-        return jdbc.query("select marker, content_hash, snapshot from conversation_state where account_id = ? and conversation_id = ?",
-                rs -> rs.next() ? Optional.of(new ConversationState(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty(),
+        return jdbc.query("select marker, content_hash, snapshot, failing from conversation_state where account_id = ? and conversation_id = ?",
+                rs -> rs.next() ? Optional.of(new ConversationState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)))
+                        : Optional.empty(),
                 accountId, conversationId);
     }
 
@@ -94,18 +124,30 @@ public final class StateStore implements AutoCloseable {
         String sql = postgres
                 ? PG_UPSERT_CONVERSATION
                 : "merge into conversation_state (account_id, conversation_id, source, marker, content_hash, snapshot, "
-                  + "reservation_id, property_id, last_activity_at, updated_at) key (account_id, conversation_id) values (?,?,?,?,?,?,?,?,?,?)";
+                  + "reservation_id, property_id, last_activity_at, updated_at, failing) key (account_id, conversation_id) "
+                  + "values (?,?,?,?,?,?,?,?,?,?,false)";
         jdbc.update(sql, accountId, conversationId, source, marker, hash, snapshot, reservationId, propertyId,
                 lastActivity == null ? null : Timestamp.from(lastActivity), Timestamp.from(Instant.now()));
     }
 
-    /** Remembers only the native marker (a thread that could not be mapped is not re-reported until it changes). */
-    public void saveMarker(String accountId, String source, String conversationId, String marker) {
-        String sql = postgres
-                ? "insert into conversation_state (account_id, conversation_id, source, marker, updated_at) values (?,?,?,?,?) "
-                  + "on conflict (account_id, conversation_id) do update set marker = excluded.marker, updated_at = excluded.updated_at"
-                : "merge into conversation_state (account_id, conversation_id, source, marker, updated_at) key (account_id, conversation_id) values (?,?,?,?,?)";
-        jdbc.update(sql, accountId, conversationId, source, marker, Timestamp.from(Instant.now()));
+    /**
+     * The thread's read or mapping failed: flag it (inserted without content when never delivered), keeping its marker
+     * and delivered content as they were, so the next poll reads it again.
+     */
+    public void markFailing(String accountId, String source, String conversationId) {
+        Timestamp now = Timestamp.from(Instant.now());
+        if (postgres) {
+            jdbc.update("insert into conversation_state (account_id, conversation_id, source, updated_at, failing) values (?,?,?,?,true) "
+                    + "on conflict (account_id, conversation_id) do update set failing = true, updated_at = excluded.updated_at",
+                    accountId, conversationId, source, now);
+            return;
+        }
+        // (H2's merge would set the columns it is not given to null: update the row where there is one)
+        if (jdbc.update("update conversation_state set failing = true, updated_at = ? where account_id = ? and conversation_id = ?",
+                now, accountId, conversationId) == 0) {
+            jdbc.update("insert into conversation_state (account_id, conversation_id, source, updated_at, failing) values (?,?,?,?,true)",
+                    accountId, conversationId, source, now);
+        }
     }
 
     /** A stored conversation as the API serves it. */

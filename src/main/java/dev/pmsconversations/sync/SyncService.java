@@ -17,12 +17,8 @@ import dev.pmsconversations.source.SourceDefinition;
 import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.store.ConversationState;
 import dev.pmsconversations.store.StateStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -50,6 +46,8 @@ public final class SyncService {
     public static final String H_FILE = "pmsFileName";
     public static final String H_EVENT = "pmsEventId";
     static final String LOCK = "pmsConversationLock";
+    /** Exchange property: this read was asked for by a dead letter's retry (its dead letter is resolved if it goes through). */
+    public static final String READ_RETRY = "pmsReadRetry";
     private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
     private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
 
@@ -70,6 +68,8 @@ public final class SyncService {
     private volatile Consumer<PollSummary> pollListener = s -> { };
     /** One permit per conversation (striped): a poll and a webhook never process the same thread at once. */
     private final java.util.concurrent.Semaphore[] conversationLocks = new java.util.concurrent.Semaphore[256];
+    /** Accounts with a list page that failed on this node since their last complete poll (resolved by the next one). */
+    private final Set<String> pageFailures = ConcurrentHashMap.newKeySet();
 
     /** What one finished poll did, for progress output. */
     public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
@@ -206,8 +206,12 @@ public final class SyncService {
         String cursor = store.cursor(accountId).orElse(null);
         return new ThreadIterator(run, cursor, zone(client), clock, e -> {
             run.errors.incrementAndGet();
-            LOG.error("{}", e.getMessage());
-            store.deadLetter(run.source(), accountId, "page", null, e.getMessage(), null);
+            pageFailures.add(accountId);
+            if (store.readFailures().record(run.source(), accountId, "page", null, null, e.getMessage(), null)) {
+                LOG.error("{}", e.getMessage());
+            } else {
+                LOG.warn("{} (again)", e.getMessage());
+            }
         });
     }
 
@@ -226,10 +230,12 @@ public final class SyncService {
             lock(exchange, accountId, ref.conversationId());
         }
         Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
+        boolean failing = previous.isPresent() && previous.get().failing();
         String listMarker = marker(def, ref.record());
         // a directed read (webhook, sent message) reads the messages even when the marker did not move: two
-        // messages in the same second leave a to-the-second marker where it was
-        if (listMarker != null && !ref.directed() && previous.isPresent() && listMarker.equals(previous.get().marker())) {
+        // messages in the same second leave a to-the-second marker where it was; a thread whose last read failed is
+        // read again until it goes through
+        if (listMarker != null && !ref.directed() && !failing && previous.isPresent() && listMarker.equals(previous.get().marker())) {
             unlock(exchange);
             return null;
         }
@@ -237,7 +243,7 @@ public final class SyncService {
         // without a list marker, the thread as read (record + messages) is the marker; related records (a guest,
         // a lead) are read only when it changed, so a quiet poll costs no extra call per thread
         String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
-        if (listMarker == null && previous.isPresent() && marker.equals(previous.get().marker())) {
+        if (listMarker == null && !failing && previous.isPresent() && marker.equals(previous.get().marker())) {
             unlock(exchange);
             return null;
         }
@@ -250,6 +256,13 @@ public final class SyncService {
         } catch (MappingException e) {
             mappingErrorListener.accept(accountId, e.field());
             throw e.withAccount(accountId);
+        }
+        if (failing || exchange.getProperty(READ_RETRY) != null) {
+            int resolved = store.readFailures().resolveThread(accountId, ref.conversationId());
+            if (resolved > 0) {
+                LOG.info("Conversation {} of account '{}' reads and maps again: {} dead letter(s) resolved", ref.conversationId(),
+                        accountId, resolved);
+            }
         }
         boolean messageAround = noteNewest(accountId, conversation, clock.instant());
         if (listMarker != null && messageAround) {
@@ -270,7 +283,7 @@ public final class SyncService {
         List<String> newIds = newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
         ConversationEvent event = new ConversationEvent(
                 "evt_" + sha256(accountId + "|" + conversation.id() + "|" + hash).substring(0, 32),
-                previous.isPresent() ? ConversationEvent.UPDATED : ConversationEvent.CREATED,
+                previous.isPresent() && previous.get().delivered() ? ConversationEvent.UPDATED : ConversationEvent.CREATED,
                 def.key(), accountId, occurredAt(conversation), newIds, conversation);
         exchange.getIn().setHeader(H_SOURCE, def.key());
         exchange.getIn().setHeader(H_CONVERSATION, conversation.id());
@@ -347,8 +360,10 @@ public final class SyncService {
     }
 
     /**
-     * A thread failed. Mapping problems go to the dead letters with the native document and are not retried
-     * until the thread changes; PMS failures are retried at the next poll.
+     * A thread failed: its dead letter (source, account, field, native document) is opened or counted once more, and the
+     * thread is flagged so that every later read takes it up again, its marker and delivered content left as they were.
+     * Mapping problems are read again by the next poll (a thread listed again), a replay or a changed source file; PMS
+     * failures also keep the cursor where it was.
      */
     public void threadFailed(Exchange exchange) {
         unlock(exchange);
@@ -358,18 +373,60 @@ public final class SyncService {
         Pending pending = exchange.getProperty(PENDING, Pending.class);
         run.errors.incrementAndGet();
         String message = e == null ? "unknown failure" : e.getMessage();
-        LOG.error("{}", message);
         NativeBundle bundle = exchange.getProperty("pmsNative", NativeBundle.class);
         String conversationId = ref != null ? ref.conversationId() : pending != null ? pending.conversationId() : null;
-        store.deadLetter(run.source(), run.accountId(), e instanceof MappingException ? "mapping" : "thread", conversationId,
-                message, bundle == null ? null : bundle.toJson().toString());
-        if (e instanceof MappingException && pending != null) {
-            // do not re-report the same broken input every poll: keep the old content, remember the marker
-            store.saveMarker(pending.accountId(), pending.source(), pending.conversationId(), pending.marker());
-        }
+        recordFailure(run.source(), run.accountId(), e, conversationId, message, bundle == null ? null : bundle.toJson().toString());
         if (!(e instanceof MappingException)) {
             run.complete = false; // retried at the next poll: the cursor must not move past it
         }
+    }
+
+    /** A dead letter's retry could not even start reading its thread (the PMS refused its record): reopened. */
+    public void readRetryFailed(Exchange exchange) {
+        unlock(exchange);
+        Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        AccountConfig a = accounts.get(accountId);
+        recordFailure(a == null ? "?" : a.source(), accountId, e, exchange.getIn().getHeader(H_CONVERSATION, String.class),
+                e == null ? "unknown failure" : e.getMessage(), null);
+    }
+
+    private void recordFailure(String source, String accountId, Exception e, String conversationId, String message, String document) {
+        String kind = e instanceof MappingException ? "mapping" : "thread";
+        String field = e instanceof MappingException m ? m.field() : null;
+        if (store.readFailures().record(source, accountId, kind, conversationId, field, message, document)) {
+            LOG.error("{}", message);
+        } else {
+            LOG.warn("Conversation {} of account '{}' still fails: {}", conversationId, accountId, message);
+        }
+        if (conversationId != null) {
+            store.markFailing(accountId, source, conversationId);
+        }
+    }
+
+    /** The dead letters' threads asked to be read again (dlq replay, a changed source file), claimed for this node. */
+    public List<dev.pmsconversations.store.ReadFailures.Retry> claimReadRetries() {
+        return store.readFailures().claimDue(20, java.time.Duration.ofMinutes(2));
+    }
+
+    /**
+     * A source file's version: at start for every configured source, and for each file reloaded in dev mode. A version
+     * other than the one the store's conversations were mapped with has them read and mapped again at the accounts' next
+     * polls (markers and cursors cleared, as {@code resync} does; only real differences become events), and the open
+     * dead letters of those accounts read again at once.
+     */
+    public void mappingVersion(SourceDefinition def) {
+        List<String> ids = accounts.values().stream().filter(a -> a.source().equals(def.key())).map(AccountConfig::id).toList();
+        if (ids.isEmpty() || !store.mappingVersions().advance(def.key(), def.fingerprint())) {
+            return;
+        }
+        int conversations = 0;
+        for (String id : ids) {
+            conversations += store.resync(id, null);
+        }
+        int retries = store.readFailures().requestRetry(ids, null);
+        LOG.info("[{}] the source file changed: {} conversation(s) of {} account(s) are read and mapped again at their next polls, "
+                + "{} failed thread(s) at once; only differences are delivered", def.key(), conversations, ids.size(), retries);
     }
 
     /** Route step 4: the poll went through every page; advance the cursor if nothing was skipped. */
@@ -381,6 +438,9 @@ public final class SyncService {
         }
         if (run.complete && run.newestSeen != null) {
             store.saveCursor(run.accountId(), run.newestSeen);
+        }
+        if (run.complete && pageFailures.remove(run.accountId())) {
+            store.readFailures().resolvePages(run.accountId());
         }
         breakers.succeeded(run.accountId(), java.time.Duration.between(run.startedAt, Instant.now()));
         report(run, false, null, false);
@@ -528,15 +588,10 @@ public final class SyncService {
     }
 
     public static String fileName(String conversationId) {
-        String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");
-        return safe.equals(conversationId) ? safe : safe + "-" + sha256(conversationId).substring(0, 8);
+        return dev.pmsconversations.model.Hashes.fileName(conversationId);
     }
 
     public static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.pmsconversations.model.Hashes.sha256(s);
     }
 }

@@ -141,7 +141,7 @@ public final class WebhookService {
                     ? "conversation id missing in the webhook payload" : "conversation id " + idProblem);
         }
         String deliveryId = spec.dedupeHeader() == null ? null : header(exchange, spec.dedupeHeader());
-        String dedupeKey = deliveryId != null ? "id:" + deliveryId : "sha256:" + SyncService.sha256(text);
+        String dedupeKey = deliveryId != null ? "id:" + deliveryId : "sha256:" + dev.pmsconversations.model.Hashes.sha256(text);
         Optional<WebhookInbox.Stored> stored = inbox.store(accountId, sourceKey, dedupeKey, conversationId, text, clock.instant());
         if (stored.isEmpty()) {
             count(sourceKey, "duplicate");

@@ -107,8 +107,11 @@ class ConversationApiTest extends RuntimeTestSupport {
         JsonNode expected = Fixtures.of("hostaway").get(0).expected();
         ApiClient.Answer one = get("/v2/conversations/1406", "/v2/conversations/{id}", TOKEN);
         assertThat(one.status()).isEqualTo(200);
-        assertThat(one.json().get("data")).isEqualTo(expected);
-        assertThat(Schemas.conversationProblems(one.json().get("data"))).isEmpty();
+        ObjectNode unified = one.json().get("data").deepCopy();
+        assertThat(unified.remove("accountId").asText()).as("the API names the account and source").isEqualTo("hostaway-1");
+        assertThat(unified.remove("source").asText()).isEqualTo("hostaway");
+        assertThat(unified).isEqualTo(expected);
+        assertThat(Schemas.conversationProblems(unified)).isEmpty();
 
         assertThat(ids(get("/v2/conversations?source=guesty", "/v2/conversations", TOKEN))).containsExactly("60b337646b754a002f4a1a76");
         assertThat(ids(get("/v2/conversations?accountId=smoobu-1", "/v2/conversations", TOKEN))).containsExactly("292");
@@ -139,7 +142,10 @@ class ConversationApiTest extends RuntimeTestSupport {
         ApiClient.Answer live = get("/v2/conversations/292?realtime=true", "/v2/conversations/{id}", TOKEN);
         assertThat(live.status()).isEqualTo(200);
         assertThat(live.json().at("/data/messages/0/body").asText()).isEqualTo("live only");
-        assertThat(Schemas.conversationProblems(live.json().get("data"))).isEmpty();
+        assertThat(live.json().at("/data/accountId").asText()).isEqualTo("smoobu-1");
+        ObjectNode liveUnified = live.json().get("data").deepCopy();
+        liveUnified.remove(List.of("accountId", "source"));
+        assertThat(Schemas.conversationProblems(liveUnified)).isEmpty();
         ApiClient.Answer liveByReservation = get("/v2/conversations/reservation/292?realtime=true",
                 "/v2/conversations/reservation/{reservationId}", TOKEN);
         assertThat(liveByReservation.json().at("/data/0/messages/0/body").asText()).isEqualTo("live only");
@@ -164,7 +170,7 @@ class ConversationApiTest extends RuntimeTestSupport {
         ApiClient.Answer forbidden = get("/v2/conversations?accountId=guesty-1", "/v2/conversations", scoped);
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.json().at("/error/message").asText()).contains("guesty-1");
-        assertThat(get("/v2/conversations/292", "/v2/conversations/{id}", scoped).status()).isEqualTo(404);
+        assertThat(get("/v2/conversations/292", "/v2/conversations/{id}", scoped).status()).as("another account's: 403").isEqualTo(403);
         assertThat(get("/openapi.json", "/openapi.json", null).status()).isEqualTo(200);
     }
 
@@ -231,6 +237,17 @@ class ConversationApiTest extends RuntimeTestSupport {
         JsonNode schema = dev.pmsconversations.model.Json.MAPPER.readTree(Files.readString(Path.of("docs/schema/conversation.schema.json")));
         ((ObjectNode) schema).remove("$schema");
         assertThat(doc.json().at("/components/schemas/Conversation")).as("docs/schema and the OpenAPI copy agree").isEqualTo(schema);
+        // the API's conversations: the same schema, plus the account and the source
+        ObjectNode apiConversation = doc.json().at("/components/schemas/ApiConversation").deepCopy();
+        assertThat(((com.fasterxml.jackson.databind.node.ArrayNode) apiConversation.get("required")).remove(schema.get("required").size() + 1).asText())
+                .isEqualTo("source");
+        assertThat(((com.fasterxml.jackson.databind.node.ArrayNode) apiConversation.get("required")).remove(schema.get("required").size()).asText())
+                .isEqualTo("accountId");
+        assertThat(((ObjectNode) apiConversation.get("properties")).remove(List.of("accountId", "source"))).isNotNull();
+        apiConversation.remove(List.of("$id", "title", "description"));
+        ObjectNode plain = schema.deepCopy();
+        plain.remove(List.of("$id", "title", "description"));
+        assertThat(apiConversation).as("ApiConversation = Conversation + accountId + source").isEqualTo(plain);
         Set<String> documented = new HashSet<>();
         doc.json().get("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(documented).contains("/v2/conversations", "/v2/conversations/{id}", "/v2/conversations/reservation/{reservationId}",

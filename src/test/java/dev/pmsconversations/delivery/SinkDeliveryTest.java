@@ -90,8 +90,8 @@ class SinkDeliveryTest extends RuntimeTestSupport {
     private DeliveryStore.Row firstDeadLetterWhenAnswering(int status, int times, Duration within) {
         receiver.then(status, Map.of(), times);
         awaitFirstPolls();
-        await().atMost(within).until(() -> !pms.deliveries().deadLetters("crm").isEmpty());
-        return pms.deliveries().deadLetters("crm").get(0);
+        await().atMost(within).until(() -> !pms.deliveries().deadLetters("crm", null).isEmpty());
+        return pms.deliveries().deadLetters("crm", null).get(0);
     }
 
     @Test
@@ -126,7 +126,7 @@ class SinkDeliveryTest extends RuntimeTestSupport {
         assertThat(replayed.json().at("/data/replayed").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> acceptedIds().size() == 2);
         assertThat(acceptedIds()).containsExactlyInAnyOrderElementsOf(fileEventIds("hostaway-1")).doesNotHaveDuplicates();
-        assertThat(pms.deliveries().deadLetters("crm")).isEmpty();
+        assertThat(pms.deliveries().deadLetters("crm", null)).isEmpty();
     }
 
     @Test
