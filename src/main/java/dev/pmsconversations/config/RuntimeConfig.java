@@ -99,6 +99,10 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
         return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
+    public RuntimeConfig withMappings(Path replaced) {
+        return new RuntimeConfig(file, replaced, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+    }
+
     public RuntimeConfig withDevMode(boolean dev) {
         return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
