@@ -168,27 +168,33 @@ class CliTest {
         assertThat(r.err()).contains("Unknown option: '--sauce'");
     }
 
+    /** Run while the store is open in this JVM, as a running node holds it: the H2 file store is shared (AUTO_SERVER). */
     @Test
-    void dlqListsAndReplaysTheSinksDeadLetters() throws Exception {
+    void dlqListsAndReplaysDeadLettersOfARunningNodesStore() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("state").toString().replace('\\', '/');
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: crm, type: uri, uri: \"log:x\" }\n");
-        try (dev.pmsconversations.store.StateStore store = new dev.pmsconversations.store.StateStore(
+        try (dev.pmsconversations.store.StateStore node = new dev.pmsconversations.store.StateStore(
                 new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null))) {
-            var deliveries = new dev.pmsconversations.delivery.DeliveryStore(store.jdbc());
+            var deliveries = new dev.pmsconversations.delivery.DeliveryStore(node.jdbc());
             deliveries.enqueue("crm", "evt_1", "acct", "hostaway", "c1", "conversation.created", "{}", java.time.Instant.now());
             long id = deliveries.rowsOfEvent("evt_1").get(0).id();
             deliveries.dead(id, "HTTP 400: bad payload", java.time.Instant.now());
+            node.readFailures().record("hostaway", "acct", "mapping", "c2", "messages.senderType", "unknown value '7'", "{}");
+
+            Result listed = run("dlq", "list", "-c", config.toString());
+            assertThat(listed.code()).as(listed.err()).isEqualTo(1);
+            assertThat(listed.out()).contains("evt_1", "crm", "acct", "HTTP 400: bad payload", "mapping", "c2", "unknown value '7'",
+                    "1 event(s), 1 thread(s) or page(s)");
+            Result replayed = run("dlq", "replay", "-c", config.toString());
+            assertThat(replayed.code()).as(replayed.err()).isZero();
+            assertThat(replayed.out()).contains("1 event(s) queued again, 1 thread(s) to be read again by the running nodes");
+            assertThat(deliveries.row(id).orElseThrow().status()).isEqualTo("PENDING");
+            assertThat(node.readFailures().open(null)).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo("RETRY"));
+            Result sinkOnly = run("dlq", "list", "--sink", "crm", "-c", config.toString());
+            assertThat(sinkOnly.code()).isZero();
+            assertThat(sinkOnly.out()).contains("0 event(s), 0 thread(s) or page(s)");
         }
-        Result listed = run("dlq", "list", "-c", config.toString());
-        assertThat(listed.code()).as(listed.err()).isEqualTo(1);
-        assertThat(listed.out()).contains("evt_1", "crm", "acct", "HTTP 400: bad payload", "1 dead letter(s)");
-        Result replayed = run("dlq", "replay", "--sink", "crm", "-c", config.toString());
-        assertThat(replayed.code()).isZero();
-        assertThat(replayed.out()).contains("1 dead letter(s) queued again");
-        Result empty = run("dlq", "list", "-c", config.toString());
-        assertThat(empty.code()).isZero();
-        assertThat(empty.out()).contains("0 dead letter(s)");
         Result missing = run("dlq", "list", "-c", dir.resolve("nope.yaml").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.yaml: configuration file not found");
@@ -201,10 +207,10 @@ class CliTest {
         Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: files, type: file, directory: out }\n"
                 + "accounts:\n  - { id: g1, source: guesty, credentials: { clientId: { value: a }, clientSecret: { value: b } } }\n");
         var storeConfig = new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null);
-        try (var store = new dev.pmsconversations.store.StateStore(storeConfig)) {
-            store.saveConversation("g1", "guesty", "c1", "m1", "h1", "{}", "r1", "p1", null);
-            store.saveCursor("g1", "2026-11-20T10:00:00Z");
-        }
+        // held open as a running node holds it: resync works on the running node's store
+        var node = new dev.pmsconversations.store.StateStore(storeConfig);
+        node.saveConversation("g1", "guesty", "c1", "m1", "h1", "{}", "r1", "p1", null);
+        node.saveCursor("g1", "2026-11-20T10:00:00Z");
         Result since = run("resync", "--account", "g1", "--since", "2026-11-01T00:00:00Z", "-c", config.toString());
         assertThat(since.code()).as(since.err()).isZero();
         assertThat(since.out()).contains("resync of g1 (guesty): 1 known conversations will be read again", "activity since 2026-11-01T00:00:00Z");
@@ -225,6 +231,7 @@ class CliTest {
         assertThat(badTime.code()).isEqualTo(2);
         assertThat(badTime.err()).contains("--since 'yesterday' is not an ISO-8601 time");
         assertThat(run("resync", "-c", config.toString()).code()).isEqualTo(2); // --account is required
+        node.close();
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} --help")

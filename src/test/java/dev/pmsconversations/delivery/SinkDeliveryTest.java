@@ -120,7 +120,8 @@ class SinkDeliveryTest extends RuntimeTestSupport {
         assertThat(OpenApi.problems("GET", "/v2/dead-letters", listed.status(), listed.json())).isEmpty();
         assertThat(listed.json().at("/data/0/eventId").asText()).isEqualTo(dead.eventId());
         assertThat(listed.json().at("/data/0/error").asText()).contains("HTTP 400");
-        assertThat(api.get("/v2/dead-letters", TestRuntime.SCOPED_TOKEN).status()).isEqualTo(403);
+        // the token limited to hostaway-1 sees it too: it is that account's (another account's: TenantIsolationTest)
+        assertThat(api.get("/v2/dead-letters", TestRuntime.SCOPED_TOKEN).json().at("/data/0/eventId").asText()).isEqualTo(dead.eventId());
         ApiClient.Answer replayed = api.post("/v2/dead-letters/replay", TestRuntime.TOKEN, "{\"sink\":\"crm\",\"id\":" + dead.id() + "}", Map.of());
         assertThat(OpenApi.problems("POST", "/v2/dead-letters/replay", replayed.status(), replayed.json())).isEmpty();
         assertThat(replayed.json().at("/data/replayed").asInt()).isEqualTo(1);
