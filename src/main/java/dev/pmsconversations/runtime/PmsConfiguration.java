@@ -173,7 +173,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
         context.getRegistry().bind("responseHeaders", new dev.pmsconversations.api.ResponseHeaders());
-        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule));
+        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule,
+                config.cluster().nodeId(), new WebhookInbox(store.jdbc())::countsByStatus));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, config.sinksByName().keySet()));
         context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
                 config.includeDeprecated()));
