@@ -119,14 +119,6 @@ public final class DeadLetterApi {
         return n.asText();
     }
 
-    /** Kept for the status call until it scopes by account itself. */
-    static void requireOperator(Exchange ex) {
-        ApiAuth.Scope scope = ApiAuth.scope(ex);
-        if (scope.accounts() != null) {
-            throw new ApiException(403, "FORBIDDEN", "token '" + scope.tokenName() + "' is limited to some accounts; the status needs a token for all");
-        }
-    }
-
     private static String text(String v) {
         return v == null || v.isBlank() ? null : v;
     }

@@ -32,6 +32,18 @@ public final class DeliveryStore {
         return counts;
     }
 
+    /** As {@link #countsBySinkAndStatus()}, over the deliveries of these accounts only (a token limited to them). */
+    public java.util.Map<String, Long> countsBySinkAndStatus(java.util.Collection<String> accounts) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        if (!accounts.isEmpty()) {
+            // led by account_id: the (account_id, status) index answers it without reading other accounts' rows
+            jdbc.list("select sink, status, count(*) from delivery where account_id in (" + Jdbc.placeholders(accounts.size())
+                    + ") group by sink, status", rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)),
+                    accounts.toArray());
+        }
+        return counts;
+    }
+
     /** One queued delivery. */
     public record Row(long id, String sink, String eventId, String accountId, String source, String conversationId,
                       String eventType, String event, String status, int attempts, String lastError, Instant createdAt,

@@ -90,6 +90,38 @@ public final class OutboxStore {
                 false, Jdbc.truncate(error, 4000), ts(now), id);
     }
 
+    /**
+     * Entries by status (PENDING, SENDING, SENT, FAILED), of every account ({@code accounts} null) or of these only
+     * (the status page; missing statuses have none).
+     */
+    public java.util.Map<String, Long> countsByStatus(java.util.Collection<String> accounts) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        if (accounts == null || !accounts.isEmpty()) {
+            jdbc.list("select status, count(*) from outbox" + ofAccounts(accounts, " where ") + " group by status",
+                    rs -> counts.put(rs.getString(1), rs.getLong(2)), params(accounts));
+        }
+        return counts;
+    }
+
+    /** The {@code limit} entries that FAILED last, newest first, of every account ({@code accounts} null) or of these only. */
+    public List<OutboxEntry> recentFailures(java.util.Collection<String> accounts, int limit) {
+        if (accounts != null && accounts.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new java.util.ArrayList<>(List.of(params(accounts)));
+        params.add(limit);
+        return jdbc.list("select " + COLUMNS + " from outbox where status = 'FAILED'" + ofAccounts(accounts, " and ")
+                + " order by updated_at desc limit ?", OutboxStore::read, params.toArray());
+    }
+
+    private static String ofAccounts(java.util.Collection<String> accounts, String join) {
+        return accounts == null ? "" : join + "account_id in (" + Jdbc.placeholders(accounts.size()) + ")";
+    }
+
+    private static Object[] params(java.util.Collection<String> accounts) {
+        return accounts == null ? new Object[0] : accounts.toArray();
+    }
+
     private Optional<OutboxEntry> one(String sql, Object... params) {
         return jdbc.query(sql, rs -> rs.next() ? Optional.of(read(rs)) : Optional.empty(), params);
     }

@@ -176,7 +176,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
         context.getRegistry().bind("responseHeaders", new dev.pmsconversations.api.ResponseHeaders());
-        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule));
+        context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule,
+                config.cluster().nodeId(), new WebhookInbox(store.jdbc())::countsByStatus));
         java.util.Set<String> accountIds = new java.util.LinkedHashSet<>();
         config.accounts().forEach(a -> accountIds.add(a.id()));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),

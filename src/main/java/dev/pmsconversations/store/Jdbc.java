@@ -173,6 +173,11 @@ public final class Jdbc {
         }
     }
 
+    /** {@code ?,?,…} for an {@code in (…)} of {@code n} values (n >= 1). */
+    public static String placeholders(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+
     public static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }

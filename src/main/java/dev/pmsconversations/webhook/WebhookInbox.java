@@ -40,6 +40,21 @@ public final class WebhookInbox {
         return id.isPresent() ? Optional.of(new Stored(id.getAsLong(), covered)) : Optional.empty();
     }
 
+    /**
+     * Deliveries by status (RECEIVED, COVERED, PROCESSING, DONE, FAILED), of every account ({@code accounts} null)
+     * or of these only (the status page; missing statuses have none).
+     */
+    public java.util.Map<String, Long> countsByStatus(java.util.Collection<String> accounts) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        if (accounts == null) {
+            jdbc.list("select status, count(*) from webhook_event group by status", rs -> counts.put(rs.getString(1), rs.getLong(2)));
+        } else if (!accounts.isEmpty()) {
+            jdbc.list("select status, count(*) from webhook_event where account_id in (" + Jdbc.placeholders(accounts.size())
+                    + ") group by status", rs -> counts.put(rs.getString(1), rs.getLong(2)), accounts.toArray());
+        }
+        return counts;
+    }
+
     public Optional<Event> byKey(String accountId, String dedupeKey) {
         return jdbc.list(EVENT + " where account_id = ? and dedupe_key = ?", WebhookInbox::event, accountId,
                 Jdbc.truncate(dedupeKey, 256)).stream().findFirst();
