@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pms-conversations", mixinStandardHelpOptions = true, version = "pms-conversations 0.1.0",
         description = "Sync guest conversations from vacation-rental PMSs into one unified model.",
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, MapCommand.class, SimulateCommand.class, ResyncCommand.class,
-                DlqCommand.class, CoverageCommand.class})
+                DlqCommand.class, CoverageCommand.class, StoreCommand.class})
 public final class PmsConversations implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;

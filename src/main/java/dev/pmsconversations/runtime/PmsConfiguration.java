@@ -139,6 +139,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                     .setEngine(new ApiHttpEngine(config.api().port()));
         }
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
+        dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, store.refreshTokens());
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
                 config.cluster(), config.accounts());
         java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();

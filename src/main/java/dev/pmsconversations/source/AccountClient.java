@@ -627,7 +627,7 @@ public final class AccountClient {
             auth.tokenBody().forEach((field, name) -> jsonBody.put(field, credential(name).reveal()));
         } else if (refreshGrant) {
             String configured = credential(auth.credential()).reveal();
-            credentialHash = dev.pmsconversations.model.Hashes.sha256(configured);
+            credentialHash = RefreshTokens.credentialHash(configured);
             refreshToken = refreshTokens.load(account.id(), credentialHash).orElse(configured);
             form.put("grant_type", "refresh_token");
             form.put("refresh_token", refreshToken);

@@ -13,6 +13,11 @@ public interface RefreshTokens {
 
     void save(String accountId, String credentialHash, String token);
 
+    /** What ties a stored token to the configured one it descends from (a new configured token starts afresh). */
+    static String credentialHash(String configuredToken) {
+        return dev.pmsconversations.model.Hashes.sha256(configuredToken);
+    }
+
     /** For tools without a store (the {@code map} command never calls the PMS): kept in memory. */
     static RefreshTokens inMemory() {
         Map<String, String[]> tokens = new ConcurrentHashMap<>();
