@@ -200,6 +200,26 @@ class CliTest {
     }
 
     @Test
+    void coverageExitsTwoNamingANewSourceThatHasNoFixtures() throws Exception {
+        Path mappings = Files.createDirectories(dir.resolve("mappings"));
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, mappings.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(mappings.resolve("newpms.yaml"), Files.readString(Path.of("mappings/hostaway.yaml"))
+                .replaceFirst("(?m)^source: hostaway$", "source: newpms").replaceFirst("(?m)^name: Hostaway$", "name: NewPms"));
+        Result r = run("coverage", "--mappings", mappings.toString(), "--fixtures", Fixtures.ROOT.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("gap: NewPms (newpms.yaml): no fixtures in " + Fixtures.ROOT.resolve("newpms"));
+        assertThat(r.out()).contains("| NewPms |");
+
+        Files.delete(mappings.resolve("newpms.yaml")); // the same directory without it: no gap
+        Result clean = run("coverage", "--mappings", mappings.toString(), "--fixtures", Fixtures.ROOT.toString());
+        assertThat(clean.code()).as(clean.err()).isZero();
+    }
+
+    @Test
     void unknownFlagIsAUsageError() {
         Result r = run("map", "--source", "hostaway", "--sauce", "x");
         assertThat(r.code()).isEqualTo(2);
