@@ -1,5 +1,6 @@
 package dev.pmsconversations.cli;
 
+import dev.pmsconversations.config.ConfigErrors;
 import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.source.SourceRegistry;
@@ -12,7 +13,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Checks the configuration and every mapping file; prints each problem with file, line and key. */
+/**
+ * Checks the configuration and every mapping file; prints every problem with file, line and key: the configuration's
+ * in line order (its accounts checked against the source files among them), then each mapping file's.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check config and all mappings/ files; exit 2 with file:line: key: problem on errors.")
 public final class ValidateCommand implements Callable<Integer> {
@@ -26,30 +30,37 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> problems = new ArrayList<>();
+        List<YamlFileException> configProblems = new ArrayList<>();
         RuntimeConfig rc = null;
         if (Files.exists(config)) {
             try {
-                rc = new ConfigLoader().load(config);
+                ConfigLoader.Checked checked = new ConfigLoader().check(config);
+                rc = checked.config();
+                configProblems.addAll(checked.problems());
             } catch (YamlFileException e) {
-                problems.add(e.getMessage());
+                configProblems.add(e);
             }
         } else {
             problems.add(config + ": configuration file not found");
         }
         Path dir = mappings != null ? mappings : rc != null ? rc.mappings() : Path.of("mappings");
+        List<YamlFileException> mappingProblems = new ArrayList<>();
         int files = 0;
         try {
             files = SourceRegistry.files(dir).size();
-            SourceRegistry.problems(dir).forEach(p -> problems.add(p.getMessage()));
-            if (rc != null && problems.isEmpty()) {
-                problems.addAll(ConfigLoader.crossCheck(rc, SourceRegistry.load(dir, false)));
+            mappingProblems.addAll(SourceRegistry.problems(dir));
+            // the accounts are checked against the source files only when every source file loads
+            if (rc != null && mappingProblems.isEmpty()) {
+                configProblems.addAll(ConfigLoader.crossCheckErrors(rc, SourceRegistry.load(dir, false)));
             }
         } catch (YamlFileException e) {
-            problems.add(e.getMessage());
+            mappingProblems.add(e);
         }
+        ConfigErrors.inLineOrder(configProblems).forEach(p -> problems.add(p.getMessage()));
+        mappingProblems.forEach(p -> problems.add(p.getMessage()));
         if (problems.isEmpty()) {
-            System.out.println("OK: " + config + " (" + (rc == null ? 0 : rc.accounts().size()) + " accounts, "
-                    + (rc == null ? 0 : rc.sinks().size()) + " sinks) and " + files + " mapping files in " + dir);
+            System.out.println("OK: " + config + " (" + rc.accounts().size() + " accounts, " + rc.sinks().size() + " sinks) and "
+                    + files + " mapping files in " + dir);
             return PmsConversations.OK;
         }
         problems.forEach(p -> System.err.println("error: " + p));

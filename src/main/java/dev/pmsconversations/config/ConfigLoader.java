@@ -5,6 +5,7 @@ import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.yaml.YamlDoc;
 import dev.pmsconversations.yaml.YamlFileException;
 import dev.pmsconversations.yaml.YamlNode;
+import dev.pmsconversations.yaml.YamlPlace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,177 +16,261 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Reads {@code config/pms-conversations.yaml}. Every error names file, line and key. Credentials are
- * references ({@code env: NAME} or {@code file: path}; {@code value:} only for demos and tests).
+ * Reads {@code config/pms-conversations.yaml}. Every error names file, line and key, and a file with several
+ * errors reports them all at once ({@link ConfigErrors}, in line order). Credentials are references
+ * ({@code env: NAME} or {@code file: path}; {@code value:} only for demos and tests).
  */
 public final class ConfigLoader {
     /** Sink types with a route template {@code routes/sink-<type>.camel.yaml}. */
     public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "jms", "rabbitmq", "kafka");
 
+    private static final RuntimeConfig.StoreConfig DEFAULT_STORE =
+            new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
+
     private final Function<String, String> env;
+    private final boolean operations;
 
     public ConfigLoader() {
         this(System::getenv);
     }
 
     public ConfigLoader(Function<String, String> env) {
-        this.env = env;
+        this(env, false);
     }
 
+    private ConfigLoader(Function<String, String> env, boolean operations) {
+        this.env = env;
+        this.operations = operations;
+    }
+
+    /**
+     * For operations commands (dlq, resync) that open the state store but call no PMS, sink or API client: an
+     * account's, sink's or API token's credential whose environment variable or file is missing does not fail the
+     * load; it becomes a {@link Secret} that fails, naming the variable or file, only when revealed. The store's own
+     * password is still required.
+     */
+    public static ConfigLoader forOperations() {
+        return forOperations(System::getenv);
+    }
+
+    public static ConfigLoader forOperations(Function<String, String> env) {
+        return new ConfigLoader(env, true);
+    }
+
+    /** The configuration; {@link ConfigErrors} with every problem of the file if it has any. */
     public RuntimeConfig load(Path file) {
-        return read(YamlDoc.load(file), file);
+        return valid(read(YamlDoc.load(file), file));
     }
 
     public RuntimeConfig parse(String name, String text) {
-        return read(YamlDoc.parse(name, text), Path.of(name));
+        return valid(read(YamlDoc.parse(name, text), Path.of(name)));
     }
 
-    private RuntimeConfig read(YamlDoc doc, Path file) {
-        YamlNode root = doc.node().onlyKeys(Set.of("runtime", "api", "management", "outbox", "delivery", "sinks", "accounts"));
+    /**
+     * For {@code validate}: every problem of the file, and the configuration built from its valid parts so that the
+     * accounts can still be checked against the source files. Never run a configuration that has problems. Throws
+     * only when the file cannot be read at all (not YAML, not a mapping).
+     */
+    public Checked check(Path file) {
+        return read(YamlDoc.load(file), file);
+    }
+
+    /** A configuration and the problems of its file (the configuration is partial when there are any). */
+    public record Checked(RuntimeConfig config, List<YamlFileException> problems) {
+    }
+
+    private static RuntimeConfig valid(Checked checked) {
+        if (!checked.problems().isEmpty()) {
+            throw ConfigErrors.of(checked.problems());
+        }
+        return checked.config();
+    }
+
+    private Checked read(YamlDoc doc, Path file) {
+        LoadProblems p = new LoadProblems();
+        YamlNode root = p.onlyKeys(doc.node(), Set.of("runtime", "api", "management", "outbox", "delivery", "sinks", "accounts"));
         Path base = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
         YamlNode rt = root.get("runtime");
-        Path mappings = Path.of("mappings");
-        Path routes = Path.of("routes");
-        RuntimeConfig.StoreConfig store = new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
-        boolean deprecated = false;
-        boolean dev = false;
-        RuntimeConfig.ClusterConfig cluster = RuntimeConfig.ClusterConfig.defaults();
-        RuntimeConfig.PmsHttpConfig pmsHttp = RuntimeConfig.PmsHttpConfig.DEFAULT;
-        RuntimeConfig.BreakerConfig breaker = RuntimeConfig.BreakerConfig.DEFAULT;
         if (!rt.isMissing()) {
-            rt.onlyKeys(Set.of("mappings", "routes", "store", "output", "devMode", "cluster", "pmsHttp", "breaker"));
-            mappings = Path.of(rt.text("mappings", "mappings"));
-            routes = Path.of(rt.text("routes", "routes"));
-            dev = rt.bool("devMode", false);
-            if (rt.has("store")) {
-                YamlNode s = rt.get("store").onlyKeys(Set.of("url", "user", "password"));
-                String url = s.text("url");
-                if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-                    throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
-                }
-                store = new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secret(s.get("password"), base) : null);
-            }
-            if (rt.has("cluster")) {
-                YamlNode c = rt.get("cluster").onlyKeys(Set.of("nodeId", "pollThreads", "checkinMillis"));
-                String nodeId = c.text("nodeId", cluster.nodeId());
-                if (!nodeId.matches("[A-Za-z0-9_.-]{1,100}")) {
-                    throw c.get("nodeId").error("a node id uses letters, digits, '.', '-' and '_' (at most 100)");
-                }
-                cluster = new RuntimeConfig.ClusterConfig(nodeId, positive(c, "pollThreads", cluster.pollThreads()),
-                        positive(c, "checkinMillis", cluster.checkinMillis()));
-            }
-            if (rt.has("pmsHttp")) {
-                YamlNode h = rt.get("pmsHttp").onlyKeys(Set.of("connectTimeoutMillis", "responseTimeoutMillis"));
-                pmsHttp = new RuntimeConfig.PmsHttpConfig(positive(h, "connectTimeoutMillis", pmsHttp.connectTimeoutMillis()),
-                        positive(h, "responseTimeoutMillis", pmsHttp.responseTimeoutMillis()));
-            }
-            if (rt.has("breaker")) {
-                YamlNode b = rt.get("breaker").onlyKeys(Set.of("failures", "openSeconds", "maxOpenSeconds"));
-                breaker = new RuntimeConfig.BreakerConfig(positive(b, "failures", breaker.failures()),
-                        positive(b, "openSeconds", breaker.openSeconds()), positive(b, "maxOpenSeconds", breaker.maxOpenSeconds()));
-                if (breaker.maxOpenSeconds() < breaker.openSeconds()) {
-                    throw (b.has("maxOpenSeconds") ? b.get("maxOpenSeconds") : b).error("maxOpenSeconds must be at least openSeconds");
-                }
-            }
-            if (rt.has("output")) {
-                YamlNode o = rt.get("output").onlyKeys(Set.of("includeDeprecated"));
-                deprecated = o.bool("includeDeprecated", false);
-            }
+            p.attempt(() -> p.onlyKeys(rt, Set.of("mappings", "routes", "store", "output", "devMode", "cluster", "pmsHttp", "breaker")));
         }
+        Path mappings = p.attempt(() -> Path.of(rt.text("mappings", "mappings")), Path.of("mappings"));
+        Path routes = p.attempt(() -> Path.of(rt.text("routes", "routes")), Path.of("routes"));
+        boolean dev = p.attempt(() -> rt.bool("devMode", false), false);
+        RuntimeConfig.StoreConfig store = rt.has("store") ? p.attempt(() -> store(rt.get("store"), base, p), DEFAULT_STORE) : DEFAULT_STORE;
+        RuntimeConfig.ClusterConfig cluster = rt.has("cluster")
+                ? p.attempt(() -> cluster(rt.get("cluster"), p), RuntimeConfig.ClusterConfig.defaults()) : RuntimeConfig.ClusterConfig.defaults();
+        RuntimeConfig.PmsHttpConfig pmsHttp = RuntimeConfig.PmsHttpConfig.DEFAULT;
+        if (rt.has("pmsHttp")) {
+            pmsHttp = p.attempt(() -> {
+                YamlNode h = p.onlyKeys(rt.get("pmsHttp"), Set.of("connectTimeoutMillis", "responseTimeoutMillis"));
+                RuntimeConfig.PmsHttpConfig d = RuntimeConfig.PmsHttpConfig.DEFAULT;
+                return new RuntimeConfig.PmsHttpConfig(positive(h, "connectTimeoutMillis", d.connectTimeoutMillis()),
+                        positive(h, "responseTimeoutMillis", d.responseTimeoutMillis()));
+            }, pmsHttp);
+        }
+        RuntimeConfig.BreakerConfig breaker = rt.has("breaker")
+                ? p.attempt(() -> breaker(rt.get("breaker"), p), RuntimeConfig.BreakerConfig.DEFAULT) : RuntimeConfig.BreakerConfig.DEFAULT;
+        boolean deprecated = rt.has("output")
+                ? p.attempt(() -> p.onlyKeys(rt.get("output"), Set.of("includeDeprecated")).bool("includeDeprecated", false), false) : false;
         List<SinkConfig> sinks = new ArrayList<>();
-        Set<String> sinkNames = new HashSet<>();
+        Set<String> sinkNames = new java.util.LinkedHashSet<>();
         if (root.has("sinks")) {
-            for (YamlNode s : root.get("sinks").items()) {
-                s.object();
-                String name = s.text("name");
-                if (!name.matches("[A-Za-z0-9_-]+")) {
-                    throw s.get("name").error("sink names use letters, digits, '-' and '_'");
-                }
-                if (!sinkNames.add(name)) {
-                    throw s.get("name").error("duplicate sink name '" + name + "'");
-                }
-                String type = s.text("type");
-                if (!SINK_TYPES.contains(type)) {
-                    throw s.get("type").error("unknown sink type '" + type + "'; one of " + new java.util.TreeSet<>(SINK_TYPES));
-                }
-                sinks.add(sink(s, name, type, base));
+            for (YamlNode s : p.attempt(() -> root.get("sinks").items(), List.<YamlNode>of())) {
+                p.attempt(() -> sinks.add(sinkItem(s, sinkNames, base, p)));
             }
         }
         List<AccountConfig> accounts = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         if (root.has("accounts")) {
-            for (YamlNode a : root.get("accounts").items()) {
-                a.onlyKeys(Set.of("id", "source", "baseUrl", "timeZone", "credentials", "schedule", "sinks"));
-                String id = a.text("id");
-                if (!id.matches("[A-Za-z0-9_-]+")) {
-                    throw a.get("id").error("account ids use letters, digits, '-' and '_'");
-                }
-                if (!ids.add(id)) {
-                    throw a.get("id").error("duplicate account id '" + id + "'");
-                }
-                ZoneId zone = null;
-                if (a.has("timeZone")) {
-                    try {
-                        zone = ZoneId.of(a.text("timeZone"));
-                    } catch (RuntimeException e) {
-                        throw a.get("timeZone").error("unknown time zone '" + a.text("timeZone") + "'");
+            for (YamlNode a : p.attempt(() -> root.get("accounts").items(), List.<YamlNode>of())) {
+                p.attempt(() -> {
+                    AccountConfig account = account(a, ids, sinkNames, base, p);
+                    if (account != null) {
+                        accounts.add(account);
                     }
-                }
-                Map<String, Secret> credentials = new LinkedHashMap<>();
-                if (a.has("credentials")) {
-                    a.get("credentials").entries().forEach((k, v) -> credentials.put(k, secret(v, base)));
-                }
-                String every = "60s";
-                String cron = null;
-                if (a.has("schedule")) {
-                    YamlNode sch = a.get("schedule").onlyKeys(Set.of("every", "cron"));
-                    cron = sch.text("cron", null);
-                    every = sch.text("every", "60s");
-                    try {
-                        Durations.millis(every);
-                    } catch (IllegalArgumentException e) {
-                        throw sch.get("every").error(e.getMessage());
-                    }
-                }
-                List<String> accountSinks = a.has("sinks") ? a.get("sinks").textList() : List.copyOf(sinkNames);
-                for (String s : accountSinks) {
-                    if (!sinkNames.contains(s)) {
-                        throw a.get("sinks").error("no sink named '" + s + "' in 'sinks'");
-                    }
-                }
-                accounts.add(new AccountConfig(id, a.text("source"), a.text("baseUrl", null), zone, credentials, every, cron,
-                        accountSinks));
+                });
             }
         }
-        RuntimeConfig.ApiConfig api = root.has("api") ? api(root.get("api"), base, ids) : RuntimeConfig.ApiConfig.DISABLED;
+        RuntimeConfig.ApiConfig api = root.has("api")
+                ? p.attempt(() -> api(root.get("api"), base, ids, p), RuntimeConfig.ApiConfig.DISABLED) : RuntimeConfig.ApiConfig.DISABLED;
         RuntimeConfig.OutboxConfig outbox = RuntimeConfig.OutboxConfig.DEFAULT;
         if (root.has("outbox")) {
-            YamlNode o = root.get("outbox").onlyKeys(Set.of("maxAttempts", "leaseSeconds", "sweepMillis"));
-            outbox = new RuntimeConfig.OutboxConfig(positive(o, "maxAttempts", 6), positive(o, "leaseSeconds", 120),
-                    positive(o, "sweepMillis", 1000));
+            outbox = p.attempt(() -> {
+                YamlNode o = p.onlyKeys(root.get("outbox"), Set.of("maxAttempts", "leaseSeconds", "sweepMillis"));
+                return new RuntimeConfig.OutboxConfig(positive(o, "maxAttempts", 6), positive(o, "leaseSeconds", 120),
+                        positive(o, "sweepMillis", 1000));
+            }, outbox);
         }
         RuntimeConfig.DeliveryConfig delivery = RuntimeConfig.DeliveryConfig.DEFAULT;
         if (root.has("delivery")) {
-            YamlNode d = root.get("delivery").onlyKeys(Set.of("drainMillis", "leaseSeconds", "maxBacklog"));
-            delivery = new RuntimeConfig.DeliveryConfig(positive(d, "drainMillis", 1000), positive(d, "leaseSeconds", 60),
-                    positive(d, "maxBacklog", 10_000));
+            delivery = p.attempt(() -> {
+                YamlNode d = p.onlyKeys(root.get("delivery"), Set.of("drainMillis", "leaseSeconds", "maxBacklog"));
+                return new RuntimeConfig.DeliveryConfig(positive(d, "drainMillis", 1000), positive(d, "leaseSeconds", 60),
+                        positive(d, "maxBacklog", 10_000));
+            }, delivery);
         }
         RuntimeConfig.ManagementConfig management = RuntimeConfig.ManagementConfig.DISABLED;
         if (root.has("management")) {
-            YamlNode m = root.get("management").onlyKeys(Set.of("enabled", "host", "port"));
-            int port = m.integer("port", 9876);
-            if (port < 1 || port > 65535) {
-                throw m.get("port").error("a TCP port (1-65535)");
-            }
-            management = new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
+            management = p.attempt(() -> {
+                YamlNode m = p.onlyKeys(root.get("management"), Set.of("enabled", "host", "port"));
+                int port = m.integer("port", 9876);
+                if (port < 1 || port > 65535) {
+                    throw m.get("port").error("a TCP port (1-65535)");
+                }
+                return new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
+            }, management);
         }
-        return new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+        return new Checked(new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts,
+                management, cluster, pmsHttp, breaker), p.all());
     }
 
-    private SinkConfig sink(YamlNode s, String name, String type, Path base) {
+    private RuntimeConfig.StoreConfig store(YamlNode s, Path base, LoadProblems p) {
+        p.onlyKeys(s, Set.of("url", "user", "password"));
+        String url = s.text("url");
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
+        }
+        // the store's password is required even for operations commands: they exist to open the store
+        return new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secret(s.get("password"), base, p, true) : null);
+    }
+
+    private static RuntimeConfig.ClusterConfig cluster(YamlNode c, LoadProblems p) {
+        p.onlyKeys(c, Set.of("nodeId", "pollThreads", "checkinMillis"));
+        RuntimeConfig.ClusterConfig d = RuntimeConfig.ClusterConfig.defaults();
+        String nodeId = c.text("nodeId", d.nodeId());
+        if (!nodeId.matches("[A-Za-z0-9_.-]{1,100}")) {
+            throw c.get("nodeId").error("a node id uses letters, digits, '.', '-' and '_' (at most 100)");
+        }
+        return new RuntimeConfig.ClusterConfig(nodeId, positive(c, "pollThreads", d.pollThreads()),
+                positive(c, "checkinMillis", d.checkinMillis()));
+    }
+
+    private static RuntimeConfig.BreakerConfig breaker(YamlNode b, LoadProblems p) {
+        p.onlyKeys(b, Set.of("failures", "openSeconds", "maxOpenSeconds"));
+        RuntimeConfig.BreakerConfig d = RuntimeConfig.BreakerConfig.DEFAULT;
+        RuntimeConfig.BreakerConfig breaker = new RuntimeConfig.BreakerConfig(positive(b, "failures", d.failures()),
+                positive(b, "openSeconds", d.openSeconds()), positive(b, "maxOpenSeconds", d.maxOpenSeconds()));
+        if (breaker.maxOpenSeconds() < breaker.openSeconds()) {
+            throw (b.has("maxOpenSeconds") ? b.get("maxOpenSeconds") : b).error("maxOpenSeconds must be at least openSeconds");
+        }
+        return breaker;
+    }
+
+    /** One item of {@code sinks}; its name is taken (for the accounts' references) even when the rest is wrong. */
+    private SinkConfig sinkItem(YamlNode s, Set<String> sinkNames, Path base, LoadProblems p) {
+        s.object();
+        String name = s.text("name");
+        if (!sinkNames.add(name)) {
+            throw s.get("name").error("duplicate sink name '" + name + "'");
+        }
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            p.add(s.get("name").error("sink names use letters, digits, '-' and '_'"));
+        }
+        String type = s.text("type");
+        if (!SINK_TYPES.contains(type)) {
+            throw s.get("type").error("unknown sink type '" + type + "'; one of " + new java.util.TreeSet<>(SINK_TYPES));
+        }
+        return sink(s, name, type, base, p);
+    }
+
+    /** One item of {@code accounts}, or null when it has no id or source to check it by (its problems are recorded). */
+    private AccountConfig account(YamlNode a, Set<String> ids, Set<String> sinkNames, Path base, LoadProblems p) {
+        p.onlyKeys(a, Set.of("id", "source", "baseUrl", "timeZone", "credentials", "schedule", "sinks"));
+        String id = p.attempt(() -> a.text("id"), null);
+        if (id != null && !ids.add(id)) {
+            p.add(a.get("id").error("duplicate account id '" + id + "'"));
+        } else if (id != null && !id.matches("[A-Za-z0-9_-]+")) {
+            p.add(a.get("id").error("account ids use letters, digits, '-' and '_'"));
+        }
+        String source = p.attempt(() -> a.text("source"), null);
+        String baseUrl = p.attempt(() -> a.text("baseUrl", null), null);
+        ZoneId zone = !a.has("timeZone") ? null : p.attempt(() -> {
+            try {
+                return ZoneId.of(a.text("timeZone"));
+            } catch (YamlFileException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw a.get("timeZone").error("unknown time zone '" + a.text("timeZone") + "'");
+            }
+        }, null);
+        Map<String, Secret> credentials = new LinkedHashMap<>();
+        if (a.has("credentials")) {
+            p.attempt(() -> a.get("credentials").entries(), Map.<String, YamlNode>of()).forEach((k, v) -> {
+                // a wrong reference still names the credential: the account is not also reported as missing it
+                credentials.put(k, p.attempt(() -> secret(v, base, p, false), Secret.unavailable("credentials." + k, "invalid reference")));
+            });
+        }
+        String[] schedule = {"60s", null}; // every, cron
+        if (a.has("schedule")) {
+            p.attempt(() -> {
+                YamlNode sch = p.onlyKeys(a.get("schedule"), Set.of("every", "cron"));
+                schedule[1] = sch.text("cron", null);
+                schedule[0] = sch.text("every", "60s");
+                try {
+                    Durations.millis(schedule[0]);
+                } catch (IllegalArgumentException e) {
+                    throw sch.get("every").error(e.getMessage());
+                }
+            });
+        }
+        List<String> accountSinks = a.has("sinks") ? p.attempt(() -> a.get("sinks").textList(), List.<String>of()) : List.copyOf(sinkNames);
+        for (String s : accountSinks) {
+            if (!sinkNames.contains(s)) {
+                p.add(a.get("sinks").error("no sink named '" + s + "' in 'sinks'"));
+            }
+        }
+        if (id == null || source == null) {
+            return null;
+        }
+        return new AccountConfig(id, source, baseUrl, zone, credentials, schedule[0], schedule[1], accountSinks, a.place());
+    }
+
+    private SinkConfig sink(YamlNode s, String name, String type, Path base, LoadProblems problems) {
         Set<String> common = Set.of("name", "type", "filter", "payload", "maxAttempts");
         Set<String> own = switch (type) {
             case "file" -> Set.of("directory", "eventLog", "eventLogMaxBytes");
@@ -197,7 +282,7 @@ public final class ConfigLoader {
         };
         Set<String> allowed = new HashSet<>(common);
         allowed.addAll(own);
-        s.onlyKeys(allowed);
+        problems.onlyKeys(s, allowed);
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> headers = Map.of();
         Map<String, String> extra = new LinkedHashMap<>();
@@ -227,7 +312,7 @@ public final class ConfigLoader {
                 options.put("endpoint", url + (url.contains("?") ? "&" : "?") + "connectTimeout=" + connect
                         + "&responseTimeout=" + read + "&throwExceptionOnFailure=true");
                 headers = s.has("headers") ? s.get("headers").stringMap() : Map.of();
-                secret = s.has("secret") ? secret(s.get("secret"), base) : null;
+                secret = s.has("secret") ? secret(s.get("secret"), base, problems, false) : null;
             }
             case "jms" -> {
                 // an Artemis broker by URL (tcp://host:61616), or vm://0: the embedded broker (persistent journal)
@@ -235,7 +320,7 @@ public final class ConfigLoader {
                 extra.put("url", s.text("url", "vm://0"));
                 extra.put("dataDirectory", s.text("dataDirectory", "./data/artemis"));
                 extra.put("user", s.text("user", ""));
-                secret = s.has("password") ? secret(s.get("password"), base) : null;
+                secret = s.has("password") ? secret(s.get("password"), base, problems, false) : null;
             }
             case "rabbitmq" -> {
                 options.put("exchange", s.text("exchange"));
@@ -244,7 +329,7 @@ public final class ConfigLoader {
                 extra.put("port", Integer.toString(s.integer("port", 5672)));
                 extra.put("virtualHost", s.text("virtualHost", "/"));
                 extra.put("user", s.text("user", "guest"));
-                secret = s.has("password") ? secret(s.get("password"), base) : null;
+                secret = s.has("password") ? secret(s.get("password"), base, problems, false) : null;
             }
             case "kafka" -> {
                 // the component is configured in code (BrokerSinks): saslJaasConfig is a secret and stays out of the URI
@@ -252,7 +337,7 @@ public final class ConfigLoader {
                 extra.put("brokers", s.text("brokers", "127.0.0.1:9092"));
                 extra.put("securityProtocol", s.text("securityProtocol", "PLAINTEXT"));
                 extra.put("saslMechanism", s.text("saslMechanism", ""));
-                secret = s.has("saslJaasConfig") ? secret(s.get("saslJaasConfig"), base) : null;
+                secret = s.has("saslJaasConfig") ? secret(s.get("saslJaasConfig"), base, problems, false) : null;
             }
             default -> options.put("uri", s.text("uri"));
         }
@@ -284,40 +369,45 @@ public final class ConfigLoader {
         return n.has(key) ? Set.copyOf(n.get(key).textList()) : Set.of();
     }
 
-    private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds) {
-        a.onlyKeys(Set.of("enabled", "host", "port", "maxBodyBytes", "tokens"));
-        int port = a.integer("port", 8080);
+    private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds, LoadProblems p) {
+        p.onlyKeys(a, Set.of("enabled", "host", "port", "maxBodyBytes", "tokens"));
+        int port = p.attempt(() -> a.integer("port", 8080), 8080);
         if (port < 0 || port > 65535) {
-            throw a.get("port").error("a TCP port (0-65535)");
+            p.add(a.get("port").error("a TCP port (0-65535)"));
         }
         List<RuntimeConfig.ApiToken> tokens = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (YamlNode t : a.get("tokens").items()) {
-            t.onlyKeys(Set.of("name", "token", "accounts"));
-            String name = t.text("name");
-            if (!names.add(name)) {
-                throw t.get("name").error("duplicate token name '" + name + "'");
-            }
-            Set<String> scope = null;
-            if (t.has("accounts")) {
-                scope = new java.util.LinkedHashSet<>(t.get("accounts").textList());
-                for (String id : scope) {
-                    if (!accountIds.contains(id)) {
-                        throw t.get("accounts").error("no account '" + id + "' in 'accounts'");
-                    }
-                }
-            }
-            Secret token = secret(t.get("token"), base);
-            if (token.reveal().length() < 16) {
-                throw t.get("token").error("API tokens must have at least 16 characters");
-            }
-            tokens.add(new RuntimeConfig.ApiToken(name, token, scope));
+        List<YamlNode> items = p.attempt(() -> a.get("tokens").items(), null);
+        for (YamlNode t : items == null ? List.<YamlNode>of() : items) {
+            p.attempt(() -> tokens.add(apiToken(t, names, accountIds, base, p)));
         }
-        if (tokens.isEmpty()) {
-            throw a.get("tokens").error("the API needs at least one token");
+        if (items != null && items.isEmpty()) {
+            p.add(a.get("tokens").error("the API needs at least one token"));
         }
         return new RuntimeConfig.ApiConfig(a.bool("enabled", true), a.text("host", "127.0.0.1"), port,
                 a.integer("maxBodyBytes", 1_048_576), tokens);
+    }
+
+    private RuntimeConfig.ApiToken apiToken(YamlNode t, Set<String> names, Set<String> accountIds, Path base, LoadProblems p) {
+        p.onlyKeys(t, Set.of("name", "token", "accounts"));
+        String name = t.text("name");
+        if (!names.add(name)) {
+            throw t.get("name").error("duplicate token name '" + name + "'");
+        }
+        Set<String> scope = null;
+        if (t.has("accounts")) {
+            scope = new java.util.LinkedHashSet<>(t.get("accounts").textList());
+            for (String id : scope) {
+                if (!accountIds.contains(id)) {
+                    p.add(t.get("accounts").error("no account '" + id + "' in 'accounts'"));
+                }
+            }
+        }
+        Secret token = secret(t.get("token"), base, p, false);
+        if (token.available() && token.reveal().length() < 16) {
+            throw t.get("token").error("API tokens must have at least 16 characters");
+        }
+        return new RuntimeConfig.ApiToken(name, token, scope);
     }
 
     private static int positive(YamlNode n, String key, int fallback) {
@@ -328,22 +418,28 @@ public final class ConfigLoader {
         return v;
     }
 
-    private Secret secret(YamlNode ref, Path base) {
-        ref.onlyKeys(Set.of("env", "file", "value"));
+    /**
+     * A credential reference. A missing environment variable or unreadable file is a problem of the file (recorded;
+     * loading goes on) unless this loader is for operations commands and the credential is not {@code required}:
+     * then it is only an {@linkplain Secret#unavailable unavailable} secret.
+     */
+    private Secret secret(YamlNode ref, Path base, LoadProblems p, boolean required) {
+        p.onlyKeys(ref, Set.of("env", "file", "value"));
         if (ref.has("env")) {
             String name = ref.text("env");
             String v = env.apply(name);
             if (v == null || v.isEmpty()) {
-                throw ref.get("env").error("environment variable '" + name + "' is not set");
+                return unavailable(ref.get("env").error("environment variable '" + name + "' is not set"), "env:" + name, required, p);
             }
             return new Secret(v, "env:" + name);
         }
         if (ref.has("file")) {
-            Path p = base.resolve(ref.text("file"));
+            Path file = base.resolve(ref.text("file"));
             try {
-                return new Secret(Files.readString(p).strip(), "file:" + ref.text("file"));
+                return new Secret(Files.readString(file).strip(), "file:" + ref.text("file"));
             } catch (IOException e) {
-                throw ref.get("file").error("cannot read secret file '" + ref.text("file") + "'");
+                return unavailable(ref.get("file").error("cannot read secret file '" + ref.text("file") + "'"), "file:" + ref.text("file"),
+                        required, p);
             }
         }
         if (ref.has("value")) {
@@ -352,31 +448,48 @@ public final class ConfigLoader {
         throw ref.error("a credential is {env: NAME}, {file: path} or (demos only) {value: ...}");
     }
 
+    private Secret unavailable(YamlFileException problem, String reference, boolean required, LoadProblems p) {
+        if (required) {
+            throw problem;
+        }
+        if (!operations) {
+            p.add(problem);
+        }
+        return Secret.unavailable(reference, problem.getMessage());
+    }
+
     /**
      * Checks accounts against the source files: known source, messaging supported, credentials complete.
-     * Returns the problems (empty when valid).
+     * Returns the problems (empty when valid), each naming the file and the account's line.
      */
     public static List<String> crossCheck(RuntimeConfig config, SourceRegistry sources) {
-        List<String> problems = new ArrayList<>();
+        return crossCheckErrors(config, sources).stream().map(Throwable::getMessage).toList();
+    }
+
+    /** {@link #crossCheck} as errors with file, line and key of each account's item, for sorting among the file's others. */
+    public static List<YamlFileException> crossCheckErrors(RuntimeConfig config, SourceRegistry sources) {
+        List<YamlFileException> problems = new ArrayList<>();
         for (AccountConfig a : config.accounts()) {
+            YamlPlace place = a.place() != null ? a.place() : new YamlPlace(config.file().toString(), 0, "accounts");
+            String account = "account '" + a.id() + "': ";
             SourceDefinition def = sources.get(a.source());
-            String where = config.file() + ": account '" + a.id() + "': ";
             if (def == null) {
-                problems.add(where + "unknown source '" + a.source() + "'; known: " + sources.all().keySet());
+                problems.add(place.error(account + "unknown source '" + a.source() + "'; known: " + sources.all().keySet()));
                 continue;
             }
             if (!def.messaging()) {
-                problems.add(where + def.name() + " cannot be synced for conversations: " + def.unsupportedReason());
+                problems.add(place.error(account + def.name() + " cannot be synced for conversations: " + def.unsupportedReason()));
                 continue;
             }
-            for (String c : def.api().auth().credentialNames()) {
+            for (String c : new TreeSet<>(def.api().auth().credentialNames())) {
                 if (!a.credentials().containsKey(c)) {
-                    problems.add(where + "missing credential '" + c + "' (" + def.name() + " auth: " + def.api().auth().type() + ")");
+                    problems.add(place.error(account + "missing credential '" + c + "' (" + def.name() + " auth: "
+                            + def.api().auth().type() + ")"));
                 }
             }
             for (String c : def.api().queryCredentials()) {
                 if (!a.credentials().containsKey(c)) {
-                    problems.add(where + "missing credential '" + c + "' (" + def.name() + " sends it with its requests)");
+                    problems.add(place.error(account + "missing credential '" + c + "' (" + def.name() + " sends it with its requests)"));
                 }
             }
         }

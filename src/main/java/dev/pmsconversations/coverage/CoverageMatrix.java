@@ -46,21 +46,32 @@ public final class CoverageMatrix {
     private final List<String> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, String> sourceNames = new LinkedHashMap<>();
+    private final List<String> sources = new ArrayList<>();
 
     private CoverageMatrix(Map<String, Map<String, String>> spec) {
         this.spec = spec;
     }
 
-    /** Builds the matrix from the source files in {@code mappings} and the fixtures under {@code fixtures/<source>/}. */
+    /**
+     * Builds the matrix from the source files in {@code mappings} and the fixtures under {@code fixtures/<source>/}.
+     * A source file the spec does not list gets a column after the spec's sources, so a new source is never left out.
+     */
     public static CoverageMatrix build(SourceRegistry registry, Path fixtures) {
         CoverageMatrix m = new CoverageMatrix(readSpec());
         for (String field : m.spec.keySet()) {
             m.cells.put(field, new LinkedHashMap<>());
         }
-        for (String source : SOURCES) {
+        m.sources.addAll(SOURCES);
+        registry.all().keySet().stream().filter(k -> !SOURCES.contains(k)).forEach(m.sources::add);
+        for (String source : m.sources) {
             SourceDefinition def = registry.all().get(source);
             m.sourceNames.put(source, def != null ? def.name() : DISPLAY_NAMES.getOrDefault(source, source));
-            m.fill(source, def, def == null || !def.messaging() ? List.of() : expectedOutputs(def, fixtures.resolve(source)));
+            List<JsonNode> expected = def == null || !def.messaging() ? List.of() : expectedOutputs(def, fixtures.resolve(source));
+            if (def != null && def.messaging() && expected.isEmpty()) {
+                m.problems.add(def.name() + " (" + def.file().getFileName() + "): no fixtures in " + fixtures.resolve(source)
+                        + " (add <name>.native.json and its hand-checked <name>.expected.json)");
+            }
+            m.fill(source, def, expected);
         }
         return m;
     }
@@ -89,7 +100,9 @@ public final class CoverageMatrix {
                     }
                 } else if (!proven) {
                     cell = NO_FIXTURE;
-                    problems.add(def.name() + ": `" + field + "` is mapped but no fixture's expected output has a value for it");
+                    if (!expected.isEmpty()) { // without any fixture, the source's one problem says so
+                        problems.add(def.name() + ": `" + field + "` is mapped but no fixture's expected output has a value for it");
+                    }
                 } else if (mapped.equals("assumed")) {
                     cell = ASSUMED;
                 } else {
@@ -126,13 +139,13 @@ public final class CoverageMatrix {
                 .append("The deprecated conversation `type` is not in the default output (see the spec); its cells are proven by\n")
                 .append("mapping the fixtures' native documents.\n\n");
         out.append("| field |");
-        SOURCES.forEach(s -> out.append(' ').append(sourceNames.get(s)).append(" |"));
+        sources.forEach(s -> out.append(' ').append(sourceNames.get(s)).append(" |"));
         out.append("\n|---|");
-        SOURCES.forEach(s -> out.append("---|"));
+        sources.forEach(s -> out.append("---|"));
         out.append('\n');
         cells.forEach((field, row) -> {
             out.append("| ").append(field.equals("type") ? "type (deprecated)" : field).append(" |");
-            SOURCES.forEach(s -> out.append(' ').append(row.get(s)).append(" |"));
+            sources.forEach(s -> out.append(' ').append(row.get(s)).append(" |"));
             out.append('\n');
         });
         if (!notes.isEmpty()) {

@@ -13,6 +13,14 @@ public class YamlFileException extends RuntimeException {
         this.key = key;
     }
 
+    /** One exception that stands for several problems: its own message, and the place of the first. */
+    protected YamlFileException(String message, YamlFileException first) {
+        super(message);
+        this.file = first.file;
+        this.line = first.line;
+        this.key = first.key;
+    }
+
     public String file() {
         return file;
     }

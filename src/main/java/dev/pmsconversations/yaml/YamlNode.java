@@ -30,7 +30,12 @@ public final class YamlNode {
     }
 
     public YamlFileException error(String problem) {
-        return new YamlFileException(doc.file(), doc.line(pointer), key(), problem);
+        return place().error(problem);
+    }
+
+    /** File, line and key of this node, kept to report a problem found after loading. */
+    public YamlPlace place() {
+        return new YamlPlace(doc.file(), doc.line(pointer), key());
     }
 
     public boolean has(String name) {
@@ -72,14 +77,24 @@ public final class YamlNode {
 
     /** Fails on keys outside {@code allowed}, so a typo never silently disables a setting. */
     public YamlNode onlyKeys(Set<String> allowed) {
+        List<YamlFileException> unknown = unknownKeys(allowed);
+        if (!unknown.isEmpty()) {
+            throw unknown.get(0);
+        }
+        return this;
+    }
+
+    /** Every key outside {@code allowed}, as errors in file order (for a loader that reports all problems at once). */
+    public List<YamlFileException> unknownKeys(Set<String> allowed) {
         object();
+        List<YamlFileException> out = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw get(k).error("unknown key; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
+                out.add(get(k).error("unknown key; allowed here: " + String.join(", ", allowed.stream().sorted().toList())));
             }
         }
-        return this;
+        return out;
     }
 
     public String text() {

@@ -150,6 +150,44 @@ class CliTest {
     }
 
     @Test
+    void validateListsEveryProblemOfTheFileInLineOrderEachWithItsLine() throws Exception {
+        Path bad = dir.resolve("many.yaml");
+        Files.writeString(bad, """
+                runtime:
+                  devMode: false
+                  colour: blue
+                sinks:
+                  - { name: files, type: file, directory: ./out }
+                  - { name: ftp, type: ftp, directory: ./out }
+                accounts:
+                  - id: a1
+                    source: nosuchpms
+                  - id: a2
+                    source: hostaway
+                    credentials:
+                      clientId: { env: PMS_TEST_SURELY_UNSET_VARIABLE }
+                """);
+        Result r = run("validate", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().toList()).satisfiesExactly(
+                l -> assertThat(l).startsWith("error: " + bad + ":3: key 'runtime.colour': unknown key"),
+                l -> assertThat(l).startsWith("error: " + bad + ":6: key 'sinks.1.type': unknown sink type 'ftp'"),
+                l -> assertThat(l).startsWith("error: " + bad + ":8: key 'accounts.0': account 'a1': unknown source 'nosuchpms'"),
+                l -> assertThat(l).startsWith("error: " + bad + ":10: key 'accounts.1': account 'a2': missing credential 'clientSecret'"),
+                l -> assertThat(l).isEqualTo("error: " + bad + ":13: key 'accounts.1.credentials.clientId.env': "
+                        + "environment variable 'PMS_TEST_SURELY_UNSET_VARIABLE' is not set"));
+
+        // run refuses to start with all of the file's own problems at once (the accounts' sources are checked after)
+        Result started = run("run", "--config", bad.toString());
+        assertThat(started.code()).isEqualTo(2);
+        assertThat(started.err()).contains(bad + ":3: key 'runtime.colour'", bad + ":6: key 'sinks.1.type'",
+                bad + ":13: key 'accounts.1.credentials.clientId.env'");
+        assertThat(started.err().indexOf(":3: ")).isLessThan(started.err().indexOf(":6: "));
+        assertThat(started.err().indexOf(":6: ")).isLessThan(started.err().indexOf(":13: "));
+    }
+
+    @Test
     void validateReportsABadMappingFileWithLineAndKey() throws Exception {
         Path mappings = Files.createDirectories(dir.resolve("mappings"));
         Files.writeString(mappings.resolve("hostaway.yaml"),
@@ -159,6 +197,26 @@ class CliTest {
         Result r = run("validate", "--config", config.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("hostaway.yaml:", "api.list.pagination.type", "unknown pagination 'scroll'");
+    }
+
+    @Test
+    void coverageExitsTwoNamingANewSourceThatHasNoFixtures() throws Exception {
+        Path mappings = Files.createDirectories(dir.resolve("mappings"));
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, mappings.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(mappings.resolve("newpms.yaml"), Files.readString(Path.of("mappings/hostaway.yaml"))
+                .replaceFirst("(?m)^source: hostaway$", "source: newpms").replaceFirst("(?m)^name: Hostaway$", "name: NewPms"));
+        Result r = run("coverage", "--mappings", mappings.toString(), "--fixtures", Fixtures.ROOT.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("gap: NewPms (newpms.yaml): no fixtures in " + Fixtures.ROOT.resolve("newpms"));
+        assertThat(r.out()).contains("| NewPms |");
+
+        Files.delete(mappings.resolve("newpms.yaml")); // the same directory without it: no gap
+        Result clean = run("coverage", "--mappings", mappings.toString(), "--fixtures", Fixtures.ROOT.toString());
+        assertThat(clean.code()).as(clean.err()).isZero();
     }
 
     @Test

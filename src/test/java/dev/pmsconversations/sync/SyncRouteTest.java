@@ -56,6 +56,7 @@ class SyncRouteTest extends RuntimeTestSupport {
                 assertThat(e.get("type").asText()).isEqualTo("conversation.created");
                 assertThat(e.get("source").asText()).isEqualTo(source);
                 assertThat(e.get("id").asText()).startsWith("evt_");
+                assertThat(Schemas.eventProblems(e)).as("docs/schema/event.schema.json").isEmpty();
             });
         }
     }
@@ -77,6 +78,8 @@ class SyncRouteTest extends RuntimeTestSupport {
             assertThat(newest.get("senderType").asText()).isEqualTo("Guest");
             assertThat(last.get("newMessageIds").get(0).asText()).isEqualTo(newest.get("id").asText());
             assertThat(added.toString()).contains(newest.get("id").asText());
+
+            assertThat(events).allSatisfy(e -> assertThat(Schemas.eventProblems(e)).as(source + ": docs/schema/event.schema.json").isEmpty());
 
             int before = events.size();
             sim.clearRequests();

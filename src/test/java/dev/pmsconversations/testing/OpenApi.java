@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.pmsconversations.model.Json;
@@ -44,7 +45,8 @@ public final class OpenApi {
         ObjectNode wrapper = Json.MAPPER.createObjectNode().put("$schema", "https://json-schema.org/draft/2020-12/schema");
         wrapper.setAll((ObjectNode) schema.deepCopy());
         wrapper.set("components", DOCUMENT.get("components"));
-        JsonSchema s = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(wrapper);
+        // located where the runtime serves the document from: the Conversation schema's relative $id resolves against it
+        JsonSchema s = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SchemaLocation.of("classpath:api/openapi.json"), wrapper);
         Set<ValidationMessage> found = s.validate(body);
         return found.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("\n"));
     }
