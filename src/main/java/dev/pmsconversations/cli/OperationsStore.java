@@ -55,6 +55,6 @@ final class OperationsStore {
         if (!Files.exists(config)) {
             throw new IllegalArgumentException(config + ": configuration file not found");
         }
-        return new ConfigLoader().load(config);
+        return ConfigLoader.forOperations().load(config);
     }
 }

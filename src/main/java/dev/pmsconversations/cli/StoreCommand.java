@@ -55,7 +55,7 @@ public final class StoreCommand {
             if (!Files.exists(config)) {
                 throw new IllegalArgumentException(config + ": configuration file not found");
             }
-            rc = new ConfigLoader().load(config);
+            rc = ConfigLoader.forOperations().load(config);
             store = open(rc);
         } catch (YamlFileException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());

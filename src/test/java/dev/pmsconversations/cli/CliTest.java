@@ -231,7 +231,9 @@ class CliTest {
     void dlqListsAndReplaysDeadLettersOfARunningNodesStore() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("state").toString().replace('\\', '/');
         Path config = dir.resolve("config.yaml");
-        Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: crm, type: uri, uri: \"log:x\" }\n");
+        Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: crm, type: uri, uri: \"log:x\" }\n"
+                + "accounts:\n  - { id: acct, source: hostaway, credentials: { clientId: { env: PMS_TEST_UNSET_4711 }, "
+                + "clientSecret: { env: PMS_TEST_UNSET_4712 } } }\n"); // credentials dlq does not need
         try (dev.pmsconversations.store.StateStore node = new dev.pmsconversations.store.StateStore(
                 new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null))) {
             var deliveries = new dev.pmsconversations.delivery.DeliveryStore(node.jdbc());
@@ -263,7 +265,9 @@ class CliTest {
         String url = "jdbc:h2:file:" + dir.resolve("resync").toString().replace('\\', '/');
         Path config = dir.resolve("resync.yaml");
         Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\" }\nsinks:\n  - { name: files, type: file, directory: out }\n"
-                + "accounts:\n  - { id: g1, source: guesty, credentials: { clientId: { value: a }, clientSecret: { value: b } } }\n");
+                // the operator's shell lacks the runtime's credentials: resync does not need them
+                + "accounts:\n  - { id: g1, source: guesty, credentials: { clientId: { value: a }, clientSecret: { env: PMS_TEST_UNSET_4711 } } }\n");
+        assertThat(System.getenv("PMS_TEST_UNSET_4711")).isNull();
         var storeConfig = new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null);
         // held open as a running node holds it: resync works on the running node's store
         var node = new dev.pmsconversations.store.StateStore(storeConfig);
