@@ -1,7 +1,5 @@
 package dev.pmsconversations.config;
 
-import dev.pmsconversations.source.SourceDefinition;
-import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.yaml.YamlDoc;
 import dev.pmsconversations.yaml.YamlFileException;
 import dev.pmsconversations.yaml.YamlNode;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -456,43 +453,5 @@ public final class ConfigLoader {
             p.add(problem);
         }
         return Secret.unavailable(reference, problem.getMessage());
-    }
-
-    /**
-     * Checks accounts against the source files: known source, messaging supported, credentials complete.
-     * Returns the problems (empty when valid), each naming the file and the account's line.
-     */
-    public static List<String> crossCheck(RuntimeConfig config, SourceRegistry sources) {
-        return crossCheckErrors(config, sources).stream().map(Throwable::getMessage).toList();
-    }
-
-    /** {@link #crossCheck} as errors with file, line and key of each account's item, for sorting among the file's others. */
-    public static List<YamlFileException> crossCheckErrors(RuntimeConfig config, SourceRegistry sources) {
-        List<YamlFileException> problems = new ArrayList<>();
-        for (AccountConfig a : config.accounts()) {
-            YamlPlace place = a.place() != null ? a.place() : new YamlPlace(config.file().toString(), 0, "accounts");
-            String account = "account '" + a.id() + "': ";
-            SourceDefinition def = sources.get(a.source());
-            if (def == null) {
-                problems.add(place.error(account + "unknown source '" + a.source() + "'; known: " + sources.all().keySet()));
-                continue;
-            }
-            if (!def.messaging()) {
-                problems.add(place.error(account + def.name() + " cannot be synced for conversations: " + def.unsupportedReason()));
-                continue;
-            }
-            for (String c : new TreeSet<>(def.api().auth().credentialNames())) {
-                if (!a.credentials().containsKey(c)) {
-                    problems.add(place.error(account + "missing credential '" + c + "' (" + def.name() + " auth: "
-                            + def.api().auth().type() + ")"));
-                }
-            }
-            for (String c : def.api().queryCredentials()) {
-                if (!a.credentials().containsKey(c)) {
-                    problems.add(place.error(account + "missing credential '" + c + "' (" + def.name() + " sends it with its requests)"));
-                }
-            }
-        }
-        return problems;
     }
 }

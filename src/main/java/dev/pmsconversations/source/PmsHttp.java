@@ -1,6 +1,6 @@
 package dev.pmsconversations.source;
 
-import dev.pmsconversations.runtime.MessageBodies;
+import dev.pmsconversations.exchange.MessageBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

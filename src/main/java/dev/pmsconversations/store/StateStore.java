@@ -232,21 +232,6 @@ public final class StateStore implements AutoCloseable {
         jdbc.update(sql, accountId, credentialHash, token, Timestamp.from(Instant.now()));
     }
 
-    /** The store as the keeper of rotated refresh tokens. */
-    public dev.pmsconversations.source.RefreshTokens refreshTokens() {
-        return new dev.pmsconversations.source.RefreshTokens() {
-            @Override
-            public Optional<String> load(String accountId, String credentialHash) {
-                return refreshToken(accountId, credentialHash);
-            }
-
-            @Override
-            public void save(String accountId, String credentialHash, String token) {
-                saveRefreshToken(accountId, credentialHash, token);
-            }
-        };
-    }
-
     public int conversationCount(String accountId) {
         return jdbc.query("select count(*) from conversation_state where account_id = ?", rs -> {
             rs.next();

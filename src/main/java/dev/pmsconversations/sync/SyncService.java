@@ -3,7 +3,11 @@ package dev.pmsconversations.sync;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.account.AccountClients;
 import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.exchange.Headers;
+import dev.pmsconversations.model.Hashes;
+import dev.pmsconversations.exchange.LogContext;
 import dev.pmsconversations.mapping.MappingException;
 import dev.pmsconversations.mapping.NativeBundle;
 import dev.pmsconversations.model.Conversation;
@@ -12,16 +16,13 @@ import dev.pmsconversations.model.Json;
 import dev.pmsconversations.model.Message;
 import dev.pmsconversations.source.AccountClient;
 import dev.pmsconversations.source.PmsApiException;
-import dev.pmsconversations.source.PmsHttp;
 import dev.pmsconversations.source.SourceDefinition;
-import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.store.ConversationState;
 import dev.pmsconversations.store.StateStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,25 +41,16 @@ import org.slf4j.LoggerFactory;
 public final class SyncService {
     public static final String POLL = "pmsPoll";
     public static final String PENDING = "pmsPending";
-    public static final String H_ACCOUNT = "pmsAccountId";
-    public static final String H_SOURCE = "pmsSource";
-    public static final String H_CONVERSATION = "pmsConversationId";
-    public static final String H_FILE = "pmsFileName";
-    public static final String H_EVENT = "pmsEventId";
     static final String LOCK = "pmsConversationLock";
     /** Exchange property: this read was asked for by a dead letter's retry (its dead letter is resolved if it goes through). */
     public static final String READ_RETRY = "pmsReadRetry";
     private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
     private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
 
-    private final SourceRegistry sources;
+    private final AccountClients accounts;
     private final StateStore store;
-    private final PmsHttp http;
     private final java.time.Clock clock;
-    private final dev.pmsconversations.limits.RequestPermits permits;
     private final PollBreakers breakers = new PollBreakers(dev.pmsconversations.config.RuntimeConfig.BreakerConfig.DEFAULT);
-    private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
-    private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
     /** Per account, the newest message time mapped so far (sync lag = now − this). */
     private final Map<String, Instant> newestMessage = new ConcurrentHashMap<>();
@@ -100,26 +92,16 @@ public final class SyncService {
         }
     }
 
-    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
-                       java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries) {
-        this(sources, store, http, accountConfigs, clock, deliveries, dev.pmsconversations.limits.RequestPermits.local());
-    }
-
-    /** {@code permits}: the PMSs' published limits, counted in this JVM or shared by every node of the store. */
-    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
-                       java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries,
-                       dev.pmsconversations.limits.RequestPermits permits) {
-        this.permits = permits;
+    public SyncService(AccountClients accounts, StateStore store, java.time.Clock clock,
+                       dev.pmsconversations.delivery.DeliveryService deliveries) {
+        this.accounts = accounts;
         this.deliveries = deliveries;
         this.clock = clock;
-        this.sources = sources;
         this.store = store;
-        this.http = http;
         for (int i = 0; i < conversationLocks.length; i++) {
             conversationLocks[i] = new java.util.concurrent.Semaphore(1);
         }
-        for (AccountConfig a : accountConfigs) {
-            accounts.put(a.id(), a);
+        for (AccountConfig a : accounts.all()) {
             status.put(a.id(), AccountStatus.initial(a.id(), a.source()));
         }
     }
@@ -167,26 +149,12 @@ public final class SyncService {
         return Map.copyOf(status);
     }
 
-    public AccountClient client(String accountId) {
-        AccountConfig account = accounts.get(accountId);
-        if (account == null) {
-            throw new IllegalArgumentException("no account '" + accountId + "' in the configuration");
-        }
-        SourceDefinition def = sources.get(account.source());
-        AccountClient c = clients.get(accountId);
-        if (c == null || c.source() != def) { // a reloaded source file gets a fresh client
-            c = new AccountClient(def, account, http, store.refreshTokens(), permits);
-            clients.put(accountId, c);
-        }
-        return c;
-    }
-
     /** Route step 1: the threads to look at, as a lazy iterator for a streaming split. */
     public Iterator<ThreadRef> startPoll(Exchange exchange) {
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
-        AccountConfig configured = accounts.get(accountId);
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
+        AccountConfig configured = accounts.account(accountId);
         LogContext.account(accountId, configured == null ? null : configured.source());
-        AccountClient client = client(accountId);
+        AccountClient client = accounts.client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
         if (deliveries.backlogFull(accountId)) {
@@ -242,7 +210,7 @@ public final class SyncService {
         NativeBundle bundle = client.withMessages(ref.conversationId(), ref.record());
         // without a list marker, the thread as read (record + messages) is the marker; related records (a guest,
         // a lead) are read only when it changed, so a quiet poll costs no extra call per thread
-        String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
+        String marker = listMarker != null ? listMarker : "native:" + Hashes.sha256(bundle.toJson().toString());
         if (listMarker == null && !failing && previous.isPresent() && marker.equals(previous.get().marker())) {
             unlock(exchange);
             return null;
@@ -271,7 +239,7 @@ public final class SyncService {
             marker = UNSETTLED + marker;
         }
         String snapshot = canonicalJson(conversation);
-        String hash = sha256(snapshot);
+        String hash = Hashes.sha256(snapshot);
         Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot,
                 previous.map(ConversationState::contentHash).orElse(null));
         exchange.setProperty(PENDING, pending);
@@ -282,13 +250,13 @@ public final class SyncService {
         }
         List<String> newIds = newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
         ConversationEvent event = new ConversationEvent(
-                "evt_" + sha256(accountId + "|" + conversation.id() + "|" + hash).substring(0, 32),
+                "evt_" + Hashes.sha256(accountId + "|" + conversation.id() + "|" + hash).substring(0, 32),
                 previous.isPresent() && previous.get().delivered() ? ConversationEvent.UPDATED : ConversationEvent.CREATED,
                 def.key(), accountId, occurredAt(conversation), newIds, conversation);
-        exchange.getIn().setHeader(H_SOURCE, def.key());
-        exchange.getIn().setHeader(H_CONVERSATION, conversation.id());
-        exchange.getIn().setHeader(H_FILE, fileName(conversation.id()));
-        exchange.getIn().setHeader(H_EVENT, event.id());
+        exchange.getIn().setHeader(Headers.SOURCE, def.key());
+        exchange.getIn().setHeader(Headers.CONVERSATION, conversation.id());
+        exchange.getIn().setHeader(Headers.FILE, Hashes.fileName(conversation.id()));
+        exchange.getIn().setHeader(Headers.EVENT, event.id());
         run.messages.addAndGet(conversation.messages().size());
         run.newMessages.addAndGet(newIds.size());
         return event;
@@ -308,7 +276,7 @@ public final class SyncService {
         } catch (ChangedMeanwhile e) {
             // the other node queued its own (newer or equal) event; this poll's cursor stays, the next one re-checks
             LOG.info("Conversation {} of account '{}' was changed meanwhile by another node; it is checked again at the next poll",
-                    exchange.getIn().getHeader(H_CONVERSATION), run.accountId());
+                    exchange.getIn().getHeader(Headers.CONVERSATION), run.accountId());
             run.complete = false;
         } finally {
             unlock(exchange);
@@ -320,9 +288,9 @@ public final class SyncService {
      * call, then the same per-thread steps as a poll ({@code direct:process-thread}).
      */
     public ThreadRef startThread(Exchange exchange) {
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
-        String conversationId = exchange.getIn().getHeader(H_CONVERSATION, String.class);
-        AccountClient client = client(accountId);
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
+        String conversationId = exchange.getIn().getHeader(Headers.CONVERSATION, String.class);
+        AccountClient client = accounts.client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
         // the record is read under the conversation's lock, as the messages are after it: read before a poll of the
@@ -385,9 +353,9 @@ public final class SyncService {
     public void readRetryFailed(Exchange exchange) {
         unlock(exchange);
         Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
-        AccountConfig a = accounts.get(accountId);
-        recordFailure(a == null ? "?" : a.source(), accountId, e, exchange.getIn().getHeader(H_CONVERSATION, String.class),
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
+        AccountConfig a = accounts.account(accountId);
+        recordFailure(a == null ? "?" : a.source(), accountId, e, exchange.getIn().getHeader(Headers.CONVERSATION, String.class),
                 e == null ? "unknown failure" : e.getMessage(), null);
     }
 
@@ -416,7 +384,7 @@ public final class SyncService {
      * dead letters of those accounts read again at once.
      */
     public void mappingVersion(SourceDefinition def) {
-        List<String> ids = accounts.values().stream().filter(a -> a.source().equals(def.key())).map(AccountConfig::id).toList();
+        List<String> ids = accounts.ofSource(def.key());
         if (ids.isEmpty() || !store.mappingVersions().advance(def.key(), def.fingerprint())) {
             return;
         }
@@ -451,9 +419,9 @@ public final class SyncService {
     public void pollFailed(Exchange exchange) {
         Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         PollRun run = exchange.getProperty(POLL, PollRun.class);
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
         String message = e == null ? "unknown failure" : e.getMessage();
-        AccountConfig configured = accounts.get(accountId);
+        AccountConfig configured = accounts.account(accountId);
         LogContext.account(accountId, configured == null ? null : configured.source());
         LogContext.conversation(null);
         try {
@@ -466,7 +434,7 @@ public final class SyncService {
     private void pollFailed(Exchange exchange, Exception e, PollRun run, String accountId, String message) {
         LOG.error("Poll failed: {}", message);
         if (run == null) {
-            AccountConfig a = accounts.get(accountId);
+            AccountConfig a = accounts.account(accountId);
             status.computeIfPresent(accountId, (k, s) -> s.failedEarly(message, isAuthFailure(e)));
             pollListener.accept(new PollSummary(accountId, a == null ? null : a.source(), true, 0, 0, 0, 0, 1, 0, 0, message));
             return;
@@ -585,13 +553,5 @@ public final class SyncService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public static String fileName(String conversationId) {
-        return dev.pmsconversations.model.Hashes.fileName(conversationId);
-    }
-
-    public static String sha256(String s) {
-        return dev.pmsconversations.model.Hashes.sha256(s);
     }
 }

@@ -35,7 +35,7 @@ class RefreshTokenRotationTest {
             // first run: refresh with the configured token, then use the new access token (Doorkeeper revokes the old refresh token)
             AccountClient first = new AccountClient(source, account, new PmsHttp(camel, "test"), kept);
             assertThat(first.pager(source.api().list(), Map.of(), Map.of()).next()).hasSize(2);
-            String hash = dev.pmsconversations.sync.SyncService.sha256(configured);
+            String hash = dev.pmsconversations.model.Hashes.sha256(configured);
             String rotated = kept.load("bs-1", hash).orElseThrow();
             assertThat(rotated).isNotEqualTo(configured);
 

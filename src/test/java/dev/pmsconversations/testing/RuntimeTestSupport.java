@@ -168,7 +168,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
     }
 
     protected void poll(String accountId) {
-        template.sendBodyAndHeader("direct:sync-account", null, SyncService.H_ACCOUNT, accountId);
+        template.sendBodyAndHeader("direct:sync-account", null, dev.pmsconversations.exchange.Headers.ACCOUNT, accountId);
     }
 
     /** The new message ids of every event the file sink wrote for an account, in order. */

@@ -1,4 +1,4 @@
-package dev.pmsconversations.sync;
+package dev.pmsconversations.exchange;
 
 import org.slf4j.MDC;
 
