@@ -289,7 +289,7 @@ public final class ConversationApi {
             return withOwner(Json.output(includeDeprecated).valueToTree(c), accountId, client.source().key());
         } catch (PmsApiException e) {
             throw new ApiException(e.status() == 404 ? 404 : 502, e.status() == 404 ? "NOT_FOUND" : "PMS_ERROR", e.getMessage());
-        } catch (AccountClient.MalformedPageException e) {
+        } catch (dev.pmsconversations.source.MalformedPageException e) {
             throw new ApiException(502, "PMS_ERROR", e.getMessage());
         } catch (MappingException e) {
             throw new ApiException(502, "MAPPING_ERROR", e.withAccount(accountId).getMessage());

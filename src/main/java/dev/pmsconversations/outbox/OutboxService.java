@@ -148,7 +148,7 @@ public final class OutboxService {
                 return store.byId(e.id()).orElseThrow();
             }
         }
-        AccountClient.SendOutcome outcome;
+        dev.pmsconversations.source.SendOutcome outcome;
         try {
             Map<String, String> prepared = spec.prepare().isEmpty() ? Map.of() : client.prepareSend(e.conversationId());
             outcome = client.send(Map.of("conversationId", e.conversationId(),
@@ -165,7 +165,7 @@ public final class OutboxService {
             // auth refused, credentials missing...: nothing was sent
             return retryOrFail(e, false, ex.getMessage(), null, client);
         }
-        if (outcome.result() == AccountClient.SendResult.ACCEPTED) {
+        if (outcome.result() == dev.pmsconversations.source.SendOutcome.Result.ACCEPTED) {
             afterPmsAccepted.run();
             String pmsId = messageId(spec, outcome.answer());
             if (pmsId == null) { // the PMS's answer has no id: find the message in the thread before reporting SENT
@@ -179,12 +179,12 @@ public final class OutboxService {
             LOG.info("[{}/{}] message {} sent (PMS id {})", e.source(), e.accountId(), e.id(), pmsId);
             return store.byId(e.id()).orElseThrow();
         }
-        if (outcome.result() == AccountClient.SendResult.REJECTED) {
+        if (outcome.result() == dev.pmsconversations.source.SendOutcome.Result.REJECTED) {
             store.failed(e.id(), outcome.detail(), clock.instant());
             LOG.error("[{}/{}] message {} FAILED: {}", e.source(), e.accountId(), e.id(), outcome.detail());
             return null;
         }
-        return retryOrFail(e, outcome.result() == AccountClient.SendResult.UNKNOWN, outcome.detail(), outcome.retryAfter(), client);
+        return retryOrFail(e, outcome.result() == dev.pmsconversations.source.SendOutcome.Result.UNKNOWN, outcome.detail(), outcome.retryAfter(), client);
     }
 
     private OutboxEntry retryOrFail(OutboxEntry e, boolean outcomeUnknown, String reason, String retryAfter, AccountClient client) {
@@ -207,7 +207,7 @@ public final class OutboxService {
             return null;
         }
         ApiSpec.Retry retry = client.source().api().retry();
-        long wait = AccountClient.backoff(retry, e.attempts(), retryAfter);
+        long wait = dev.pmsconversations.source.Backoff.of(retry, e.attempts(), retryAfter);
         store.retryLater(e.id(), reason, outcomeUnknown || e.needsCheck(), now.plusMillis(wait), now);
         LOG.warn("[{}/{}] message {} attempt {} failed ({}); next attempt in {} ms{}", e.source(), e.accountId(), e.id(),
                 e.attempts(), reason, wait, outcomeUnknown ? " after checking the PMS" : "");

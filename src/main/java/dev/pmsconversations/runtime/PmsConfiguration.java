@@ -12,7 +12,6 @@ import dev.pmsconversations.outbox.OutboxService;
 import dev.pmsconversations.outbox.OutboxStore;
 import dev.pmsconversations.webhook.WebhookInbox;
 import dev.pmsconversations.webhook.WebhookService;
-import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.config.SinkConfig;
 import dev.pmsconversations.source.PmsHttp;
@@ -160,11 +159,12 @@ public final class PmsConfiguration implements CamelConfiguration {
         sync = new SyncService(clients, store, clock, deliveries);
         sync.useBreakers(config.breaker());
         // a source file that changed since the store's conversations were mapped has them mapped again
-        sources.all().values().stream().filter(d -> d.messaging()).forEach(sync::mappingVersion);
-        sources.onReload(sync::mappingVersion);
+        sources.all().values().stream().filter(d -> d.messaging()).forEach(sync.failures()::mappingVersion);
+        sources.onReload(sync.failures()::mappingVersion);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
+        context.getRegistry().bind("failedReads", sync.failures());
         context.getRegistry().bind("eventFormat", new EventFormat(config.includeDeprecated()));
         context.getRegistry().bind("eventLogRotation", new dev.pmsconversations.delivery.EventLogRotation(java.time.Clock.systemUTC()));
         RuntimeConfig.OutboxConfig oc = config.outbox();

@@ -28,10 +28,6 @@ public final class PmsHttp {
     }
 
     /** {@code nodeId}: named in the User-Agent (unless the source file sets its own), so a PMS can tell nodes apart. */
-    public PmsHttp(CamelContext context, String nodeId) {
-        this(context, nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig.DEFAULT);
-    }
-
     public PmsHttp(CamelContext context, String nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig timeouts) {
         this.template = context.createProducerTemplate();
         this.endpoint = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=" + timeouts.connectTimeoutMillis()

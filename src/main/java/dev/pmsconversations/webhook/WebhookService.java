@@ -10,7 +10,6 @@ import dev.pmsconversations.source.SourceDefinition;
 import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.source.WebhookSpec;
 import dev.pmsconversations.store.StateStore;
-import dev.pmsconversations.sync.SyncService;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.runtime.PmsConfiguration;
 import dev.pmsconversations.simulator.PmsSimulator;
-import dev.pmsconversations.sync.SyncService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
