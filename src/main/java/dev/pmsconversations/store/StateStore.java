@@ -160,13 +160,10 @@ public final class StateStore implements AutoCloseable {
         StringBuilder sql = new StringBuilder("select seq, account_id, source, conversation_id, snapshot from conversation_state "
                 + "where snapshot is not null and seq > ?");
         List<Object> params = new ArrayList<>(List.of(afterSeq));
-        if (q.accountIds() != null) {
-            if (q.accountIds().isEmpty()) {
-                return List.of();
-            }
-            sql.append(" and account_id in (").append(String.join(",", java.util.Collections.nCopies(q.accountIds().size(), "?"))).append(")");
-            params.addAll(q.accountIds());
+        if (q.accountIds() != null && q.accountIds().isEmpty()) {
+            return List.of();
         }
+        sql.append(Jdbc.andIn("account_id", q.accountIds(), params));
         filter(sql, params, "source", q.source());
         filter(sql, params, "reservation_id", q.reservationId());
         filter(sql, params, "property_id", q.propertyId());
