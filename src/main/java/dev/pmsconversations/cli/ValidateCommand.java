@@ -23,6 +23,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--mappings", description = "mappings directory (default: from config, else mappings)")
     Path mappings;
 
+    @Option(names = "--ports", description = "also check that the configured API and management ports are free")
+    boolean ports;
+
     @Override
     public Integer call() {
         List<String> problems = new ArrayList<>();
@@ -46,6 +49,9 @@ public final class ValidateCommand implements Callable<Integer> {
             }
         } catch (YamlFileException e) {
             problems.add(e.getMessage());
+        }
+        if (ports && rc != null) {
+            problems.addAll(dev.pmsconversations.runtime.PortProbe.takenPorts(rc));
         }
         if (problems.isEmpty()) {
             System.out.println("OK: " + config + " (" + (rc == null ? 0 : rc.accounts().size()) + " accounts, "
