@@ -205,6 +205,12 @@ public final class StateStore implements AutoCloseable {
         };
     }
 
+    /** The accounts the store holds a cursor or a conversation of (one query, not one per account). */
+    public java.util.Set<String> accountsWithState() {
+        return new java.util.HashSet<>(jdbc.list("select account_id from sync_cursor union select distinct account_id from conversation_state",
+                rs -> rs.getString(1)));
+    }
+
     public int conversationCount(String accountId) {
         return jdbc.query("select count(*) from conversation_state where account_id = ?", rs -> {
             rs.next();
