@@ -165,10 +165,10 @@ class ChaosTest {
             int port = TestRuntime.freePort();
             apiPorts.put(node, port);
             TestConfig config = TestConfig.onStore(storeUrl).mappings(mappings).runtime("cluster: { pollThreads: 3, checkinMillis: 1000 }")
-                    .runtime("pmsHttp: { responseTimeoutMillis: 4000 }")
+                    .runtime("pmsHttp: { connectTimeoutMillis: 1000, responseTimeoutMillis: 4000 }")
                     // the breaker opens after 3 failed polls (the bursts do that); short pauses keep the run short
                     .runtime("breaker: { failures: 3, openSeconds: 2, maxOpenSeconds: 4 }")
-                    .api(port, false).section("outbox", "sweepMillis: 300, leaseSeconds: 3, maxAttempts: 20")
+                    .api(port, false).section("outbox", "sweepMillis: 300, leaseSeconds: 6, maxAttempts: 20")
                     .section("delivery", "drainMillis: 200, leaseSeconds: 3").httpSink("consumer", consumer.url(), "maxAttempts: 1000");
             all().forEach(id -> config.account(id, "hostaway", sim, "2s", hooks));
             configs.put(node, config.write(dir.resolve("node-" + node + ".yaml")));
