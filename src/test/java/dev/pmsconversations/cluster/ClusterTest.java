@@ -82,6 +82,7 @@ class ClusterTest {
                 victim.kill9();
                 Instant killedAt = Instant.now();
                 assertThat(victim.nodeId()).as("the killed node held the poll in flight").isEqualTo(held.node());
+                assertThat(sim.inFlight()).as("the PMS has not answered the killed node's page yet: it died mid-poll").contains(held);
                 Set<String> victimAccounts = accountsPolledBy(sim, victim.nodeId());
 
                 // the others notice (cluster check-in) and take the accounts over
@@ -130,9 +131,10 @@ class ClusterTest {
         }
     }
 
+    /** The slow list page: in flight for more than half a second (a page on its way through takes the 40 ms latency). */
     private static java.util.Optional<PmsSimulator.InFlight> listPageInFlight(PmsSimulator sim) {
-        return sim.inFlight().stream().filter(r -> r.node() != null && r.method().equals("GET") && r.path().endsWith("/v1/conversations"))
-                .findFirst();
+        return sim.inFlight().stream().filter(r -> r.node() != null && r.method().equals("GET") && r.path().endsWith("/v1/conversations")
+                && r.arrived().isBefore(Instant.now().minusMillis(500))).findFirst();
     }
 
     private static int indexOf(List<RuntimeProcess> nodes, String nodeId) {

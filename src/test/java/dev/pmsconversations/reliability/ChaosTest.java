@@ -348,7 +348,9 @@ class ChaosTest {
      */
     private void killMidSync() throws Exception {
         inject("SIGKILL mid-sync (a list page held 3 s; restarted 2 s later)", SimFault.slow("/v1/conversations", 3000).onMethod("GET"), 1);
-        String node = killHolderOf(r -> r.method().equals("GET") && r.path().endsWith("/v1/conversations"), "a poll's list page");
+        // held for more than half a second: the slow page, not a page on its way through
+        String node = killHolderOf(r -> r.method().equals("GET") && r.path().endsWith("/v1/conversations")
+                && r.arrived().isBefore(Instant.now().minusMillis(500)), "a poll's list page");
         sleep(2000);
         start(node);
     }
@@ -361,8 +363,10 @@ class ChaosTest {
         String node = nodes.entrySet().stream().filter(e -> e.getValue().nodeId().equals(held.node())).map(Map.Entry::getKey)
                 .findFirst().orElseThrow(() -> new AssertionError("no live node " + held.node()));
         nodes.get(node).kill9();
+        // the process is gone and the PMS has not answered yet: the node died holding the request
         boolean stillHeld = sim.inFlight().stream().anyMatch(r -> r.equals(held));
         killsAimed.add(what + ": node " + node + " held " + held.method() + " " + held.path() + (stillHeld ? " (still open after the kill)" : ""));
+        assertThat(stillHeld).as("node " + node + " killed while holding " + what).isTrue();
         return node;
     }
 
@@ -544,7 +548,8 @@ class ChaosTest {
 
     private long deadLetters(String reasonContains) throws Exception {
         try (Connection c = DriverManager.getConnection(storeUrl);
-             java.sql.PreparedStatement st = c.prepareStatement("select count(*) from dead_letter where reason like ?")) {
+             // a dead letter counts the times its input failed (a page failing alike again, a thread failing again)
+             java.sql.PreparedStatement st = c.prepareStatement("select coalesce(sum(occurrences), 0) from dead_letter where reason like ?")) {
             st.setString(1, "%" + reasonContains + "%");
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
