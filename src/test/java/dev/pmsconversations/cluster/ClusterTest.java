@@ -264,7 +264,8 @@ class ClusterTest {
 
     /**
      * Per account, each node's polls as time spans (from the arrival of a poll's first list page to the answer of that
-     * node's last request before its next poll of the account); spans of different nodes that overlap are reported.
+     * node's last poll request before its next poll of the account: list pages and the messages of listed threads, not
+     * a webhook's or a send's read of one thread); spans of different nodes that overlap are reported.
      */
     private static Map<String, List<String>> overlappingPolls(PmsSimulator sim) {
         Map<String, List<String>> overlaps = new TreeMap<>();
@@ -272,15 +273,22 @@ class ClusterTest {
             List<Instant[]> spans = new ArrayList<>();
             List<String> owners = new ArrayList<>();
             Map<String, Integer> open = new java.util.HashMap<>();
+            // a webhook's or a send's read of one thread (its record, then its messages) is not part of a poll
+            Set<String> directed = new HashSet<>();
             for (SimRequest r : sim.requests("hostaway", account)) {
-                if (r.node() == null) {
+                if (r.node() == null || !r.method().equals("GET")) {
                     continue;
                 }
+                String[] parts = r.path().split("/"); // "", "v1", "conversations", [id, ["messages"]]
                 if (isPollStart(r)) {
                     // from its arrival, before the simulated latency: a poll in flight counts from when it reached the PMS
                     open.put(r.node(), spans.size());
                     spans.add(new Instant[] {r.arrived(), r.at()});
                     owners.add(r.node());
+                } else if (parts.length == 4) {
+                    directed.add(r.node() + "/" + parts[3]); // a thread's record: a directed read starts
+                } else if (parts.length == 5 && directed.remove(r.node() + "/" + parts[3])) {
+                    continue; // its messages: the directed read ends
                 } else if (open.containsKey(r.node())) {
                     spans.get(open.get(r.node()))[1] = r.at();
                 }
