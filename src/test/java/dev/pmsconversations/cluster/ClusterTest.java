@@ -73,7 +73,7 @@ class ClusterTest {
                         .until(() -> nodes.stream().allMatch(n -> !polls(sim, n.nodeId()).isEmpty()));
 
                 // a poll's list page is held 3 s by the PMS: the node seen holding it is killed mid-poll
-                sim.inject("hostaway", SimFault.slow("/v1/conversations", 3000).onMethod("GET"), 1);
+                sim.inject("hostaway", SimFault.slow("/v1/conversations", 3000).onMethod("GET").exactly(), 1);
                 Awaitility.await("a poll's list page in flight").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                         .until(() -> listPageInFlight(sim).isPresent());
                 PmsSimulator.InFlight held = listPageInFlight(sim).orElseThrow();

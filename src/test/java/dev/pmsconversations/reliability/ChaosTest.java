@@ -347,7 +347,7 @@ class ChaosTest {
      * killed while it waits, and restarted 2 s later.
      */
     private void killMidSync() throws Exception {
-        inject("SIGKILL mid-sync (a list page held 3 s; restarted 2 s later)", SimFault.slow("/v1/conversations", 3000).onMethod("GET"), 1);
+        inject("SIGKILL mid-sync (a list page held 3 s; restarted 2 s later)", SimFault.slow("/v1/conversations", 3000).onMethod("GET").exactly(), 1);
         // held for more than half a second: the slow page, not a page on its way through
         String node = killHolderOf(r -> r.method().equals("GET") && r.path().endsWith("/v1/conversations")
                 && r.arrived().isBefore(Instant.now().minusMillis(500)), "a poll's list page");
