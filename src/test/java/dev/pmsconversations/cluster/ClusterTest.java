@@ -43,9 +43,11 @@ class ClusterTest {
     private static final int CHECKIN_MILLIS = 1000;
     /**
      * docs/operations.md: a node silent for its check-in interval plus 7.5 s is taken for dead; its accounts' next poll is
-     * due within their schedule (2 s); 5 s for a loaded 2-core machine running three JVMs and PostgreSQL.
+     * due within their schedule (2 s); the margin, 10 s, is for the survivors' next check-in and scheduler pass on a
+     * loaded 2-core machine running three JVMs and PostgreSQL. Measured here: 14.4 s for the poll the dead node held
+     * (its stateful job waits for the recovery), under 3 s for its other accounts.
      */
-    private static final Duration TAKE_OVER = Duration.ofMillis(CHECKIN_MILLIS + 7500 + 2000 + 5000);
+    private static final Duration TAKE_OVER = Duration.ofMillis(CHECKIN_MILLIS + 7500 + 2000 + 10_000);
 
     @TempDir
     Path dir;
