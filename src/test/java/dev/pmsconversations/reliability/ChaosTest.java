@@ -301,6 +301,7 @@ class ChaosTest {
     }
 
     private String brokenMessage;
+    private String oddMessageId;
 
     /** A guest message with an isIncoming value the mapping does not know; repaired (and the thread touched) at the end. */
     private void unknownEnum() {
@@ -309,6 +310,7 @@ class ChaosTest {
             ObjectNode m = t.messages.get(t.messages.size() - 1);
             m.put("isIncoming", 7);
             brokenMessage = "ha-2/" + t.id;
+            oddMessageId = m.path("id").asText();
         }
         sim.addMessage("hostaway", "ha-2", sim.source("hostaway").account("ha-2").threads.get(0).id, "after the odd one", true);
         injected.merge("unknown enum value (isIncoming 7)", 1, Integer::sum);
@@ -464,7 +466,7 @@ class ChaosTest {
                 });
             }
         }
-        // a thread that failed to map is read again by the polls once its data is right: no touch for it. An edited
+        // the odd value is put right (the delivered snapshot keeps its null sender: Hostaway lists no edit). An edited
         // message does not move Hostaway's list marker: those threads are touched, and counted before it
         try {
             Awaitility.await("every thread but the edited ones up to date").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
@@ -575,8 +577,12 @@ class ChaosTest {
         long missingIdServed = served(f -> f.fault().body() != null && f.fault().body().contains("listingMapId"));
         long malformedDead = deadLetters("not valid JSON");
         long missingIdDead = deadLetters("field 'id'");
-        long enumDead = deadLetters("'7'");
-        long malformedNotDead = Math.max(0, malformedServed - malformedDead) + Math.max(0, missingIdServed - missingIdDead) + (enumDead > 0 ? 0 : 1);
+        long malformedNotDead = Math.max(0, malformedServed - malformedDead) + Math.max(0, missingIdServed - missingIdDead);
+        // the unknown enum value is tolerated (docs/mappings.md#tolerance): its message delivered with senderType null
+        boolean oddDelivered = oddMessageId == null || consumer.accepted().stream().map(HttpReceiver.Received::json)
+                .filter(e -> e.path("accountId").asText().equals("ha-2"))
+                .flatMap(e -> java.util.stream.StreamSupport.stream(e.at("/data/messages").spliterator(), false))
+                .anyMatch(m -> m.path("id").asText().equals(oddMessageId) && m.path("senderType").isNull());
         Map<String, Long> bodies = sentBodies();
         long doubledSends = bodies.values().stream().filter(n -> n > 1).count();
         int lost = ledger.lost(expected()).size();
@@ -626,6 +632,7 @@ class ChaosTest {
                 .append("| messages announced as new by two events | ").append(doubled).append(" |\n")
                 .append("| doubled guest sends (PMS received a reply twice) | ").append(doubledSends).append(" |\n")
                 .append("| malformed inputs not in the dead letters | ").append(malformedNotDead).append(" |\n")
+                .append("| the unknown enum value's message not delivered (with its sender null) | ").append(oddDelivered ? 0 : 1).append(" |\n")
                 .append("| conversations whose last delivery differs from the PMS | ").append(staleConversations().size()).append(" |\n")
                 .append("| … before the end-of-run touch, other than the edited ones | ").append(staleNotEdited.size()).append(" |\n")
                 .append("| sends cut off by a kill not SENT, or not received exactly once | ").append(cutOffNotSentOnce.size()).append(" |\n")
@@ -659,8 +666,9 @@ class ChaosTest {
         assertThat(reused).as("duplicate event ids").isZero();
         assertThat(doubled).as("messages announced twice").isZero();
         assertThat(doubledSends).as("doubled guest sends " + bodies).isZero();
-        assertThat(malformedNotDead).as("malformed inputs not in the dead letters (served %d+%d, dead %d+%d, enum %d): %s",
-                malformedServed, missingIdServed, malformedDead, missingIdDead, enumDead,
+        assertThat(oddDelivered).as("the message with the unknown sender value delivered, its sender null").isTrue();
+        assertThat(malformedNotDead).as("malformed inputs not in the dead letters (served %d+%d, dead %d+%d): %s",
+                malformedServed, missingIdServed, malformedDead, missingIdDead,
                 sim.servedFaults().stream().map(f -> f.method() + " " + f.path() + " " + f.fault().status()).toList()).isZero();
         assertThat(sendRefused.get()).as("sends refused: " + refusals).isZero();
         assertThat(nodes.values()).allMatch(RuntimeProcess::alive);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No thread is lost to a mapping error (the trial of the hardening issue): Smoobu's sender table without its
+ * No thread is lost to a mapping error (the trial of the hardening issue): Smoobu's sender table, made strict
+ * ({@code onUnknown: error}) and without its
  * {@code "2": Owner} row cannot map the fixture thread 292 (its second message is the host's, type 2). The thread goes to
  * the dead letters with source, account, field and native document, is not marked as read, and once the source file is
  * fixed, on the running node (dev mode: no restart, no manual resync), its guest's messages reach the sink exactly once.
@@ -52,7 +53,8 @@ class MappingFixTest extends RuntimeTestSupport {
             }
             original = Files.readString(Path.of("mappings/smoobu.yaml"));
             assertThat(original).as("the row this test removes").contains("values: { \"1\": Guest" + OWNER_ROW + " }");
-            write(original.replace(OWNER_ROW, ""), 0);
+            // the edit also makes the sender strict (an unknown value would otherwise be tolerated as null): a mapping error
+            write(original.replace("values: { \"1\": Guest" + OWNER_ROW + " }", "values: { \"1\": Guest }, onUnknown: error"), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
