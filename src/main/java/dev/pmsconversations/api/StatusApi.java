@@ -79,6 +79,11 @@ public final class StatusApi {
         ObjectNode hooks = data.putObject("webhooks").putObject("counts");
         Map<String, Long> byState = webhookCounts.apply(only);
         WEBHOOK_STATES.forEach(s -> hooks.put(s, byState.getOrDefault(s, 0L)));
+        ArrayNode drift = data.putArray("drift");
+        for (dev.pmsconversations.sync.MappingDrift.Seen s : sync.drift().seen(only)) {
+            drift.addObject().put("source", s.key().source()).put("accountId", s.key().accountId()).put("field", s.key().field())
+                    .put("kind", s.key().kind()).put("count", s.count()).put("lastValue", s.lastValue());
+        }
         ArrayNode rows = data.putArray("coverage");
         coverage.forEach(r -> {
             ArrayNode row = rows.addArray();

@@ -52,6 +52,9 @@ final class RuntimeMetrics {
                 .description("the latest start of a poll against its planned time, since start-up").register(registry);
         Map<String, String> sourceOf = new HashMap<>();
         accounts.forEach(a -> sourceOf.put(a.id(), a.source()));
+        // what the mappings tolerated: a PMS changing its payloads shows here before data goes wrong
+        sync.drift().onDrift(k -> registry.counter("pms_mapping_drift_total", "source", k.source(), "field", k.field(), "kind", k.kind())
+                .increment());
         sync.onMappingError((account, field) -> registry.counter("pms_mapping_errors_by_field_total", "account", account,
                 "source", String.valueOf(sourceOf.get(account)), "field", field).increment());
         for (String source : new java.util.TreeSet<>(sourceOf.values())) {

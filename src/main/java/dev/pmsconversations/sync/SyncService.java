@@ -54,6 +54,7 @@ public final class SyncService {
     /** A poll and a webhook never process the same thread at once. */
     private final ConversationLocks locks = new ConversationLocks();
     private final FailedReads failures;
+    private final MappingDrift drift = new MappingDrift();
 
     /** What one finished poll did, for progress output. */
     public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
@@ -119,6 +120,11 @@ public final class SyncService {
     /** The newest message time mapped for the account, if any (for the sync-lag gauge). */
     public Instant newestMessage(String accountId) {
         return newestMessage.get(accountId);
+    }
+
+    /** What the mappings tolerated, per source, account, field and kind. */
+    public MappingDrift drift() {
+        return drift;
     }
 
     /** The steps of failed reads (route beans: threadFailed, readRetryFailed, claimReadRetries; mapping versions). */
@@ -197,7 +203,11 @@ public final class SyncService {
         exchange.setProperty("pmsNative", bundle);
         Conversation conversation;
         try {
-            conversation = def.mapping(client.account().timeZone()).map(bundle);
+            dev.pmsconversations.mapping.MappedConversation mapped = def.mapping(client.account().timeZone()).mapWithReport(bundle);
+            conversation = mapped.conversation();
+            if (!mapped.report().isEmpty()) {
+                drift.note(accountId, mapped.report());
+            }
         } catch (MappingException e) {
             mappingErrorListener.accept(accountId, e.field());
             throw e.withAccount(accountId);

@@ -175,6 +175,12 @@ class SyncRouteTest extends RuntimeTestSupport {
         assertThat(event.get("newMessageIds")).hasSize(1);
         assertThat(event.at("/data/messages")).filteredOn(m -> m.path("body").asText().equals("from a stranger")).singleElement()
                 .satisfies(m -> assertThat(m.get("senderType").isNull()).as("the unknown sender value, tolerated").isTrue());
+        // and counted as drift, with the value the PMS sent
+        assertThat(pms.sync().drift().seen(java.util.Set.of(account))).singleElement().satisfies(s -> {
+            assertThat(s.key()).isEqualTo(new MappingDrift.Key("hostaway", account, "messages.senderType", "unknownValue"));
+            assertThat(s.count()).isEqualTo(1);
+            assertThat(s.lastValue()).isEqualTo("7");
+        });
         poll(account);
         assertThat(events(account)).as("read once, delivered once").hasSize(before + 1);
         // the other accounts are untouched and keep syncing
