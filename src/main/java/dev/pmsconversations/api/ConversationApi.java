@@ -15,7 +15,7 @@ import dev.pmsconversations.source.AccountClient;
 import dev.pmsconversations.source.PmsApiException;
 import dev.pmsconversations.source.SendSpec;
 import dev.pmsconversations.store.StateStore;
-import dev.pmsconversations.sync.SyncService;
+import dev.pmsconversations.account.AccountClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -40,17 +40,17 @@ public final class ConversationApi {
     private static final Set<String> UNIFIED_TYPES = Set.of("EMAIL", "SMS", "WHATSAPP", "CHANNEL", "DIRECT");
 
     private final StateStore store;
-    private final SyncService sync;
+    private final AccountClients clients;
     private final OutboxService outbox;
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
     private final boolean includeDeprecated;
 
-    public ConversationApi(StateStore store, SyncService sync, OutboxService outbox, List<AccountConfig> accountConfigs,
+    public ConversationApi(StateStore store, AccountClients clients, OutboxService outbox,
                            boolean includeDeprecated) {
         this.store = store;
-        this.sync = sync;
+        this.clients = clients;
         this.outbox = outbox;
-        accountConfigs.forEach(a -> accounts.put(a.id(), a));
+        clients.all().forEach(a -> accounts.put(a.id(), a));
         this.includeDeprecated = includeDeprecated;
     }
 
@@ -127,7 +127,7 @@ public final class ConversationApi {
         if (reservationId == null) {
             reservationId = storedReservationId(accountId, conversationId); // PMSs that send by reservation (Resly) need it
         }
-        AccountClient client = sync.client(accountId);
+        AccountClient client = clients.client(accountId);
         SendSpec spec = client.source().api().send();
         if (spec == null) {
             throw new ApiException(422, "SEND_NOT_SUPPORTED", client.source().name() + " has no API to send messages");
@@ -279,7 +279,7 @@ public final class ConversationApi {
 
 
     private JsonNode live(String accountId, String conversationId) {
-        AccountClient client = sync.client(accountId);
+        AccountClient client = clients.client(accountId);
         if (client.source().api().get() == null) {
             throw new ApiException(422, "REALTIME_NOT_SUPPORTED", client.source().name()
                     + " has no call to read one conversation; omit realtime=true to read the synced copy");
@@ -289,7 +289,7 @@ public final class ConversationApi {
             return withOwner(Json.output(includeDeprecated).valueToTree(c), accountId, client.source().key());
         } catch (PmsApiException e) {
             throw new ApiException(e.status() == 404 ? 404 : 502, e.status() == 404 ? "NOT_FOUND" : "PMS_ERROR", e.getMessage());
-        } catch (AccountClient.MalformedPageException e) {
+        } catch (dev.pmsconversations.source.MalformedPageException e) {
             throw new ApiException(502, "PMS_ERROR", e.getMessage());
         } catch (MappingException e) {
             throw new ApiException(502, "MAPPING_ERROR", e.withAccount(accountId).getMessage());

@@ -2,7 +2,6 @@ package dev.pmsconversations.cli;
 
 import dev.pmsconversations.delivery.DeliveryStore;
 import dev.pmsconversations.store.ReadFailures;
-import dev.pmsconversations.store.StateStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;

@@ -182,7 +182,7 @@ public final class StoreCommand {
             System.err.println("warning: refresh tokens not checked, the mapping files cannot be read: " + e.getMessage());
             return;
         }
-        for (AccountConfig a : MissingRefreshTokens.find(rc.accounts(), sources, store.refreshTokens())) {
+        for (AccountConfig a : MissingRefreshTokens.find(rc.accounts(), sources, dev.pmsconversations.source.RefreshTokens.in(store))) {
             System.err.println("warning: " + MissingRefreshTokens.advice(a, sources.get(a.source())));
         }
     }

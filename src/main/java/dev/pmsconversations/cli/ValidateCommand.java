@@ -51,7 +51,7 @@ public final class ValidateCommand implements Callable<Integer> {
             mappingProblems.addAll(SourceRegistry.problems(dir));
             // the accounts are checked against the source files only when every source file loads
             if (rc != null && mappingProblems.isEmpty()) {
-                configProblems.addAll(ConfigLoader.crossCheckErrors(rc, SourceRegistry.load(dir, false)));
+                configProblems.addAll(dev.pmsconversations.source.AccountChecks.errors(rc, SourceRegistry.load(dir, false)));
             }
         } catch (YamlFileException e) {
             mappingProblems.add(e);

@@ -1,13 +1,8 @@
 package dev.pmsconversations.config;
 
-import dev.pmsconversations.source.SourceDefinition;
-import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.yaml.YamlDoc;
 import dev.pmsconversations.yaml.YamlFileException;
 import dev.pmsconversations.yaml.YamlNode;
-import dev.pmsconversations.yaml.YamlPlace;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -16,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -31,8 +25,8 @@ public final class ConfigLoader {
     private static final RuntimeConfig.StoreConfig DEFAULT_STORE =
             new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
 
-    private final Function<String, String> env;
-    private final boolean operations;
+    private final SecretReader secrets;
+    private final SinkReader sinks;
 
     public ConfigLoader() {
         this(System::getenv);
@@ -43,8 +37,8 @@ public final class ConfigLoader {
     }
 
     private ConfigLoader(Function<String, String> env, boolean operations) {
-        this.env = env;
-        this.operations = operations;
+        this.secrets = new SecretReader(env, operations);
+        this.sinks = new SinkReader(secrets);
     }
 
     /**
@@ -176,7 +170,7 @@ public final class ConfigLoader {
             throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
         }
         // the store's password is required even for operations commands: they exist to open the store
-        return new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secret(s.get("password"), base, p, true) : null);
+        return new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secrets.read(s.get("password"), base, p, true) : null);
     }
 
     private static RuntimeConfig.ClusterConfig cluster(YamlNode c, LoadProblems p) {
@@ -215,7 +209,7 @@ public final class ConfigLoader {
         if (!SINK_TYPES.contains(type)) {
             throw s.get("type").error("unknown sink type '" + type + "'; one of " + new java.util.TreeSet<>(SINK_TYPES));
         }
-        return sink(s, name, type, base, p);
+        return sinks.read(s, name, type, base, p);
     }
 
     /** One item of {@code accounts}, or null when it has no id or source to check it by (its problems are recorded). */
@@ -242,7 +236,7 @@ public final class ConfigLoader {
         if (a.has("credentials")) {
             p.attempt(() -> a.get("credentials").entries(), Map.<String, YamlNode>of()).forEach((k, v) -> {
                 // a wrong reference still names the credential: the account is not also reported as missing it
-                credentials.put(k, p.attempt(() -> secret(v, base, p, false), Secret.unavailable("credentials." + k, "invalid reference")));
+                credentials.put(k, p.attempt(() -> secrets.read(v, base, p, false), Secret.unavailable("credentials." + k, "invalid reference")));
             });
         }
         String[] schedule = {"60s", null}; // every, cron
@@ -268,105 +262,6 @@ public final class ConfigLoader {
             return null;
         }
         return new AccountConfig(id, source, baseUrl, zone, credentials, schedule[0], schedule[1], accountSinks, a.place());
-    }
-
-    private SinkConfig sink(YamlNode s, String name, String type, Path base, LoadProblems problems) {
-        Set<String> common = Set.of("name", "type", "filter", "payload", "maxAttempts");
-        Set<String> own = switch (type) {
-            case "file" -> Set.of("directory", "eventLog", "eventLogMaxBytes");
-            case "http" -> Set.of("url", "headers", "secret", "connectTimeoutMillis", "readTimeoutMillis");
-            case "jms" -> Set.of("url", "destination", "user", "password", "dataDirectory");
-            case "rabbitmq" -> Set.of("host", "port", "virtualHost", "user", "password", "exchange", "routingKey");
-            case "kafka" -> Set.of("brokers", "topic", "securityProtocol", "saslMechanism", "saslJaasConfig");
-            default -> Set.of("uri");
-        };
-        Set<String> allowed = new HashSet<>(common);
-        allowed.addAll(own);
-        problems.onlyKeys(s, allowed);
-        Map<String, String> options = new LinkedHashMap<>();
-        Map<String, String> headers = Map.of();
-        Map<String, String> extra = new LinkedHashMap<>();
-        Secret secret = null;
-        switch (type) {
-            case "file" -> {
-                options.put("directory", s.text("directory"));
-                String log = s.text("eventLog", "single");
-                options.put("eventFile", switch (log) {
-                    case "single" -> "${header.pmsAccountId}.ndjson";
-                    case "daily" -> "${header.pmsAccountId}-${date-with-timezone:now:UTC:yyyy-MM-dd}.ndjson"; // a new file each UTC day
-                    default -> throw s.get("eventLog").error("single (one growing file per account) or daily (one per account and UTC day)");
-                });
-                long maxBytes = s.integer("eventLogMaxBytes", 0);
-                if (maxBytes < 0) {
-                    throw s.get("eventLogMaxBytes").error("a size in bytes (0 = no size limit)");
-                }
-                options.put("eventLogMaxBytes", Long.toString(maxBytes));
-            }
-            case "http" -> {
-                String url = s.text("url");
-                if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                    throw s.get("url").error("an http(s) URL");
-                }
-                int connect = s.integer("connectTimeoutMillis", 5000);
-                int read = s.integer("readTimeoutMillis", 15000);
-                options.put("endpoint", url + (url.contains("?") ? "&" : "?") + "connectTimeout=" + connect
-                        + "&responseTimeout=" + read + "&throwExceptionOnFailure=true");
-                headers = s.has("headers") ? s.get("headers").stringMap() : Map.of();
-                secret = s.has("secret") ? secret(s.get("secret"), base, problems, false) : null;
-            }
-            case "jms" -> {
-                // an Artemis broker by URL (tcp://host:61616), or vm://0: the embedded broker (persistent journal)
-                options.put("destination", s.text("destination", "queue:pms.events"));
-                extra.put("url", s.text("url", "vm://0"));
-                extra.put("dataDirectory", s.text("dataDirectory", "./data/artemis"));
-                extra.put("user", s.text("user", ""));
-                secret = s.has("password") ? secret(s.get("password"), base, problems, false) : null;
-            }
-            case "rabbitmq" -> {
-                options.put("exchange", s.text("exchange"));
-                options.put("routingKey", s.text("routingKey", "pms.events"));
-                extra.put("host", s.text("host", "127.0.0.1"));
-                extra.put("port", Integer.toString(s.integer("port", 5672)));
-                extra.put("virtualHost", s.text("virtualHost", "/"));
-                extra.put("user", s.text("user", "guest"));
-                secret = s.has("password") ? secret(s.get("password"), base, problems, false) : null;
-            }
-            case "kafka" -> {
-                // the component is configured in code (BrokerSinks): saslJaasConfig is a secret and stays out of the URI
-                options.put("topic", s.text("topic", "pms.events"));
-                extra.put("brokers", s.text("brokers", "127.0.0.1:9092"));
-                extra.put("securityProtocol", s.text("securityProtocol", "PLAINTEXT"));
-                extra.put("saslMechanism", s.text("saslMechanism", ""));
-                secret = s.has("saslJaasConfig") ? secret(s.get("saslJaasConfig"), base, problems, false) : null;
-            }
-            default -> options.put("uri", s.text("uri"));
-        }
-        SinkConfig.Filter filter = SinkConfig.Filter.ANY;
-        if (s.has("filter")) {
-            YamlNode f = s.get("filter").onlyKeys(Set.of("sources", "accounts", "eventTypes", "senderTypes"));
-            filter = new SinkConfig.Filter(set(f, "sources"), set(f, "accounts"), set(f, "eventTypes"), set(f, "senderTypes"));
-            for (String t : filter.eventTypes()) {
-                if (!t.equals("conversation.created") && !t.equals("conversation.updated")) {
-                    throw f.get("eventTypes").error("unknown event type '" + t + "'; conversation.created or conversation.updated");
-                }
-            }
-            for (String t : filter.senderTypes()) {
-                if (!Set.of("Owner", "Guest", "Log").contains(t)) {
-                    throw f.get("senderTypes").error("unknown sender type '" + t + "'; Owner, Guest or Log");
-                }
-            }
-        }
-        String payload = s.text("payload", "snapshot");
-        SinkConfig.Payload p = switch (payload) {
-            case "snapshot" -> SinkConfig.Payload.SNAPSHOT;
-            case "newMessages" -> SinkConfig.Payload.NEW_MESSAGES;
-            default -> throw s.get("payload").error("snapshot (the whole conversation) or newMessages (only the new messages)");
-        };
-        return new SinkConfig(name, type, options, filter, p, positive(s, "maxAttempts", 8), type.equals("http") ? headers : extra, secret);
-    }
-
-    private static Set<String> set(YamlNode n, String key) {
-        return n.has(key) ? Set.copyOf(n.get(key).textList()) : Set.of();
     }
 
     private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds, LoadProblems p) {
@@ -403,96 +298,18 @@ public final class ConfigLoader {
                 }
             }
         }
-        Secret token = secret(t.get("token"), base, p, false);
+        Secret token = secrets.read(t.get("token"), base, p, false);
         if (token.available() && token.reveal().length() < 16) {
             throw t.get("token").error("API tokens must have at least 16 characters");
         }
         return new RuntimeConfig.ApiToken(name, token, scope);
     }
 
-    private static int positive(YamlNode n, String key, int fallback) {
+    static int positive(YamlNode n, String key, int fallback) {
         int v = n.integer(key, fallback);
         if (v < 1) {
             throw n.get(key).error("must be at least 1");
         }
         return v;
-    }
-
-    /**
-     * A credential reference. A missing environment variable or unreadable file is a problem of the file (recorded;
-     * loading goes on) unless this loader is for operations commands and the credential is not {@code required}:
-     * then it is only an {@linkplain Secret#unavailable unavailable} secret.
-     */
-    private Secret secret(YamlNode ref, Path base, LoadProblems p, boolean required) {
-        p.onlyKeys(ref, Set.of("env", "file", "value"));
-        if (ref.has("env")) {
-            String name = ref.text("env");
-            String v = env.apply(name);
-            if (v == null || v.isEmpty()) {
-                return unavailable(ref.get("env").error("environment variable '" + name + "' is not set"), "env:" + name, required, p);
-            }
-            return new Secret(v, "env:" + name);
-        }
-        if (ref.has("file")) {
-            Path file = base.resolve(ref.text("file"));
-            try {
-                return new Secret(Files.readString(file).strip(), "file:" + ref.text("file"));
-            } catch (IOException e) {
-                return unavailable(ref.get("file").error("cannot read secret file '" + ref.text("file") + "'"), "file:" + ref.text("file"),
-                        required, p);
-            }
-        }
-        if (ref.has("value")) {
-            return new Secret(ref.text("value"), "inline value");
-        }
-        throw ref.error("a credential is {env: NAME}, {file: path} or (demos only) {value: ...}");
-    }
-
-    private Secret unavailable(YamlFileException problem, String reference, boolean required, LoadProblems p) {
-        if (required) {
-            throw problem;
-        }
-        if (!operations) {
-            p.add(problem);
-        }
-        return Secret.unavailable(reference, problem.getMessage());
-    }
-
-    /**
-     * Checks accounts against the source files: known source, messaging supported, credentials complete.
-     * Returns the problems (empty when valid), each naming the file and the account's line.
-     */
-    public static List<String> crossCheck(RuntimeConfig config, SourceRegistry sources) {
-        return crossCheckErrors(config, sources).stream().map(Throwable::getMessage).toList();
-    }
-
-    /** {@link #crossCheck} as errors with file, line and key of each account's item, for sorting among the file's others. */
-    public static List<YamlFileException> crossCheckErrors(RuntimeConfig config, SourceRegistry sources) {
-        List<YamlFileException> problems = new ArrayList<>();
-        for (AccountConfig a : config.accounts()) {
-            YamlPlace place = a.place() != null ? a.place() : new YamlPlace(config.file().toString(), 0, "accounts");
-            String account = "account '" + a.id() + "': ";
-            SourceDefinition def = sources.get(a.source());
-            if (def == null) {
-                problems.add(place.error(account + "unknown source '" + a.source() + "'; known: " + sources.all().keySet()));
-                continue;
-            }
-            if (!def.messaging()) {
-                problems.add(place.error(account + def.name() + " cannot be synced for conversations: " + def.unsupportedReason()));
-                continue;
-            }
-            for (String c : new TreeSet<>(def.api().auth().credentialNames())) {
-                if (!a.credentials().containsKey(c)) {
-                    problems.add(place.error(account + "missing credential '" + c + "' (" + def.name() + " auth: "
-                            + def.api().auth().type() + ")"));
-                }
-            }
-            for (String c : def.api().queryCredentials()) {
-                if (!a.credentials().containsKey(c)) {
-                    problems.add(place.error(account + "missing credential '" + c + "' (" + def.name() + " sends it with its requests)"));
-                }
-            }
-        }
-        return problems;
     }
 }

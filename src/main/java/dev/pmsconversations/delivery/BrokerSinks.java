@@ -1,7 +1,6 @@
 package dev.pmsconversations.delivery;
 
 import dev.pmsconversations.config.SinkConfig;
-import dev.pmsconversations.sync.SyncService;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -104,12 +103,12 @@ public final class BrokerSinks implements AutoCloseable {
     /** Sink route step: the event's identity as message properties (selectors, routing, grouping by conversation). */
     public void properties(Exchange exchange) {
         var in = exchange.getIn();
-        String conversation = in.getHeader(SyncService.H_CONVERSATION, String.class);
-        Map<String, Object> props = Map.of("source", in.getHeader(SyncService.H_SOURCE, String.class),
-                "accountId", in.getHeader(SyncService.H_ACCOUNT, String.class),
+        String conversation = in.getHeader(dev.pmsconversations.exchange.Headers.CONVERSATION, String.class);
+        Map<String, Object> props = Map.of("source", in.getHeader(dev.pmsconversations.exchange.Headers.SOURCE, String.class),
+                "accountId", in.getHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, String.class),
                 "conversationId", conversation,
                 "eventType", in.getHeader(DeliveryService.H_EVENT_TYPE, String.class),
-                "eventId", in.getHeader(SyncService.H_EVENT, String.class));
+                "eventId", in.getHeader(dev.pmsconversations.exchange.Headers.EVENT, String.class));
         in.removeHeaders("*");
         props.forEach(in::setHeader);
         in.setHeader("JMSXGroupID", in.getHeader("accountId") + "/" + conversation); // one consumer per conversation: order kept

@@ -8,7 +8,6 @@ import dev.pmsconversations.model.Json;
 import dev.pmsconversations.model.Message;
 import dev.pmsconversations.source.Backoff;
 import dev.pmsconversations.store.Jdbc;
-import dev.pmsconversations.sync.SyncService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,23 +189,23 @@ public final class DeliveryService {
         exchange.setProperty(ROW, row);
         exchange.getIn().setBody(event);
         exchange.getIn().setHeader(H_SINK, row.sink());
-        exchange.getIn().setHeader(SyncService.H_ACCOUNT, row.accountId());
-        exchange.getIn().setHeader(SyncService.H_SOURCE, row.source());
-        exchange.getIn().setHeader(SyncService.H_CONVERSATION, row.conversationId());
-        exchange.getIn().setHeader(SyncService.H_EVENT, row.eventId());
+        exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, row.accountId());
+        exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.SOURCE, row.source());
+        exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.CONVERSATION, row.conversationId());
+        exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.EVENT, row.eventId());
         exchange.getIn().setHeader(H_EVENT_TYPE, row.eventType());
-        exchange.getIn().setHeader(SyncService.H_FILE, dev.pmsconversations.model.Hashes.fileName(row.conversationId()));
+        exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.FILE, dev.pmsconversations.model.Hashes.fileName(row.conversationId()));
         exchange.getIn().setHeader("pmsSinkEndpoint", "direct:sink-" + row.sink());
-        dev.pmsconversations.sync.LogContext.account(row.accountId(), row.source());
-        dev.pmsconversations.sync.LogContext.conversation(row.conversationId());
-        dev.pmsconversations.sync.LogContext.delivery(row.sink(), row.eventId());
+        dev.pmsconversations.exchange.LogContext.account(row.accountId(), row.source());
+        dev.pmsconversations.exchange.LogContext.conversation(row.conversationId());
+        dev.pmsconversations.exchange.LogContext.delivery(row.sink(), row.eventId());
         return true;
     }
 
     public void delivered(Exchange exchange) {
         DeliveryStore.Row row = exchange.getProperty(ROW, DeliveryStore.Row.class);
         store.delivered(row.id(), clock.instant());
-        dev.pmsconversations.sync.LogContext.clear();
+        dev.pmsconversations.exchange.LogContext.clear();
     }
 
     /** The sink refused or failed: retry later, or dead-letter (4xx other than 429, or attempts exhausted). */

@@ -130,11 +130,7 @@ public final class DeliveryStore {
 
     /** Extra conditions for an optional sink, row id and accounts (null = any). */
     private static String narrow(String sink, Long id, java.util.Collection<String> accounts, List<Object> params) {
-        StringBuilder sql = new StringBuilder();
-        if (accounts != null) {
-            sql.append(" and account_id in (").append(String.join(",", java.util.Collections.nCopies(accounts.size(), "?"))).append(")");
-            params.addAll(accounts);
-        }
+        StringBuilder sql = new StringBuilder(Jdbc.andIn("account_id", accounts, params));
         if (sink != null) {
             sql.append(" and sink = ?");
             params.add(sink);

@@ -1,7 +1,6 @@
 package dev.pmsconversations.delivery;
 
 import dev.pmsconversations.config.SinkConfig;
-import dev.pmsconversations.sync.SyncService;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -28,7 +27,7 @@ public final class SinkSigner {
     public void sign(Exchange exchange) {
         SinkConfig sink = sinks.get(exchange.getIn().getHeader(DeliveryService.H_SINK, String.class));
         String body = exchange.getIn().getBody(String.class);
-        String eventId = exchange.getIn().getHeader(SyncService.H_EVENT, String.class);
+        String eventId = exchange.getIn().getHeader(dev.pmsconversations.exchange.Headers.EVENT, String.class);
         exchange.getIn().removeHeaders("pms*");
         sink.settings().forEach(exchange.getIn()::setHeader);
         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");

@@ -1,6 +1,5 @@
 package dev.pmsconversations.limits;
 
-import dev.pmsconversations.source.ApiSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +15,11 @@ final class LocalPermits implements RequestPermits {
     private final Map<Key, GrantLog[]> logs = new ConcurrentHashMap<>();
 
     /** An account's reads or sends under their limits (a record: no text built per request to find it). */
-    private record Key(String key, List<ApiSpec.RateLimit> limits) {
+    private record Key(String key, List<RateLimit> limits) {
     }
 
     @Override
-    public void await(String key, List<ApiSpec.RateLimit> limits) {
+    public void await(String key, List<RateLimit> limits) {
         GrantLog[] keyLogs = logs.computeIfAbsent(new Key(key, limits), k -> limits.stream()
                 .map(l -> new GrantLog(l.requests(), TimeUnit.SECONDS.toNanos(l.perSeconds()))).toArray(GrantLog[]::new));
         while (true) {

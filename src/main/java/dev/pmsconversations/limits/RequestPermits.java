@@ -1,6 +1,5 @@
 package dev.pmsconversations.limits;
 
-import dev.pmsconversations.source.ApiSpec;
 import java.util.List;
 
 /**
@@ -9,7 +8,7 @@ import java.util.List;
  */
 public interface RequestPermits {
 
-    void await(String key, List<ApiSpec.RateLimit> limits);
+    void await(String key, List<RateLimit> limits);
 
     /** One node (H2): counted in this JVM ({@link GrantLog}). */
     static RequestPermits local() {

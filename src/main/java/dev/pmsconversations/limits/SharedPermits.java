@@ -1,6 +1,5 @@
 package dev.pmsconversations.limits;
 
-import dev.pmsconversations.source.ApiSpec;
 import dev.pmsconversations.store.Jdbc;
 import java.util.List;
 
@@ -23,7 +22,7 @@ public final class SharedPermits implements RequestPermits {
     }
 
     @Override
-    public void await(String key, List<ApiSpec.RateLimit> limits) {
+    public void await(String key, List<RateLimit> limits) {
         while (true) {
             long wait = tryGrant(key, limits);
             if (wait <= 0) {
@@ -39,11 +38,11 @@ public final class SharedPermits implements RequestPermits {
     }
 
     /** Grants one request (0) or says how many milliseconds until one could be granted. */
-    long tryGrant(String key, List<ApiSpec.RateLimit> limits) {
+    long tryGrant(String key, List<RateLimit> limits) {
         long[] wait = {0};
         jdbc.transaction(() -> {
             jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> null, "pms-permit:" + key);
-            for (ApiSpec.RateLimit limit : limits) {
+            for (RateLimit limit : limits) {
                 long windowMillis = limit.perSeconds() * 1000L + MARGIN_MILLIS;
                 // the n-th newest grant of the window: while it exists, one more would make n + 1
                 Long millis = jdbc.query("select cast(extract(epoch from (granted_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000 as bigint) "

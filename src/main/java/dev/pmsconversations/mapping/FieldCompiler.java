@@ -1,6 +1,5 @@
 package dev.pmsconversations.mapping;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.yaml.YamlNode;
 import java.time.Instant;

@@ -13,7 +13,7 @@ import dev.pmsconversations.source.ApiSpec;
 import dev.pmsconversations.source.BodyTemplate;
 import dev.pmsconversations.source.PmsApiException;
 import dev.pmsconversations.source.SendSpec;
-import dev.pmsconversations.sync.SyncService;
+import dev.pmsconversations.account.AccountClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,16 +41,16 @@ public final class OutboxService {
     private static final Duration SKEW = Duration.ofMinutes(10);
 
     private final OutboxStore store;
-    private final SyncService sync;
+    private final AccountClients accounts;
     private final Clock clock;
     private final Duration lease;
     private final int maxAttempts;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Runnable afterPmsAccepted = () -> { };
 
-    public OutboxService(OutboxStore store, SyncService sync, Clock clock, Duration lease, int maxAttempts) {
+    public OutboxService(OutboxStore store, AccountClients accounts, Clock clock, Duration lease, int maxAttempts) {
         this.store = store;
-        this.sync = sync;
+        this.accounts = accounts;
         this.clock = clock;
         this.lease = lease;
         this.maxAttempts = maxAttempts;
@@ -78,7 +78,7 @@ public final class OutboxService {
      * POST does not send twice.
      */
     public Submitted submit(SendRequest r) {
-        AccountClient client = sync.client(r.accountId());
+        AccountClient client = accounts.client(r.accountId());
         String attachments = r.attachments().isEmpty() ? null : Json.MAPPER.valueToTree(r.attachments()).toString();
         String requestHash = dev.pmsconversations.model.Hashes.sha256(String.join("\u0000", r.conversationId(), String.valueOf(r.reservationId()),
                 r.type(), String.valueOf(r.subject()), r.body(), String.valueOf(attachments)));
@@ -120,7 +120,7 @@ public final class OutboxService {
             return null; // this node is already sending it
         }
         try {
-            sync.client(e.accountId()).awaitSendPermits();
+            accounts.client(e.accountId()).awaitSendPermits();
             now = clock.instant();
             boolean claimed = e.status() == OutboxEntry.Status.PENDING ? store.claim(id, now)
                     : store.reclaimStale(id, now, now.minus(lease));
@@ -131,7 +131,7 @@ public final class OutboxService {
     }
 
     private OutboxEntry send(OutboxEntry e) {
-        AccountClient client = sync.client(e.accountId());
+        AccountClient client = accounts.client(e.accountId());
         SendSpec spec = client.source().api().send();
         Instant now = clock.instant();
         if (e.needsCheck()) {
@@ -148,7 +148,7 @@ public final class OutboxService {
                 return store.byId(e.id()).orElseThrow();
             }
         }
-        AccountClient.SendOutcome outcome;
+        dev.pmsconversations.source.SendOutcome outcome;
         try {
             Map<String, String> prepared = spec.prepare().isEmpty() ? Map.of() : client.prepareSend(e.conversationId());
             outcome = client.send(Map.of("conversationId", e.conversationId(),
@@ -165,7 +165,7 @@ public final class OutboxService {
             // auth refused, credentials missing...: nothing was sent
             return retryOrFail(e, false, ex.getMessage(), null, client);
         }
-        if (outcome.result() == AccountClient.SendResult.ACCEPTED) {
+        if (outcome.result() == dev.pmsconversations.source.SendOutcome.Result.ACCEPTED) {
             afterPmsAccepted.run();
             String pmsId = messageId(spec, outcome.answer());
             if (pmsId == null) { // the PMS's answer has no id: find the message in the thread before reporting SENT
@@ -179,12 +179,12 @@ public final class OutboxService {
             LOG.info("[{}/{}] message {} sent (PMS id {})", e.source(), e.accountId(), e.id(), pmsId);
             return store.byId(e.id()).orElseThrow();
         }
-        if (outcome.result() == AccountClient.SendResult.REJECTED) {
+        if (outcome.result() == dev.pmsconversations.source.SendOutcome.Result.REJECTED) {
             store.failed(e.id(), outcome.detail(), clock.instant());
             LOG.error("[{}/{}] message {} FAILED: {}", e.source(), e.accountId(), e.id(), outcome.detail());
             return null;
         }
-        return retryOrFail(e, outcome.result() == AccountClient.SendResult.UNKNOWN, outcome.detail(), outcome.retryAfter(), client);
+        return retryOrFail(e, outcome.result() == dev.pmsconversations.source.SendOutcome.Result.UNKNOWN, outcome.detail(), outcome.retryAfter(), client);
     }
 
     private OutboxEntry retryOrFail(OutboxEntry e, boolean outcomeUnknown, String reason, String retryAfter, AccountClient client) {
@@ -207,7 +207,7 @@ public final class OutboxService {
             return null;
         }
         ApiSpec.Retry retry = client.source().api().retry();
-        long wait = AccountClient.backoff(retry, e.attempts(), retryAfter);
+        long wait = dev.pmsconversations.source.Backoff.of(retry, e.attempts(), retryAfter);
         store.retryLater(e.id(), reason, outcomeUnknown || e.needsCheck(), now.plusMillis(wait), now);
         LOG.warn("[{}/{}] message {} attempt {} failed ({}); next attempt in {} ms{}", e.source(), e.accountId(), e.id(),
                 e.attempts(), reason, wait, outcomeUnknown ? " after checking the PMS" : "");

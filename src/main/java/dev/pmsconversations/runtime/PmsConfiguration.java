@@ -12,7 +12,6 @@ import dev.pmsconversations.outbox.OutboxService;
 import dev.pmsconversations.outbox.OutboxStore;
 import dev.pmsconversations.webhook.WebhookInbox;
 import dev.pmsconversations.webhook.WebhookService;
-import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.config.SinkConfig;
 import dev.pmsconversations.source.PmsHttp;
@@ -39,6 +38,7 @@ public final class PmsConfiguration implements CamelConfiguration {
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private StateStore store;
     private SyncService sync;
+    private dev.pmsconversations.account.AccountClients clients;
     private OutboxService outbox;
     private DeliveryService deliveries;
 
@@ -46,7 +46,7 @@ public final class PmsConfiguration implements CamelConfiguration {
     public PmsConfiguration(RuntimeConfig config, Function<AccountConfig, String> quartzOptions) {
         this.config = config;
         this.sources = SourceRegistry.load(config.mappings(), config.devMode());
-        List<String> problems = ConfigLoader.crossCheck(config, sources);
+        List<String> problems = dev.pmsconversations.source.AccountChecks.problems(config, sources);
         if (!problems.isEmpty()) {
             throw new IllegalStateException(String.join("\n", problems));
         }
@@ -139,7 +139,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                     .setEngine(new ApiHttpEngine(config.api().port()));
         }
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
-        dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, store.refreshTokens());
+        dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, dev.pmsconversations.source.RefreshTokens.in(store));
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
                 config.cluster(), config.accounts());
         java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
@@ -154,21 +154,23 @@ public final class PmsConfiguration implements CamelConfiguration {
         // several nodes share one PostgreSQL: the PMSs' limits are counted there, so together they stay under them
         dev.pmsconversations.limits.RequestPermits permits = store.jdbc().postgres()
                 ? new dev.pmsconversations.limits.SharedPermits(store.jdbc()) : dev.pmsconversations.limits.RequestPermits.local();
-        sync = new SyncService(sources, store, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()), config.accounts(), clock,
-                deliveries, permits);
+        clients = new dev.pmsconversations.account.AccountClients(sources, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()),
+                dev.pmsconversations.source.RefreshTokens.in(store), permits, config.accounts());
+        sync = new SyncService(clients, store, clock, deliveries);
         sync.useBreakers(config.breaker());
         // a source file that changed since the store's conversations were mapped has them mapped again
-        sources.all().values().stream().filter(d -> d.messaging()).forEach(sync::mappingVersion);
-        sources.onReload(sync::mappingVersion);
+        sources.all().values().stream().filter(d -> d.messaging()).forEach(sync.failures()::mappingVersion);
+        sources.onReload(sync.failures()::mappingVersion);
         context.getRegistry().bind("stateStore", store);
         context.getRegistry().bind("sourceRegistry", sources);
         context.getRegistry().bind("syncService", sync);
+        context.getRegistry().bind("failedReads", sync.failures());
         context.getRegistry().bind("eventFormat", new EventFormat(config.includeDeprecated()));
         context.getRegistry().bind("eventLogRotation", new dev.pmsconversations.delivery.EventLogRotation(java.time.Clock.systemUTC()));
         RuntimeConfig.OutboxConfig oc = config.outbox();
         // sending and webhook checks run on real time; `clock` only pins the sync's date windows in tests
         java.time.Clock realTime = java.time.Clock.systemUTC();
-        outbox = new OutboxService(new OutboxStore(store.jdbc()), sync, realTime, java.time.Duration.ofSeconds(oc.leaseSeconds()),
+        outbox = new OutboxService(new OutboxStore(store.jdbc()), clients, realTime, java.time.Duration.ofSeconds(oc.leaseSeconds()),
                 oc.maxAttempts());
         context.getPropertiesComponent().addInitialProperty("pms.outbox.sweepMillis", Integer.toString(oc.sweepMillis()));
         context.getRegistry().bind("outboxService", outbox);
@@ -184,8 +186,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
                 config.sinksByName().keySet(), accountIds));
         context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, config.accounts()));
-        context.getRegistry().bind("conversationApi", new ConversationApi(store, sync, outbox, config.accounts(),
-                config.includeDeprecated()));
+        context.getRegistry().bind("conversationApi", new ConversationApi(store, clients, outbox, config.includeDeprecated()));
         RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
@@ -193,7 +194,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 // the Prometheus registry camel-main creates when metrics are on (management server enabled)
                 io.micrometer.core.instrument.MeterRegistry meters = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
                 if (meters != null) {
-                    RuntimeMetrics.bind(meters, sync, webhooks, store.jdbc(), config.accounts(), config.sinks(), schedule);
+                    RuntimeMetrics.bind(meters, sync, clients, webhooks, store.jdbc(), config.accounts(), config.sinks(), schedule);
                 }
             }
 

@@ -42,7 +42,7 @@ final class RuntimeMetrics {
         this.jdbc = jdbc;
     }
 
-    static void bind(MeterRegistry registry, SyncService sync, dev.pmsconversations.webhook.WebhookService webhooks, Jdbc jdbc,
+    static void bind(MeterRegistry registry, SyncService sync, dev.pmsconversations.account.AccountClients clients, dev.pmsconversations.webhook.WebhookService webhooks, Jdbc jdbc,
                      List<AccountConfig> accounts, List<SinkConfig> sinks, dev.pmsconversations.cluster.PollScheduleWatch schedule) {
         FunctionCounter.builder("pms_polls_started_total", schedule, w -> w.snapshot().fired())
                 .description("account polls started by the scheduler").register(registry);
@@ -62,7 +62,7 @@ final class RuntimeMetrics {
         }
         for (AccountConfig a : accounts) {
             Tags tags = Tags.of("account", a.id(), "source", a.source());
-            FunctionCounter.builder("pms_pms_rate_limited_total", sync, s -> s.client(a.id()).rateLimitedCount())
+            FunctionCounter.builder("pms_pms_rate_limited_total", clients, c -> c.client(a.id()).rateLimitedCount())
                     .description("429 answers of the PMS (reads and sends)").tags(tags).register(registry);
             Gauge.builder("pms_sync_lag_seconds", sync, s -> {
                 java.time.Instant newest = s.newestMessage(a.id());

@@ -1,5 +1,6 @@
 package dev.pmsconversations.source;
 
+import dev.pmsconversations.limits.RateLimit;
 import dev.pmsconversations.yaml.YamlNode;
 import java.time.ZoneId;
 import java.util.List;
@@ -78,9 +79,6 @@ public record ApiSpec(
      * read first, then the list once per parent, with the parent's id (at {@code idPath}) in query {@code param}.
      */
     public record ListParent(Request request, String idPath, String param) {
-    }
-
-    public record RateLimit(int requests, int perSeconds) {
     }
 
     public record Retry(int maxAttempts, long backoffMillis, long maxBackoffMillis) {

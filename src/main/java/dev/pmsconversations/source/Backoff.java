@@ -29,4 +29,19 @@ public final class Backoff {
         long exp = Math.min(maxMillis, baseMillis << Math.min(attempt - 1, 16));
         return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1); // jitter
     }
+
+    /** The wait before attempt {@code attempt + 1} of a source file's {@code retry} settings. */
+    public static long of(ApiSpec.Retry retry, int attempt, String retryAfter) {
+        return millis(retry.backoffMillis(), retry.maxBackoffMillis(), retry.maxBackoffMillis(), attempt, retryAfter);
+    }
+
+    /** Sleeps; an interrupt ends the wait and the attempt. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
 }

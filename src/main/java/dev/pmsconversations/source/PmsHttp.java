@@ -1,6 +1,6 @@
 package dev.pmsconversations.source;
 
-import dev.pmsconversations.runtime.MessageBodies;
+import dev.pmsconversations.exchange.MessageBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -28,10 +28,6 @@ public final class PmsHttp {
     }
 
     /** {@code nodeId}: named in the User-Agent (unless the source file sets its own), so a PMS can tell nodes apart. */
-    public PmsHttp(CamelContext context, String nodeId) {
-        this(context, nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig.DEFAULT);
-    }
-
     public PmsHttp(CamelContext context, String nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig timeouts) {
         this.template = context.createProducerTemplate();
         this.endpoint = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=" + timeouts.connectTimeoutMillis()

@@ -18,6 +18,21 @@ public interface RefreshTokens {
         return dev.pmsconversations.model.Hashes.sha256(configuredToken);
     }
 
+    /** The state store as the keeper of the rotated tokens (table refresh_token). */
+    static RefreshTokens in(dev.pmsconversations.store.StateStore store) {
+        return new RefreshTokens() {
+            @Override
+            public Optional<String> load(String accountId, String credentialHash) {
+                return store.refreshToken(accountId, credentialHash);
+            }
+
+            @Override
+            public void save(String accountId, String credentialHash, String token) {
+                store.saveRefreshToken(accountId, credentialHash, token);
+            }
+        };
+    }
+
     /** For tools without a store (the {@code map} command never calls the PMS): kept in memory. */
     static RefreshTokens inMemory() {
         Map<String, String[]> tokens = new ConcurrentHashMap<>();

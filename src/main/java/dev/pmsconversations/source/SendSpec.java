@@ -1,5 +1,6 @@
 package dev.pmsconversations.source;
 
+import dev.pmsconversations.limits.RateLimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.yaml.YamlNode;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 public record SendSpec(String method, String path, JsonNode body, Map<String, String> types, String defaultType,
                        String messageIdPath, String attachmentsPath, JsonNode attachmentItem,
-                       List<ApiSpec.RateLimit> rateLimits, boolean subjectRequiredForEmail, String acceptedPath, String errorPath,
+                       List<RateLimit> rateLimits, boolean subjectRequiredForEmail, String acceptedPath, String errorPath,
                        Map<String, Prepare> prepare) {
 
     /**

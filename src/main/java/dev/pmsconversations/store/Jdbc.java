@@ -178,6 +178,15 @@ public final class Jdbc {
         return String.join(",", java.util.Collections.nCopies(n, "?"));
     }
 
+    /** {@code " and <column> in (?,…)"} with the values added to {@code params}; "" when {@code values} is null (any). */
+    public static String andIn(String column, java.util.Collection<?> values, java.util.List<Object> params) {
+        if (values == null) {
+            return "";
+        }
+        params.addAll(values);
+        return " and " + column + " in (" + placeholders(values.size()) + ")";
+    }
+
     public static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }

@@ -124,11 +124,7 @@ public final class ReadFailures {
     }
 
     private static String narrow(Collection<String> accounts, Long id, List<Object> params) {
-        StringBuilder sql = new StringBuilder();
-        if (accounts != null) {
-            sql.append(" and account_id in (").append(String.join(",", java.util.Collections.nCopies(accounts.size(), "?"))).append(")");
-            params.addAll(accounts);
-        }
+        StringBuilder sql = new StringBuilder(Jdbc.andIn("account_id", accounts, params));
         if (id != null) {
             sql.append(" and id = ?");
             params.add(id);

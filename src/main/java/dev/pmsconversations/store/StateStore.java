@@ -3,10 +3,6 @@ package dev.pmsconversations.store;
 import dev.pmsconversations.config.RuntimeConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,13 +160,10 @@ public final class StateStore implements AutoCloseable {
         StringBuilder sql = new StringBuilder("select seq, account_id, source, conversation_id, snapshot from conversation_state "
                 + "where snapshot is not null and seq > ?");
         List<Object> params = new ArrayList<>(List.of(afterSeq));
-        if (q.accountIds() != null) {
-            if (q.accountIds().isEmpty()) {
-                return List.of();
-            }
-            sql.append(" and account_id in (").append(String.join(",", java.util.Collections.nCopies(q.accountIds().size(), "?"))).append(")");
-            params.addAll(q.accountIds());
+        if (q.accountIds() != null && q.accountIds().isEmpty()) {
+            return List.of();
         }
+        sql.append(Jdbc.andIn("account_id", q.accountIds(), params));
         filter(sql, params, "source", q.source());
         filter(sql, params, "reservation_id", q.reservationId());
         filter(sql, params, "property_id", q.propertyId());
@@ -230,21 +223,6 @@ public final class StateStore implements AutoCloseable {
                 ? "insert into refresh_token (account_id, credential_hash, token, updated_at) values (?,?,?,?) on conflict (account_id) do update set credential_hash = excluded.credential_hash, token = excluded.token, updated_at = excluded.updated_at"
                 : "merge into refresh_token (account_id, credential_hash, token, updated_at) key (account_id) values (?,?,?,?)";
         jdbc.update(sql, accountId, credentialHash, token, Timestamp.from(Instant.now()));
-    }
-
-    /** The store as the keeper of rotated refresh tokens. */
-    public dev.pmsconversations.source.RefreshTokens refreshTokens() {
-        return new dev.pmsconversations.source.RefreshTokens() {
-            @Override
-            public Optional<String> load(String accountId, String credentialHash) {
-                return refreshToken(accountId, credentialHash);
-            }
-
-            @Override
-            public void save(String accountId, String credentialHash, String token) {
-                saveRefreshToken(accountId, credentialHash, token);
-            }
-        };
     }
 
     public int conversationCount(String accountId) {

@@ -1,31 +1,25 @@
 package dev.pmsconversations.sync;
 
-import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.account.AccountClients;
 import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.exchange.Headers;
+import dev.pmsconversations.model.Hashes;
+import dev.pmsconversations.exchange.LogContext;
 import dev.pmsconversations.mapping.MappingException;
 import dev.pmsconversations.mapping.NativeBundle;
 import dev.pmsconversations.model.Conversation;
 import dev.pmsconversations.model.ConversationEvent;
-import dev.pmsconversations.model.Json;
 import dev.pmsconversations.model.Message;
 import dev.pmsconversations.source.AccountClient;
 import dev.pmsconversations.source.PmsApiException;
-import dev.pmsconversations.source.PmsHttp;
 import dev.pmsconversations.source.SourceDefinition;
-import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.store.ConversationState;
 import dev.pmsconversations.store.StateStore;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
@@ -40,25 +34,16 @@ import org.slf4j.LoggerFactory;
 public final class SyncService {
     public static final String POLL = "pmsPoll";
     public static final String PENDING = "pmsPending";
-    public static final String H_ACCOUNT = "pmsAccountId";
-    public static final String H_SOURCE = "pmsSource";
-    public static final String H_CONVERSATION = "pmsConversationId";
-    public static final String H_FILE = "pmsFileName";
-    public static final String H_EVENT = "pmsEventId";
     static final String LOCK = "pmsConversationLock";
     /** Exchange property: this read was asked for by a dead letter's retry (its dead letter is resolved if it goes through). */
     public static final String READ_RETRY = "pmsReadRetry";
     private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
     private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
 
-    private final SourceRegistry sources;
+    private final AccountClients accounts;
     private final StateStore store;
-    private final PmsHttp http;
     private final java.time.Clock clock;
-    private final dev.pmsconversations.limits.RequestPermits permits;
     private final PollBreakers breakers = new PollBreakers(dev.pmsconversations.config.RuntimeConfig.BreakerConfig.DEFAULT);
-    private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
-    private final Map<String, AccountClient> clients = new ConcurrentHashMap<>();
     private final Map<String, AccountStatus> status = new ConcurrentHashMap<>();
     /** Per account, the newest message time mapped so far (sync lag = now − this). */
     private final Map<String, Instant> newestMessage = new ConcurrentHashMap<>();
@@ -66,10 +51,9 @@ public final class SyncService {
     private volatile java.util.function.BiConsumer<String, String> mappingErrorListener = (account, field) -> { };
     private final dev.pmsconversations.delivery.DeliveryService deliveries;
     private volatile Consumer<PollSummary> pollListener = s -> { };
-    /** One permit per conversation (striped): a poll and a webhook never process the same thread at once. */
-    private final java.util.concurrent.Semaphore[] conversationLocks = new java.util.concurrent.Semaphore[256];
-    /** Accounts with a list page that failed on this node since their last complete poll (resolved by the next one). */
-    private final Set<String> pageFailures = ConcurrentHashMap.newKeySet();
+    /** A poll and a webhook never process the same thread at once. */
+    private final ConversationLocks locks = new ConversationLocks();
+    private final FailedReads failures;
 
     /** What one finished poll did, for progress output. */
     public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
@@ -81,13 +65,13 @@ public final class SyncService {
                    String hash, String snapshot, String previousHash) {
         void save(StateStore store) {
             store.saveConversation(accountId, source, conversationId, marker, hash, snapshot, conversation.reservationId(),
-                    conversation.propertyId(), lastActivity(conversation));
+                    conversation.propertyId(), Changes.lastActivity(conversation));
         }
 
         /** Saves unless another node stored a change of the conversation since it was read (then nothing is saved). */
         void saveIfUnchanged(StateStore store) {
             if (!store.saveConversationIfUnchanged(previousHash, accountId, source, conversationId, marker, hash, snapshot,
-                    conversation.reservationId(), conversation.propertyId(), lastActivity(conversation))) {
+                    conversation.reservationId(), conversation.propertyId(), Changes.lastActivity(conversation))) {
                 throw new ChangedMeanwhile();
             }
         }
@@ -100,42 +84,20 @@ public final class SyncService {
         }
     }
 
-    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
-                       java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries) {
-        this(sources, store, http, accountConfigs, clock, deliveries, dev.pmsconversations.limits.RequestPermits.local());
-    }
-
-    /** {@code permits}: the PMSs' published limits, counted in this JVM or shared by every node of the store. */
-    public SyncService(SourceRegistry sources, StateStore store, PmsHttp http, List<AccountConfig> accountConfigs,
-                       java.time.Clock clock, dev.pmsconversations.delivery.DeliveryService deliveries,
-                       dev.pmsconversations.limits.RequestPermits permits) {
-        this.permits = permits;
+    public SyncService(AccountClients accounts, StateStore store, java.time.Clock clock,
+                       dev.pmsconversations.delivery.DeliveryService deliveries) {
+        this.accounts = accounts;
         this.deliveries = deliveries;
         this.clock = clock;
-        this.sources = sources;
         this.store = store;
-        this.http = http;
-        for (int i = 0; i < conversationLocks.length; i++) {
-            conversationLocks[i] = new java.util.concurrent.Semaphore(1);
-        }
-        for (AccountConfig a : accountConfigs) {
-            accounts.put(a.id(), a);
+        this.failures = new FailedReads(accounts, store);
+        for (AccountConfig a : accounts.all()) {
             status.put(a.id(), AccountStatus.initial(a.id(), a.source()));
         }
     }
 
     public void onPoll(Consumer<PollSummary> listener) {
         this.pollListener = listener;
-    }
-
-    /** Prefix of a marker stored by a read close to the thread's newest message: the next poll reads it again. */
-    static final String UNSETTLED = "unsettled:";
-    /** How close to a message counts as "the same second", with room for the PMS's clock being off from ours. */
-    private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(5);
-
-    /** True when {@code at} is so close to {@code now} that the PMS may still write more in the same second. */
-    static boolean unsettled(Instant at, Instant now) {
-        return java.time.Duration.between(at, now).abs().compareTo(SETTLE) < 0;
     }
 
     /**
@@ -148,7 +110,7 @@ public final class SyncService {
             if (m.createdAt() != null) {
                 Instant at = Instant.parse(m.createdAt());
                 newestMessage.merge(accountId, at, (a, b) -> a.isAfter(b) ? a : b);
-                around |= unsettled(at, now);
+                around |= Changes.unsettled(at, now);
             }
         }
         return around;
@@ -159,6 +121,11 @@ public final class SyncService {
         return newestMessage.get(accountId);
     }
 
+    /** The steps of failed reads (route beans: threadFailed, readRetryFailed, claimReadRetries; mapping versions). */
+    public FailedReads failures() {
+        return failures;
+    }
+
     public void onMappingError(java.util.function.BiConsumer<String, String> listener) {
         this.mappingErrorListener = listener;
     }
@@ -167,26 +134,12 @@ public final class SyncService {
         return Map.copyOf(status);
     }
 
-    public AccountClient client(String accountId) {
-        AccountConfig account = accounts.get(accountId);
-        if (account == null) {
-            throw new IllegalArgumentException("no account '" + accountId + "' in the configuration");
-        }
-        SourceDefinition def = sources.get(account.source());
-        AccountClient c = clients.get(accountId);
-        if (c == null || c.source() != def) { // a reloaded source file gets a fresh client
-            c = new AccountClient(def, account, http, store.refreshTokens(), permits);
-            clients.put(accountId, c);
-        }
-        return c;
-    }
-
     /** Route step 1: the threads to look at, as a lazy iterator for a streaming split. */
     public Iterator<ThreadRef> startPoll(Exchange exchange) {
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
-        AccountConfig configured = accounts.get(accountId);
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
+        AccountConfig configured = accounts.account(accountId);
         LogContext.account(accountId, configured == null ? null : configured.source());
-        AccountClient client = client(accountId);
+        AccountClient client = accounts.client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
         if (deliveries.backlogFull(accountId)) {
@@ -204,15 +157,7 @@ public final class SyncService {
             return java.util.Collections.emptyIterator();
         }
         String cursor = store.cursor(accountId).orElse(null);
-        return new ThreadIterator(run, cursor, zone(client), clock, e -> {
-            run.errors.incrementAndGet();
-            pageFailures.add(accountId);
-            if (store.readFailures().record(run.source(), accountId, "page", null, null, e.getMessage(), null)) {
-                LOG.error("{}", e.getMessage());
-            } else {
-                LOG.warn("{} (again)", e.getMessage());
-            }
-        });
+        return new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e));
     }
 
     /**
@@ -227,24 +172,24 @@ public final class SyncService {
         LogContext.account(accountId, def.key());
         LogContext.conversation(ref.conversationId());
         if (exchange.getProperty(LOCK) == null) { // a directed read took it before reading the record
-            lock(exchange, accountId, ref.conversationId());
+            locks.lock(exchange, accountId, ref.conversationId());
         }
         Optional<ConversationState> previous = store.conversation(accountId, ref.conversationId());
         boolean failing = previous.isPresent() && previous.get().failing();
-        String listMarker = marker(def, ref.record());
+        String listMarker = Changes.marker(def, ref.record());
         // a directed read (webhook, sent message) reads the messages even when the marker did not move: two
         // messages in the same second leave a to-the-second marker where it was; a thread whose last read failed is
         // read again until it goes through
         if (listMarker != null && !ref.directed() && !failing && previous.isPresent() && listMarker.equals(previous.get().marker())) {
-            unlock(exchange);
+            ConversationLocks.unlock(exchange);
             return null;
         }
         NativeBundle bundle = client.withMessages(ref.conversationId(), ref.record());
         // without a list marker, the thread as read (record + messages) is the marker; related records (a guest,
         // a lead) are read only when it changed, so a quiet poll costs no extra call per thread
-        String marker = listMarker != null ? listMarker : "native:" + sha256(bundle.toJson().toString());
+        String marker = listMarker != null ? listMarker : "native:" + Hashes.sha256(bundle.toJson().toString());
         if (listMarker == null && !failing && previous.isPresent() && marker.equals(previous.get().marker())) {
-            unlock(exchange);
+            ConversationLocks.unlock(exchange);
             return null;
         }
         bundle = client.withRelated(ref.conversationId(), bundle);
@@ -268,27 +213,27 @@ public final class SyncService {
         if (listMarker != null && messageAround) {
             // read within seconds of its newest message: another message may still come in that same second
             // without moving the marker (a time to the second at most PMSs), so the next poll reads it once more
-            marker = UNSETTLED + marker;
+            marker = Changes.UNSETTLED + marker;
         }
-        String snapshot = canonicalJson(conversation);
-        String hash = sha256(snapshot);
+        String snapshot = Changes.canonicalJson(conversation);
+        String hash = Hashes.sha256(snapshot);
         Pending pending = new Pending(accountId, def.key(), ref.conversationId(), marker, conversation, hash, snapshot,
                 previous.map(ConversationState::contentHash).orElse(null));
         exchange.setProperty(PENDING, pending);
         if (previous.isPresent() && hash.equals(previous.get().contentHash())) {
             pending.save(store);
-            unlock(exchange);
+            ConversationLocks.unlock(exchange);
             return null;
         }
-        List<String> newIds = newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
+        List<String> newIds = Changes.newMessageIds(conversation, previous.map(ConversationState::snapshot).orElse(null));
         ConversationEvent event = new ConversationEvent(
-                "evt_" + sha256(accountId + "|" + conversation.id() + "|" + hash).substring(0, 32),
+                "evt_" + Hashes.sha256(accountId + "|" + conversation.id() + "|" + hash).substring(0, 32),
                 previous.isPresent() && previous.get().delivered() ? ConversationEvent.UPDATED : ConversationEvent.CREATED,
-                def.key(), accountId, occurredAt(conversation), newIds, conversation);
-        exchange.getIn().setHeader(H_SOURCE, def.key());
-        exchange.getIn().setHeader(H_CONVERSATION, conversation.id());
-        exchange.getIn().setHeader(H_FILE, fileName(conversation.id()));
-        exchange.getIn().setHeader(H_EVENT, event.id());
+                def.key(), accountId, Changes.occurredAt(conversation), newIds, conversation);
+        exchange.getIn().setHeader(Headers.SOURCE, def.key());
+        exchange.getIn().setHeader(Headers.CONVERSATION, conversation.id());
+        exchange.getIn().setHeader(Headers.FILE, Hashes.fileName(conversation.id()));
+        exchange.getIn().setHeader(Headers.EVENT, event.id());
         run.messages.addAndGet(conversation.messages().size());
         run.newMessages.addAndGet(newIds.size());
         return event;
@@ -308,10 +253,10 @@ public final class SyncService {
         } catch (ChangedMeanwhile e) {
             // the other node queued its own (newer or equal) event; this poll's cursor stays, the next one re-checks
             LOG.info("Conversation {} of account '{}' was changed meanwhile by another node; it is checked again at the next poll",
-                    exchange.getIn().getHeader(H_CONVERSATION), run.accountId());
+                    exchange.getIn().getHeader(Headers.CONVERSATION), run.accountId());
             run.complete = false;
         } finally {
-            unlock(exchange);
+            ConversationLocks.unlock(exchange);
         }
     }
 
@@ -320,113 +265,21 @@ public final class SyncService {
      * call, then the same per-thread steps as a poll ({@code direct:process-thread}).
      */
     public ThreadRef startThread(Exchange exchange) {
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
-        String conversationId = exchange.getIn().getHeader(H_CONVERSATION, String.class);
-        AccountClient client = client(accountId);
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
+        String conversationId = exchange.getIn().getHeader(Headers.CONVERSATION, String.class);
+        AccountClient client = accounts.client(accountId);
         PollRun run = new PollRun(client);
         exchange.setProperty(POLL, run);
         // the record is read under the conversation's lock, as the messages are after it: read before a poll of the
         // same thread took the lock, it could pair an older record with newer messages (and a later read would then
         // "correct" it with an event of no new message)
-        lock(exchange, accountId, conversationId);
+        locks.lock(exchange, accountId, conversationId);
         try {
             return new ThreadRef(run, conversationId, client.fetchRecord(conversationId), true);
         } catch (RuntimeException e) {
-            unlock(exchange);
+            ConversationLocks.unlock(exchange);
             throw e;
         }
-    }
-
-    private void lock(Exchange exchange, String accountId, String conversationId) {
-        java.util.concurrent.Semaphore s = conversationLocks[Math.floorMod((accountId + "|" + conversationId).hashCode(), conversationLocks.length)];
-        try {
-            if (!s.tryAcquire(120, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new IllegalStateException("conversation " + conversationId + " of account '" + accountId
-                        + "' is busy for more than 120 s; retried at the next poll");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for conversation " + conversationId, e);
-        }
-        exchange.setProperty(LOCK, s);
-    }
-
-    private static void unlock(Exchange exchange) {
-        java.util.concurrent.Semaphore s = exchange.getProperty(LOCK, java.util.concurrent.Semaphore.class);
-        if (s != null) {
-            exchange.removeProperty(LOCK);
-            s.release();
-        }
-    }
-
-    /**
-     * A thread failed: its dead letter (source, account, field, native document) is opened or counted once more, and the
-     * thread is flagged so that every later read takes it up again, its marker and delivered content left as they were.
-     * Mapping problems are read again by the next poll (a thread listed again), a replay or a changed source file; PMS
-     * failures also keep the cursor where it was.
-     */
-    public void threadFailed(Exchange exchange) {
-        unlock(exchange);
-        Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-        PollRun run = exchange.getProperty(POLL, PollRun.class);
-        ThreadRef ref = exchange.getIn().getBody() instanceof ThreadRef t ? t : null;
-        Pending pending = exchange.getProperty(PENDING, Pending.class);
-        run.errors.incrementAndGet();
-        String message = e == null ? "unknown failure" : e.getMessage();
-        NativeBundle bundle = exchange.getProperty("pmsNative", NativeBundle.class);
-        String conversationId = ref != null ? ref.conversationId() : pending != null ? pending.conversationId() : null;
-        recordFailure(run.source(), run.accountId(), e, conversationId, message, bundle == null ? null : bundle.toJson().toString());
-        if (!(e instanceof MappingException)) {
-            run.complete = false; // retried at the next poll: the cursor must not move past it
-        }
-    }
-
-    /** A dead letter's retry could not even start reading its thread (the PMS refused its record): reopened. */
-    public void readRetryFailed(Exchange exchange) {
-        unlock(exchange);
-        Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
-        AccountConfig a = accounts.get(accountId);
-        recordFailure(a == null ? "?" : a.source(), accountId, e, exchange.getIn().getHeader(H_CONVERSATION, String.class),
-                e == null ? "unknown failure" : e.getMessage(), null);
-    }
-
-    private void recordFailure(String source, String accountId, Exception e, String conversationId, String message, String document) {
-        String kind = e instanceof MappingException ? "mapping" : "thread";
-        String field = e instanceof MappingException m ? m.field() : null;
-        if (store.readFailures().record(source, accountId, kind, conversationId, field, message, document)) {
-            LOG.error("{}", message);
-        } else {
-            LOG.warn("Conversation {} of account '{}' still fails: {}", conversationId, accountId, message);
-        }
-        if (conversationId != null) {
-            store.markFailing(accountId, source, conversationId);
-        }
-    }
-
-    /** The dead letters' threads asked to be read again (dlq replay, a changed source file), claimed for this node. */
-    public List<dev.pmsconversations.store.ReadFailures.Retry> claimReadRetries() {
-        return store.readFailures().claimDue(20, java.time.Duration.ofMinutes(2));
-    }
-
-    /**
-     * A source file's version: at start for every configured source, and for each file reloaded in dev mode. A version
-     * other than the one the store's conversations were mapped with has them read and mapped again at the accounts' next
-     * polls (markers and cursors cleared, as {@code resync} does; only real differences become events), and the open
-     * dead letters of those accounts read again at once.
-     */
-    public void mappingVersion(SourceDefinition def) {
-        List<String> ids = accounts.values().stream().filter(a -> a.source().equals(def.key())).map(AccountConfig::id).toList();
-        if (ids.isEmpty() || !store.mappingVersions().advance(def.key(), def.fingerprint())) {
-            return;
-        }
-        int conversations = 0;
-        for (String id : ids) {
-            conversations += store.resync(id, null);
-        }
-        int retries = store.readFailures().requestRetry(ids, null);
-        LOG.info("[{}] the source file changed: {} conversation(s) of {} account(s) are read and mapped again at their next polls, "
-                + "{} failed thread(s) at once; only differences are delivered", def.key(), conversations, ids.size(), retries);
     }
 
     /** Route step 4: the poll went through every page; advance the cursor if nothing was skipped. */
@@ -439,8 +292,8 @@ public final class SyncService {
         if (run.complete && run.newestSeen != null) {
             store.saveCursor(run.accountId(), run.newestSeen);
         }
-        if (run.complete && pageFailures.remove(run.accountId())) {
-            store.readFailures().resolvePages(run.accountId());
+        if (run.complete) {
+            failures.pollCompleted(run.accountId());
         }
         breakers.succeeded(run.accountId(), java.time.Duration.between(run.startedAt, Instant.now()));
         report(run, false, null, false);
@@ -449,11 +302,11 @@ public final class SyncService {
 
     /** The poll itself failed (PMS down, auth refused): nothing advanced, the next poll retries. */
     public void pollFailed(Exchange exchange) {
-        Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        Exception e = FailedReads.rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         PollRun run = exchange.getProperty(POLL, PollRun.class);
-        String accountId = exchange.getIn().getHeader(H_ACCOUNT, String.class);
+        String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
         String message = e == null ? "unknown failure" : e.getMessage();
-        AccountConfig configured = accounts.get(accountId);
+        AccountConfig configured = accounts.account(accountId);
         LogContext.account(accountId, configured == null ? null : configured.source());
         LogContext.conversation(null);
         try {
@@ -466,7 +319,7 @@ public final class SyncService {
     private void pollFailed(Exchange exchange, Exception e, PollRun run, String accountId, String message) {
         LOG.error("Poll failed: {}", message);
         if (run == null) {
-            AccountConfig a = accounts.get(accountId);
+            AccountConfig a = accounts.account(accountId);
             status.computeIfPresent(accountId, (k, s) -> s.failedEarly(message, isAuthFailure(e)));
             pollListener.accept(new PollSummary(accountId, a == null ? null : a.source(), true, 0, 0, 0, 0, 1, 0, 0, message));
             return;
@@ -501,97 +354,7 @@ public final class SyncService {
         pollListener.accept(summary);
     }
 
-    /** Camel wraps what a bean or iterator throws; report the project's own exception. */
-    static Exception rootCause(Exception e) {
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof MappingException || t instanceof PmsApiException || t instanceof AccountClient.MalformedPageException
-                    || t instanceof dev.pmsconversations.store.StateStore.StoreException) {
-                return (Exception) t;
-            }
-            t = t.getCause();
-        }
-        return e;
-    }
-
     private java.time.ZoneId zone(AccountClient client) {
         return client.account().timeZone() != null ? client.account().timeZone() : client.source().api().timeZone();
-    }
-
-    private static String marker(SourceDefinition def, JsonNode record) {
-        List<String> paths = def.api().incremental().marker();
-        if (paths.isEmpty()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder("list:");
-        boolean any = false;
-        for (String p : paths) {
-            JsonNode n = record.at(JsonPointer.compile(p));
-            String value = n.isMissingNode() || n.isNull() ? "" : n.asText();
-            any |= !value.isEmpty();
-            sb.append(value).append('|');
-        }
-        // a record without any of them (a PMS's get-one answer often lacks the list's updated time) has no
-        // marker: the same empty marker every time would hide every later change
-        return any ? sb.toString() : null;
-    }
-
-    static List<String> newMessageIds(Conversation now, String previousSnapshot) {
-        Set<String> before = new HashSet<>();
-        if (previousSnapshot != null) {
-            try {
-                for (JsonNode m : Json.MAPPER.readTree(previousSnapshot).path("messages")) {
-                    before.add(m.path("id").asText());
-                }
-            } catch (JsonProcessingException e) {
-                LOG.warn("Stored snapshot unreadable; treating every message as new");
-            }
-        }
-        List<String> out = new ArrayList<>();
-        for (Message m : now.messages()) {
-            if (!before.contains(m.id())) {
-                out.add(m.id());
-            }
-        }
-        return out;
-    }
-
-    /** The newest time the change can be attributed to: a stable value, so a re-sent event is identical. */
-    static String occurredAt(Conversation c) {
-        Instant newest = lastActivity(c);
-        return newest == null ? null : newest.toString();
-    }
-
-    static Instant lastActivity(Conversation c) {
-        Instant newest = null;
-        List<String> times = new ArrayList<>();
-        times.add(c.updatedAt());
-        for (Message m : c.messages()) {
-            times.add(m.createdAt());
-            times.add(m.updatedAt());
-        }
-        for (String t : times) {
-            if (t != null) {
-                Instant i = Instant.parse(t);
-                newest = newest == null || i.isAfter(newest) ? i : newest;
-            }
-        }
-        return newest;
-    }
-
-    static String canonicalJson(Conversation c) {
-        try {
-            return Json.OUTPUT_WITH_DEPRECATED.writeValueAsString(c);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static String fileName(String conversationId) {
-        return dev.pmsconversations.model.Hashes.fileName(conversationId);
-    }
-
-    public static String sha256(String s) {
-        return dev.pmsconversations.model.Hashes.sha256(s);
     }
 }

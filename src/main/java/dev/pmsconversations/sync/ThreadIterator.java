@@ -3,7 +3,6 @@ package dev.pmsconversations.sync;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.mapping.TimeFormat;
-import dev.pmsconversations.source.AccountClient;
 import dev.pmsconversations.source.ApiSpec;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,9 +25,9 @@ final class ThreadIterator implements Iterator<ThreadRef> {
     private static final int MAX_BAD_PAGES_IN_A_ROW = 3;
 
     private final PollRun run;
-    private AccountClient.Pager pager;
+    private dev.pmsconversations.source.Pager pager;
     /** With list.parent: the parents' pager, the parent ids still to list under, and the list's own query. */
-    private AccountClient.Pager parentPager;
+    private dev.pmsconversations.source.Pager parentPager;
     private final Deque<String> parentIds = new ArrayDeque<>();
     private Map<String, String> listExtra = Map.of();
     private final ApiSpec.Incremental incremental;
@@ -150,7 +149,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         }
         // newest seen within seconds of now: a message later in that same second would not be "newer" at the next
         // poll, so that poll looks again from the second before
-        run.newestSeen = activityCursorText(SyncService.unsettled(newest, now) ? newest.minusSeconds(1) : newest, now);
+        run.newestSeen = activityCursorText(Changes.unsettled(newest, now) ? newest.minusSeconds(1) : newest, now);
     }
 
     /** "newest activity|poll time"; null (= list the window) without one, or when the last poll is too long ago. */
@@ -233,7 +232,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
             }
             page = pager.next();
             badPagesInARow = 0;
-        } catch (AccountClient.MalformedPageException e) {
+        } catch (dev.pmsconversations.source.MalformedPageException e) {
             run.complete = false;
             onBadPage.accept(e);
             if (++badPagesInARow >= MAX_BAD_PAGES_IN_A_ROW) {

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.api.ApiException;
 import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.model.Json;
-import dev.pmsconversations.runtime.MessageBodies;
+import dev.pmsconversations.exchange.MessageBodies;
 import dev.pmsconversations.source.SourceDefinition;
 import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.source.WebhookSpec;
 import dev.pmsconversations.store.StateStore;
-import dev.pmsconversations.sync.SyncService;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -162,8 +161,8 @@ public final class WebhookService {
     public void claim(Exchange exchange) {
         long id = exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class);
         exchange.setProperty("pmsClaimed", inbox.claim(id, clock.instant()).map(e -> {
-            exchange.getIn().setHeader(SyncService.H_ACCOUNT, e.accountId());
-            exchange.getIn().setHeader(SyncService.H_CONVERSATION, e.conversationId());
+            exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, e.accountId());
+            exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.CONVERSATION, e.conversationId());
             exchange.setProperty("pmsWebhookAttempts", e.attempts());
             return true;
         }).orElse(false));
@@ -180,7 +179,7 @@ public final class WebhookService {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e == null ? "unknown failure" : e.getMessage();
         int attempts = exchange.getProperty("pmsWebhookAttempts", 1, Integer.class);
-        String account = exchange.getIn().getHeader(SyncService.H_ACCOUNT, String.class);
+        String account = exchange.getIn().getHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, String.class);
         if (attempts >= maxAttempts) {
             inbox.failed(id, reason, clock.instant());
             AccountConfig a = accounts.get(account);

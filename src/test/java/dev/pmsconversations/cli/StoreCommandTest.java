@@ -124,7 +124,7 @@ class StoreCommandTest {
         try (StateStore s = open(from)) {
             s.saveConversation("bs-1", "bookingsync", "c-1", "m-1", "hash-1", snapshot, "res-1", "prop-1", activity);
             s.saveConversation("bs-1", "bookingsync", "c-2", "m-2", "hash-2", "{\"id\":\"c-2\"}", null, null, null);
-            s.saveMarker("bs-1", "bookingsync", "c-3", "m-3"); // a thread that could not be mapped: its marker only
+            s.markFailing("bs-1", "bookingsync", "c-3"); // a thread that could not be mapped: flagged, no content
             s.saveConversation("g1", "guesty", "g-1", "gm-1", "ghash-1", "{\"id\":\"g-1\"}", "gres-1", null, activity);
             s.saveCursor("bs-1", "2026-08-19T10:00:00Z");
             s.saveCursor("g1", "cursor-of-g1");
@@ -175,7 +175,7 @@ class StoreCommandTest {
         try (StateStore s = open(to)) {
             assertThat(s.refreshToken("bs-1", RefreshTokens.credentialHash(CONFIGURED))).contains(ROTATED);
             assertThat(s.cursor("bs-1")).contains("2026-08-19T10:00:00Z");
-            assertThat(s.conversation("bs-1", "c-3").orElseThrow().marker()).isEqualTo("m-3");
+            assertThat(s.conversation("bs-1", "c-3").orElseThrow().failing()).isTrue();
             // the API's paging order goes on after the imported conversations
             long highest = rows(to, "conversation_state", "seq").stream().mapToLong(r -> (Long) r.get("seq")).max().orElseThrow();
             s.saveConversation("bs-1", "bookingsync", "c-4", "m-4", "hash-4", "{}", null, null, null);

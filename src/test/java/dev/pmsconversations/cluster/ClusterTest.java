@@ -9,8 +9,8 @@ import dev.pmsconversations.simulator.SimThread;
 import dev.pmsconversations.testing.EventLedger;
 import dev.pmsconversations.testing.HttpReceiver;
 import dev.pmsconversations.testing.RuntimeProcess;
+import dev.pmsconversations.testing.TestConfig;
 import dev.pmsconversations.testing.TestRuntime;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,21 +101,13 @@ class ClusterTest {
     }
 
     private Path writeConfig(PmsSimulator sim, HttpReceiver consumer) throws Exception {
-        StringBuilder yaml = new StringBuilder()
-                .append("runtime:\n  store: { url: \"").append(TestRuntime.postgresStoreUrl()).append("\" }\n")
-                .append("  cluster: { pollThreads: 2, checkinMillis: 1000 }\n")
-                .append("delivery: { drainMillis: 200, leaseSeconds: 5 }\n")
-                .append("sinks:\n  - { name: consumer, type: http, url: \"").append(consumer.url()).append("\" }\n")
-                .append("accounts:\n");
+        TestConfig config = TestConfig.onStore(TestRuntime.postgresStoreUrl()).runtime("cluster: { pollThreads: 2, checkinMillis: 1000 }")
+                .section("delivery", "drainMillis: 200, leaseSeconds: 5").httpSink("consumer", consumer.url(), "");
         for (String account : accounts()) {
-            SimAccount a = sim.source("hostaway").seed(account, THREADS, 2);
-            yaml.append("  - id: ").append(account).append("\n    source: hostaway\n    baseUrl: \"").append(sim.baseUrl("hostaway"))
-                    .append("\"\n    schedule: { every: 2s }\n    credentials:\n");
-            a.credentials.forEach((k, v) -> yaml.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
+            sim.source("hostaway").seed(account, THREADS, 2);
+            config.account(account, "hostaway", sim, "2s", Map.of());
         }
-        Path config = dir.resolve("cluster.yaml");
-        Files.writeString(config, yaml.toString());
-        return config;
+        return config.write(dir.resolve("cluster.yaml"));
     }
 
     private static List<String> accounts() {

@@ -2,7 +2,6 @@ package dev.pmsconversations.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pmsconversations.source.ApiSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +13,7 @@ class LocalPermitsTest {
     @Test
     void threadsOfOneAccountStayUnderEveryLimitTogether() throws Exception {
         // 3 per second and 4 per 2 s: in 1.5 s at most 4 grants (any 2 s hold 4), at least 3 (the budget is used)
-        List<ApiSpec.RateLimit> limits = List.of(new ApiSpec.RateLimit(3, 1), new ApiSpec.RateLimit(4, 2));
+        List<RateLimit> limits = List.of(new RateLimit(3, 1), new RateLimit(4, 2));
         RequestPermits permits = RequestPermits.local();
         AtomicInteger granted = new AtomicInteger();
         long end = System.nanoTime() + 1_500_000_000L;

@@ -3,7 +3,6 @@ package dev.pmsconversations.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmsconversations.config.RuntimeConfig;
-import dev.pmsconversations.source.ApiSpec;
 import dev.pmsconversations.store.StateStore;
 import dev.pmsconversations.testing.TestRuntime;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * of the account's limits in any window, together; another account is not held up meanwhile.
  */
 class SharedPermitsTest {
-    private static final List<ApiSpec.RateLimit> LIMITS = List.of(new ApiSpec.RateLimit(3, 1), new ApiSpec.RateLimit(5, 3));
+    private static final List<RateLimit> LIMITS = List.of(new RateLimit(3, 1), new RateLimit(5, 3));
 
     @Test
     void nodesTogetherStayUnderEveryLimitOfTheAccount() throws Exception {
@@ -65,7 +64,7 @@ class SharedPermitsTest {
         // 10 per 2 s: 5 at once, then one per 200 ms (the rules of GrantLog, counted in the database)
         try (StateStore node = new StateStore(new RuntimeConfig.StoreConfig(TestRuntime.postgresStoreUrl(), null, null))) {
             SharedPermits permits = new SharedPermits(node.jdbc());
-            List<ApiSpec.RateLimit> limit = List.of(new ApiSpec.RateLimit(10, 2));
+            List<RateLimit> limit = List.of(new RateLimit(10, 2));
             List<Long> times = new ArrayList<>();
             long start = System.nanoTime();
             for (int i = 0; i < 8; i++) {

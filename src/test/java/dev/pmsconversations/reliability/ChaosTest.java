@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmsconversations.simulator.PmsSimulator;
-import dev.pmsconversations.simulator.SimAccount;
 import dev.pmsconversations.simulator.SimFault;
 import dev.pmsconversations.simulator.SimRequest;
-import dev.pmsconversations.simulator.SimSend;
 import dev.pmsconversations.simulator.SimThread;
 import dev.pmsconversations.simulator.SimWebhook;
 import dev.pmsconversations.testing.ApiClient;
 import dev.pmsconversations.testing.EventLedger;
 import dev.pmsconversations.testing.HttpReceiver;
 import dev.pmsconversations.testing.RuntimeProcess;
+import dev.pmsconversations.testing.TestConfig;
 import dev.pmsconversations.testing.TestRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,15 +134,9 @@ class ChaosTest {
     // ---- set-up
 
     private void seedAndConfigure() throws Exception {
-        StringBuilder accounts = new StringBuilder();
         Map<String, String> hooks = TestRuntime.webhookSecrets("hostaway");
         for (String id : all()) {
-            SimAccount a = sim.source("hostaway").seed(id, id.equals(BIG) ? 130 : 3, id.equals(BIG) ? 1 : 2);
-            accounts.append("  - id: ").append(id).append("\n    source: hostaway\n    baseUrl: \"").append(sim.baseUrl("hostaway"))
-                    .append("\"\n    schedule: { every: 2s }\n    credentials:\n");
-            Map<String, String> credentials = new LinkedHashMap<>(a.credentials);
-            credentials.putAll(hooks);
-            credentials.forEach((k, v) -> accounts.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
+            sim.source("hostaway").seed(id, id.equals(BIG) ? 130 : 3, id.equals(BIG) ? 1 : 2);
         }
         // Hostaway publishes 15 requests per 10 s; a copy of the mappings with 20 per second keeps the run short. The
         // simulator enforces the same limit per account, answering 429 beyond it: its count says whether the two
@@ -153,18 +146,14 @@ class ChaosTest {
         for (String node : List.of("a", "b")) {
             int port = TestRuntime.freePort();
             apiPorts.put(node, port);
-            String yaml = "runtime:\n  mappings: \"" + mappings.toString().replace('\\', '/') + "\"\n  store: { url: \"" + storeUrl + "\" }\n  cluster: { pollThreads: 3, checkinMillis: 1000 }\n"
-                    + "  pmsHttp: { responseTimeoutMillis: 4000 }\n"
+            TestConfig config = TestConfig.onStore(storeUrl).mappings(mappings).runtime("cluster: { pollThreads: 3, checkinMillis: 1000 }")
+                    .runtime("pmsHttp: { responseTimeoutMillis: 4000 }")
                     // the breaker opens after 3 failed polls (the bursts do that); short pauses keep the run short
-                    + "  breaker: { failures: 3, openSeconds: 2, maxOpenSeconds: 4 }\n"
-                    + "api:\n  port: " + port + "\n  tokens:\n    - { name: test, token: { value: \"" + TestRuntime.TOKEN + "\" } }\n"
-                    + "outbox: { sweepMillis: 300, leaseSeconds: 3, maxAttempts: 20 }\n"
-                    + "delivery: { drainMillis: 200, leaseSeconds: 3 }\n"
-                    + "sinks:\n  - { name: consumer, type: http, url: \"" + consumer.url() + "\", maxAttempts: 1000 }\n"
-                    + "accounts:\n" + accounts;
-            Path config = dir.resolve("node-" + node + ".yaml");
-            Files.writeString(config, yaml);
-            configs.put(node, config);
+                    .runtime("breaker: { failures: 3, openSeconds: 2, maxOpenSeconds: 4 }")
+                    .api(port, false).section("outbox", "sweepMillis: 300, leaseSeconds: 3, maxAttempts: 20")
+                    .section("delivery", "drainMillis: 200, leaseSeconds: 3").httpSink("consumer", consumer.url(), "maxAttempts: 1000");
+            all().forEach(id -> config.account(id, "hostaway", sim, "2s", hooks));
+            configs.put(node, config.write(dir.resolve("node-" + node + ".yaml")));
         }
         // webhooks of half the accounts go to node a, the others to node b (one URL per account, as a PMS allows)
         List<String> ids = all();

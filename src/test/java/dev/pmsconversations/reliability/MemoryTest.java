@@ -7,11 +7,11 @@ import dev.pmsconversations.simulator.SimAccount;
 import dev.pmsconversations.simulator.SimThread;
 import dev.pmsconversations.testing.RuntimeProcess;
 import dev.pmsconversations.testing.TestMappings;
+import dev.pmsconversations.testing.TestConfig;
 import dev.pmsconversations.testing.TestRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -42,15 +42,8 @@ class MemoryTest {
             }
             Path out = dir.resolve("out");
             Path mappings = TestMappings.withRateLimit(dir.resolve("mappings"), "hostaway", 1000, 1);
-            StringBuilder yaml = new StringBuilder()
-                    .append("runtime:\n  mappings: \"").append(mappings.toString().replace('\\', '/')).append("\"\n")
-                    .append("  store: { url: \"").append(TestRuntime.postgresStoreUrl()).append("\" }\n")
-                    .append("sinks:\n  - { name: files, type: file, directory: \"").append(out.toString().replace('\\', '/')).append("\" }\n")
-                    .append("accounts:\n  - id: big\n    source: hostaway\n    baseUrl: \"").append(sim.baseUrl("hostaway"))
-                    .append("\"\n    schedule: { every: 1h }\n    credentials:\n");
-            account.credentials.forEach((k, v) -> yaml.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
-            Path config = dir.resolve("memory.yaml");
-            Files.writeString(config, yaml.toString());
+            Path config = TestConfig.onStore(TestRuntime.postgresStoreUrl()).mappings(mappings).fileSink("files", out)
+                    .account("big", "hostaway", sim, "1h", java.util.Map.of()).write(dir.resolve("memory.yaml"));
 
             try (RuntimeProcess runtime = RuntimeProcess.start(config, "memory", "-Xmx64m")) {
                 Path conversations = out.resolve("conversations").resolve("hostaway").resolve("big");

@@ -1,5 +1,7 @@
 package dev.pmsconversations.source;
 
+import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.limits.RequestPermits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,19 +35,19 @@ class RefreshTokenRotationTest {
             String configured = credentials.get("refreshToken").reveal();
 
             // first run: refresh with the configured token, then use the new access token (Doorkeeper revokes the old refresh token)
-            AccountClient first = new AccountClient(source, account, new PmsHttp(camel, "test"), kept);
+            AccountClient first = new AccountClient(source, account, new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT), kept, RequestPermits.local());
             assertThat(first.pager(source.api().list(), Map.of(), Map.of()).next()).hasSize(2);
-            String hash = dev.pmsconversations.sync.SyncService.sha256(configured);
+            String hash = dev.pmsconversations.model.Hashes.sha256(configured);
             String rotated = kept.load("bs-1", hash).orElseThrow();
             assertThat(rotated).isNotEqualTo(configured);
 
             // after a restart the kept token is used: the account keeps working, and the token rotates again
-            AccountClient restarted = new AccountClient(source, account, new PmsHttp(camel, "test"), kept);
+            AccountClient restarted = new AccountClient(source, account, new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT), kept, RequestPermits.local());
             assertThat(restarted.pager(source.api().list(), Map.of(), Map.of()).next()).hasSize(2);
             assertThat(kept.load("bs-1", hash).orElseThrow()).isNotEqualTo(rotated);
 
             // without the kept token the configured one is revoked: a clear error, no secret in it
-            AccountClient forgetful = new AccountClient(source, account, new PmsHttp(camel, "test"), RefreshTokens.inMemory());
+            AccountClient forgetful = new AccountClient(source, account, new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT), RefreshTokens.inMemory(), RequestPermits.local());
             assertThatThrownBy(() -> forgetful.pager(source.api().list(), Map.of(), Map.of()).next())
                     .isInstanceOf(PmsApiException.class)
                     .hasMessageContaining("source 'bookingsync', account 'bs-1'")
@@ -65,7 +67,8 @@ class RefreshTokenRotationTest {
             Map<String, Secret> credentials = new java.util.HashMap<>();
             sim.source("bookingsync").account("bs-2").credentials.forEach((k, v) -> credentials.put(k, new Secret(v, null)));
             AccountClient client = new AccountClient(source, new AccountConfig("bs-2", "bookingsync", sim.baseUrl("bookingsync"),
-                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test"));
+                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT),
+                    RefreshTokens.inMemory(), RequestPermits.local());
             String thread = sim.threadIds("bookingsync", "bs-2").get(0);
             var participants = sim.source("bookingsync").account("bs-2").thread(thread).related.get("participants").path("participants");
             assertThat(participants).hasSize(1);

@@ -1,5 +1,7 @@
 package dev.pmsconversations.source;
 
+import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.limits.RequestPermits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,9 +39,10 @@ class RequestBodyTest {
             sim.source("rentalwise").seed("rw-1", 5, 3);
             Map<String, Secret> credentials = Map.of("apiToken", new Secret(sim.source("rentalwise").account("rw-1").credentials.get("apiToken"), null));
             AccountClient client = new AccountClient(source, new AccountConfig("rw-1", "rentalwise", sim.baseUrl("rentalwise"),
-                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test"));
+                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT),
+                    RefreshTokens.inMemory(), RequestPermits.local());
 
-            AccountClient.Pager pager = client.pager(source.api().list(), Map.of(), Map.of());
+            Pager pager = client.pager(source.api().list(), Map.of(), Map.of());
             List<JsonNode> threads = new ArrayList<>();
             int pages = 0;
             for (List<JsonNode> page = pager.next(); page != null; page = pager.next()) {

@@ -14,7 +14,6 @@ import dev.pmsconversations.testing.TestRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.camel.main.Main;
 import org.apache.logging.log4j.Level;

@@ -3,32 +3,18 @@ package dev.pmsconversations.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pmsconversations.model.Json;
-import dev.pmsconversations.runtime.PmsConfiguration;
-import dev.pmsconversations.simulator.PmsSimulator;
 import dev.pmsconversations.simulator.SimFault;
 import dev.pmsconversations.store.DeadLetter;
 import dev.pmsconversations.testing.Fixtures;
 import dev.pmsconversations.testing.Schemas;
 import dev.pmsconversations.testing.RuntimeTestSupport;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.builder.NotifyBuilder;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real routes from routes/, over real HTTP against the simulator serving the golden fixtures:

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.runtime.PmsConfiguration;
 import dev.pmsconversations.simulator.PmsSimulator;
-import dev.pmsconversations.sync.SyncService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -168,7 +167,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
     }
 
     protected void poll(String accountId) {
-        template.sendBodyAndHeader("direct:sync-account", null, SyncService.H_ACCOUNT, accountId);
+        template.sendBodyAndHeader("direct:sync-account", null, dev.pmsconversations.exchange.Headers.ACCOUNT, accountId);
     }
 
     /** The new message ids of every event the file sink wrote for an account, in order. */

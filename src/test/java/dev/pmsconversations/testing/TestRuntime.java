@@ -1,6 +1,5 @@
 package dev.pmsconversations.testing;
 
-import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.simulator.PmsSimulator;
 import java.net.ServerSocket;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,33 +46,23 @@ public final class TestRuntime {
      */
     public static RuntimeConfig config(PmsSimulator sim, Path out, List<String> sources, int apiPort, String extraSinks,
                                        String deliveryOptions) {
-        StringBuilder yaml = new StringBuilder();
-        yaml.append("runtime:\n  store: { url: \"").append(storeUrl()).append("\" }\n");
+        TestConfig config = TestConfig.onStore(storeUrl());
         if (apiPort > 0) {
-            yaml.append("api:\n  port: ").append(apiPort).append("\n  maxBodyBytes: 65536\n  tokens:\n")
-                    .append("    - { name: test, token: { value: \"").append(TOKEN).append("\" } }\n")
-                    .append("    - { name: scoped, token: { value: \"").append(SCOPED_TOKEN).append("\" }, accounts: [hostaway-1] }\n");
-            yaml.append("outbox: { sweepMillis: 200, leaseSeconds: 2, maxAttempts: 5 }\n");
+            config.api(apiPort, true).section("outbox", "sweepMillis: 200, leaseSeconds: 2, maxAttempts: 5");
         }
         if (!extraSinks.isEmpty()) {
-            yaml.append("delivery: { drainMillis: 200").append(deliveryOptions.isEmpty() ? "" : ", " + deliveryOptions).append(" }\n");
+            config.section("delivery", "drainMillis: 200" + (deliveryOptions.isEmpty() ? "" : ", " + deliveryOptions));
         }
-        yaml.append("sinks:\n  - { name: files, type: file, directory: \"").append(out.toString().replace('\\', '/')).append("\" }\n");
-        yaml.append(extraSinks);
-        yaml.append("accounts:\n");
+        config.fileSink("files", out).sinksYaml(extraSinks);
         for (String source : sources) {
             String id = source + "-1";
-            yaml.append("  - id: ").append(id).append("\n    source: ").append(source)
-                    .append("\n    baseUrl: \"").append(sim.baseUrl(source)).append("\"\n    credentials:\n");
-            Map<String, String> credentials = new LinkedHashMap<>(sim.source(source).account(id).credentials);
+            Map<String, String> hooks = apiPort > 0 ? webhookSecrets(source) : Map.of();
             if (apiPort > 0) {
-                Map<String, String> hooks = webhookSecrets(source);
-                credentials.putAll(hooks);
                 sim.registerWebhook(source, id, "http://127.0.0.1:" + apiPort + "/webhooks/" + source + "/" + id, hooks);
             }
-            credentials.forEach((k, v) -> yaml.append("      ").append(k).append(": { value: \"").append(v).append("\" }\n"));
+            config.account(id, source, sim, null, hooks);
         }
-        return new ConfigLoader().parse("test-config.yaml", yaml.toString());
+        return config.parse();
     }
 
     /** The secrets a PMS signs its webhooks with, as the account's credentials name them. */

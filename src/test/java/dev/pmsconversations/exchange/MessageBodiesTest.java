@@ -1,4 +1,4 @@
-package dev.pmsconversations.runtime;
+package dev.pmsconversations.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

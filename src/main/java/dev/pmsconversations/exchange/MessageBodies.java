@@ -1,4 +1,4 @@
-package dev.pmsconversations.runtime;
+package dev.pmsconversations.exchange;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.pmsconversations.sync;
+package dev.pmsconversations.exchange;
 
 import org.slf4j.MDC;
 
@@ -7,10 +7,11 @@ import org.slf4j.MDC;
  * conversation, event and sink. Set where the work starts (on the thread that does it), cleared where it ends.
  */
 public final class LogContext {
-    public static final String ACCOUNT = "pmsAccountId";
-    public static final String SOURCE = "pmsSource";
-    public static final String CONVERSATION = "pmsConversationId";
-    public static final String EVENT = "pmsEventId";
+    // the MDC keys are the message headers' names: a log line's context reads as the exchange it is about
+    public static final String ACCOUNT = Headers.ACCOUNT;
+    public static final String SOURCE = Headers.SOURCE;
+    public static final String CONVERSATION = Headers.CONVERSATION;
+    public static final String EVENT = Headers.EVENT;
     public static final String SINK = "pmsSinkName";
 
     private LogContext() {
