@@ -3,7 +3,9 @@ package dev.pmsconversations.cli;
 import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.runtime.ListeningServers;
 import dev.pmsconversations.runtime.PmsConfiguration;
+import dev.pmsconversations.runtime.PortUnavailableException;
 import dev.pmsconversations.simulator.PmsSimulator;
 import dev.pmsconversations.sync.AccountStatus;
 import dev.pmsconversations.sync.SyncService;
@@ -90,6 +92,15 @@ public final class DemoCommand implements Callable<Integer> {
                     + rc.accounts().size() + " accounts into " + rc.sinks().stream().map(s -> s.options().get("directory")).toList());
             main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
                 @Override
+                public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
+                    try {
+                        m.getCamelContext().addStartupListener(new ListeningServers()); // --api-port taken: exit 2
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
                 public void afterStart(org.apache.camel.main.BaseMainSupport m) {
                     Progress progress = Progress.onConsole("first sync", rc.accounts().size());
                     pms.sync().onPoll(s -> {
@@ -116,7 +127,13 @@ public final class DemoCommand implements Callable<Integer> {
                     });
                 }
             });
-            main.run();
+            try {
+                main.run();
+            } catch (Exception e) {
+                PortUnavailableException taken = PortUnavailableException.in(e).orElseThrow(() -> e);
+                System.err.println("error: " + taken.getMessage());
+                return PmsConversations.BAD_INPUT;
+            }
             int code = summary(pms.sync());
             notSynced(rc);
             if (!roundTrips.isEmpty()) {
@@ -130,6 +147,9 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             return code;
+        } catch (java.net.BindException e) {
+            System.err.println("error: " + e.getMessage()); // the simulator's port: "the simulator cannot listen on …"
+            return PmsConversations.BAD_INPUT;
         }
     }
 

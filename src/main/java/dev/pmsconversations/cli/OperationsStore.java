@@ -42,7 +42,7 @@ final class OperationsStore {
         try {
             store = new StateStore(rc.store());
         } catch (RuntimeException e) {
-            System.err.println("error: cannot open the state store " + StateStore.describe(rc.store().url()) + ": " + e.getMessage());
+            System.err.println("error: cannot open the state store " + dev.pmsconversations.store.JdbcUrls.withoutCredentials(rc.store().url()) + ": " + e.getMessage());
             return PmsConversations.BAD_INPUT;
         }
         try (store) {

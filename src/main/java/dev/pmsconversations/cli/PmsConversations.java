@@ -5,13 +5,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line. Exit codes: 0 ok, 1 runtime failure, 2 bad input (config, mapping file, native
- * document, command-line usage).
+ * document, command-line usage, a port a server cannot listen on).
  */
-@Command(name = "pms-conversations", mixinStandardHelpOptions = true, version = "pms-conversations 0.1.0",
+@Command(name = "pms-conversations", mixinStandardHelpOptions = true, version = PmsConversations.VERSION,
         description = "Sync guest conversations from vacation-rental PMSs into one unified model.",
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, MapCommand.class, SimulateCommand.class, ResyncCommand.class,
                 DlqCommand.class, CoverageCommand.class, StoreCommand.class})
 public final class PmsConversations implements Runnable {
+    /** What {@code --version} prints and the start-up banner names. */
+    public static final String VERSION = "pms-conversations 0.1.0";
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;

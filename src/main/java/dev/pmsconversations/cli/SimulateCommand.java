@@ -40,7 +40,13 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PmsSimulator sim = new PmsSimulator(port, seed);
+        PmsSimulator sim;
+        try {
+            sim = new PmsSimulator(port, seed);
+        } catch (java.net.BindException e) {
+            System.err.println("error: " + e.getMessage()); // names the port: "the simulator cannot listen on …"
+            return PmsConversations.BAD_INPUT;
+        }
         List<String> sources = only == null ? sim.sourceKeys() : only;
         for (String source : sources) {
             for (int i = 1; i <= accounts; i++) {

@@ -27,6 +27,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--mappings", description = "mappings directory (default: from config, else mappings)")
     Path mappings;
 
+    @Option(names = "--ports", description = "also check that the configured API and management ports are free")
+    boolean ports;
+
     @Override
     public Integer call() {
         List<String> problems = new ArrayList<>();
@@ -58,6 +61,9 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         ConfigErrors.inLineOrder(configProblems).forEach(p -> problems.add(p.getMessage()));
         mappingProblems.forEach(p -> problems.add(p.getMessage()));
+        if (ports && rc != null) {
+            problems.addAll(dev.pmsconversations.runtime.PortProbe.takenPorts(rc));
+        }
         if (problems.isEmpty()) {
             System.out.println("OK: " + config + " (" + rc.accounts().size() + " accounts, " + rc.sinks().size() + " sinks) and "
                     + files + " mapping files in " + dir);

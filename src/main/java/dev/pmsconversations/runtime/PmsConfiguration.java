@@ -134,7 +134,7 @@ public final class PmsConfiguration implements CamelConfiguration {
             policies.setPolicyConfiguration(routeMeters);
             context.addRoutePolicyFactory(policies);
         }
-        if (config.api().enabled() && config.management().enabled()) {
+        if (config.api().enabled()) { // also alone: with port 0 Camel's engine looks for the router under the real port
             context.getComponent("platform-http", org.apache.camel.component.platform.http.PlatformHttpComponent.class)
                     .setEngine(new ApiHttpEngine(config.api().port()));
         }

@@ -72,10 +72,22 @@ public final class PmsSimulator implements AutoCloseable {
         register(new HospitableSim(seed));
         register(new BookingSyncSim(seed));
         noDelay();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server = listen(port);
         server.createContext("/", this::dispatch);
         server.setExecutor(Executors.newFixedThreadPool(32)); // a PMS serves many clients at once
         server.start();
+    }
+
+    /** The JDK server's bind error names no address: this one says which server could not listen where. */
+    private static HttpServer listen(int port) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        } catch (java.net.BindException e) {
+            String reason = e.getMessage() == null ? "cannot bind" : Character.toLowerCase(e.getMessage().charAt(0)) + e.getMessage().substring(1);
+            java.net.BindException named = new java.net.BindException("the simulator cannot listen on 127.0.0.1:" + port + ": " + reason);
+            named.initCause(e);
+            throw named;
+        }
     }
 
     /**

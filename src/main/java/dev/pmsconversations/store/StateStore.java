@@ -66,11 +66,6 @@ public final class StateStore implements AutoCloseable {
         return file && !url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=") ? url + ";AUTO_SERVER=TRUE" : url;
     }
 
-    /** The store's URL for messages and logs: without a user or password given in it. */
-    public static String describe(String url) {
-        return url.replaceAll("(?i)([?&;](user|password)=)[^&;]*", "$1***").replaceAll("//[^/@]*@", "//***@");
-    }
-
     public DataSource dataSource() {
         return dataSource;
     }
@@ -223,6 +218,12 @@ public final class StateStore implements AutoCloseable {
                 ? "insert into refresh_token (account_id, credential_hash, token, updated_at) values (?,?,?,?) on conflict (account_id) do update set credential_hash = excluded.credential_hash, token = excluded.token, updated_at = excluded.updated_at"
                 : "merge into refresh_token (account_id, credential_hash, token, updated_at) key (account_id) values (?,?,?,?)";
         jdbc.update(sql, accountId, credentialHash, token, Timestamp.from(Instant.now()));
+    }
+
+    /** The accounts the store holds a cursor or a conversation of (one query, not one per account). */
+    public java.util.Set<String> accountsWithState() {
+        return new java.util.HashSet<>(jdbc.list("select account_id from sync_cursor union select distinct account_id from conversation_state",
+                rs -> rs.getString(1)));
     }
 
     public int conversationCount(String accountId) {

@@ -26,6 +26,15 @@ class ProgressTest {
     }
 
     @Test
+    void onlyTheGivenAccountsAreCounted() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Progress p = new Progress("first sync", java.util.Set.of("new"), false, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        p.polled(poll("resumed", false)); // an account with stored state: its poll is no first sync
+        p.polled(poll("new", false));
+        assertThat(buf.toString(StandardCharsets.UTF_8).split("\n")).containsExactly("first sync 1/1: new: 3 conversations, 12 messages");
+    }
+
+    @Test
     void oneUpdatingLineWithABarOnATerminal() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Progress p = new Progress("first sync", 3, true, new PrintStream(buf, true, StandardCharsets.UTF_8));
