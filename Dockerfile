@@ -20,7 +20,9 @@ ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 #    with the host's Maven repository. scripts/container-test, and so CI, uses this: CI's `mvn verify` has just made
 #    that jar from the same tree, so building it again in here would cost another minute of CI and a JDK+Maven base
 #    image for nothing. The build stage is then skipped (BuildKit and buildah build only the stages the image needs).
-ARG JAR=build
+# (The default is written ${JAR:-build} below, not ARG JAR=build: buildah 1.28 would not see that the default needs
+# the jar-build stage.)
+ARG JAR
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
@@ -37,7 +39,7 @@ COPY --from=build /src/target/pms-conversations.jar /pms-conversations.jar
 FROM scratch AS jar-prebuilt
 COPY target/pms-conversations.jar /pms-conversations.jar
 
-FROM jar-${JAR} AS jar
+FROM jar-${JAR:-build} AS jar
 
 FROM ${RUNTIME_IMAGE}
 LABEL org.opencontainers.image.title="pms-conversations" \
