@@ -5,7 +5,8 @@
 #   docker run -d -p 8080:8080 -v "$PWD/my-config:/app/config:ro" -v pms-data:/app/data -v pms-out:/app/out \
 #     -e PMS_API_TOKEN=... pms-conversations run -c config/pms-conversations.yaml
 # The config must bind api.host (and management.host, if it is to be reached from outside) to 0.0.0.0 in a container.
-# docs/operations.md "Containers" has the rest; scripts/container-test builds and checks this image.
+# It uses RUN --mount (BuildKit, Docker's builder since 23.0; Podman/buildah). docs/operations.md "Containers" has the
+# rest; scripts/container-test builds and checks this image.
 
 # The bases. Defaults: the public images. Any image with a Java 17 JDK and Maven (build) or a Java 17 JRE, bash and
 # useradd (runtime) will do: where Docker Hub cannot be reached, scripts/container-base makes both from Debian's
