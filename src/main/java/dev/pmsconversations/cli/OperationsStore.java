@@ -1,11 +1,8 @@
 package dev.pmsconversations.cli;
 
 import dev.pmsconversations.config.AccountConfig;
-import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.store.StateStore;
-import dev.pmsconversations.yaml.YamlFileException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -26,13 +23,7 @@ final class OperationsStore {
 
     /** Runs {@code work} on the configuration's store; a bad configuration, account or store is exit 2 with the reason. */
     static int with(Path config, String account, Work work) {
-        RuntimeConfig rc;
-        try {
-            rc = load(config);
-        } catch (YamlFileException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return PmsConversations.BAD_INPUT;
-        }
+        RuntimeConfig rc = ConfigFile.loadForOperations(config);
         if (account != null && rc.accounts().stream().noneMatch(a -> a.id().equals(account))) {
             System.err.println("error: no account '" + account + "' in " + config + "; accounts: "
                     + rc.accounts().stream().map(AccountConfig::id).toList());
@@ -48,13 +39,5 @@ final class OperationsStore {
         try (store) {
             return work.run(rc, store, account == null ? null : Set.of(account));
         }
-    }
-
-    /** The configuration, only as far as these commands need it. */
-    static RuntimeConfig load(Path config) {
-        if (!Files.exists(config)) {
-            throw new IllegalArgumentException(config + ": configuration file not found");
-        }
-        return ConfigLoader.forOperations().load(config);
     }
 }

@@ -28,6 +28,13 @@ public final class PmsConversations implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new PmsConversations());
         cli.setExitCodeExceptionMapper(e -> BAD_INPUT);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof ConfigFile.BadInput) {
+                command.getErr().println("error: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage());
             ex.getCommandLine().usage(ex.getCommandLine().getErr());

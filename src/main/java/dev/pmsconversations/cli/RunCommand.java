@@ -1,7 +1,6 @@
 package dev.pmsconversations.cli;
 
 import dev.pmsconversations.config.AccountConfig;
-import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.runtime.ListeningServers;
 import dev.pmsconversations.runtime.PmsConfiguration;
@@ -43,17 +42,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RuntimeConfig rc;
+        RuntimeConfig rc = ConfigFile.load(config);
+        if (dev) {
+            rc = rc.withDevMode(true);
+        }
         PmsConfiguration pms;
         try {
-            rc = new ConfigLoader().load(config);
-            if (dev) {
-                rc = rc.withDevMode(true);
-            }
             pms = new PmsConfiguration(rc);
-        } catch (YamlFileException | IllegalStateException e) {
-            System.err.println("error: " + e.getMessage());
-            return PmsConversations.BAD_INPUT;
+        } catch (YamlFileException | IllegalStateException e) { // a mapping file, or an account against its source
+            throw new ConfigFile.BadInput(e.getMessage());
         }
         // the node id in every log line from here on (log4j2.properties reads this property on each event)
         System.setProperty("pms.node", rc.cluster().nodeId());

@@ -1,7 +1,6 @@
 package dev.pmsconversations.cli;
 
 import dev.pmsconversations.config.AccountConfig;
-import dev.pmsconversations.config.ConfigLoader;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.source.MissingRefreshTokens;
 import dev.pmsconversations.source.SourceRegistry;
@@ -49,13 +48,9 @@ public final class StoreCommand {
      * exit 2 with the reason, as is a state file that cannot be read or written.
      */
     int withStore(StoreWork work) {
-        RuntimeConfig rc;
+        RuntimeConfig rc = ConfigFile.loadForOperations(config);
         StateStore store;
         try {
-            if (!Files.exists(config)) {
-                throw new IllegalArgumentException(config + ": configuration file not found");
-            }
-            rc = ConfigLoader.forOperations().load(config);
             store = open(rc);
         } catch (YamlFileException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());

@@ -140,6 +140,7 @@ public final class ConfigLoader {
                         positive(o, "sweepMillis", 1000));
             }, outbox);
         }
+        checkSendLease(outbox, pmsHttp, root, p);
         RuntimeConfig.DeliveryConfig delivery = RuntimeConfig.DeliveryConfig.DEFAULT;
         if (root.has("delivery")) {
             delivery = p.attempt(() -> {
@@ -303,6 +304,22 @@ public final class ConfigLoader {
             throw t.get("token").error("API tokens must have at least 16 characters");
         }
         return new RuntimeConfig.ApiToken(name, token, scope);
+    }
+
+    /**
+     * A send's claim must outlast the send call: a claim older than its lease is taken over by another worker (the
+     * holder is taken for dead), and one taken over while its call is still under way would reach the guest twice.
+     */
+    private static void checkSendLease(RuntimeConfig.OutboxConfig outbox, RuntimeConfig.PmsHttpConfig http, YamlNode root, LoadProblems p) {
+        long call = (long) http.connectTimeoutMillis() + http.responseTimeoutMillis();
+        if (outbox.leaseSeconds() * 1000L > call) {
+            return;
+        }
+        YamlNode o = root.get("outbox");
+        YamlNode where = o.isMissing() ? root : o.has("leaseSeconds") ? o.get("leaseSeconds") : o;
+        p.add(where.error("the send lease (" + outbox.leaseSeconds() + " s) must be longer than a send call may take, "
+                + "runtime.pmsHttp.connectTimeoutMillis + responseTimeoutMillis (" + call + " ms): another node would take over "
+                + "a send still under way, and the guest would get the message twice"));
     }
 
     static int positive(YamlNode n, String key, int fallback) {

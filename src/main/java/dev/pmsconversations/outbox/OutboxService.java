@@ -122,15 +122,16 @@ public final class OutboxService {
         try {
             accounts.client(e.accountId()).awaitSendPermits();
             now = clock.instant();
-            boolean claimed = e.status() == OutboxEntry.Status.PENDING ? store.claim(id, now)
-                    : store.reclaimStale(id, now, now.minus(lease));
-            return claimed ? send(store.byId(id).orElseThrow()) : null; // not claimed: another worker has it
+            String token = java.util.UUID.randomUUID().toString();
+            boolean claimed = e.status() == OutboxEntry.Status.PENDING ? store.claim(id, token, now)
+                    : store.reclaimStale(id, token, now, now.minus(lease));
+            return claimed ? send(store.byId(id).orElseThrow(), token) : null; // not claimed: another worker has it
         } finally {
             inFlight.remove(id);
         }
     }
 
-    private OutboxEntry send(OutboxEntry e) {
+    private OutboxEntry send(OutboxEntry e, String token) {
         AccountClient client = accounts.client(e.accountId());
         SendSpec spec = client.source().api().send();
         Instant now = clock.instant();
@@ -151,6 +152,12 @@ public final class OutboxService {
         dev.pmsconversations.source.SendOutcome outcome;
         try {
             Map<String, String> prepared = spec.prepare().isEmpty() ? Map.of() : client.prepareSend(e.conversationId());
+            if (!store.renew(e.id(), token, clock.instant())) {
+                // the checks above outlasted the lease and another worker took the message over: it sends, not this one
+                LOG.warn("[{}/{}] message {}: the claim was taken over by another worker during its checks; not sent here",
+                        e.source(), e.accountId(), e.id());
+                return null;
+            }
             outcome = client.send(Map.of("conversationId", e.conversationId(),
                     "reservationId", e.reservationId() == null ? e.conversationId() : e.reservationId()), body(spec, e, prepared));
         } catch (PmsApiException ex) {

@@ -59,19 +59,27 @@ public final class OutboxStore {
      * Claims by primary key only: {@code coalesce(status, '')} keeps H2 from planning them through the (status, next_attempt_at)
      * index, which it does for a statement first prepared on an empty table and then keeps (see WebhookInbox.CLAIM).
      */
-    public static final String CLAIM = "update outbox set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
+    public static final String CLAIM = "update outbox set status = 'SENDING', attempts = attempts + 1, claim_token = ?, updated_at = ? "
             + "where id = ? and coalesce(status, '') = 'PENDING' and next_attempt_at <= ?";
-    public static final String RECLAIM_STALE = "update outbox set needs_check = ?, updated_at = ? where id = ? and coalesce(status, '') = 'SENDING' "
-            + "and updated_at < ?";
+    public static final String RECLAIM_STALE = "update outbox set needs_check = ?, claim_token = ?, updated_at = ? where id = ? "
+            + "and coalesce(status, '') = 'SENDING' and updated_at < ?";
 
-    /** PENDING (due) -> SENDING. True if this caller won the claim. */
-    public boolean claim(String id, Instant now) {
-        return jdbc.update(CLAIM, ts(now), id, ts(now)) == 1;
+    /** PENDING (due) -> SENDING under {@code token}. True if this caller won the claim. */
+    public boolean claim(String id, String token, Instant now) {
+        return jdbc.update(CLAIM, token, ts(now), id, ts(now)) == 1;
     }
 
-    /** A SENDING entry whose worker vanished: take it over, and check the PMS before any re-send. */
-    public boolean reclaimStale(String id, Instant now, Instant leaseExpiredBefore) {
-        return jdbc.update(RECLAIM_STALE, true, ts(now), id, ts(leaseExpiredBefore)) == 1;
+    /** A SENDING entry whose worker vanished: take it over under {@code token}, and check the PMS before any re-send. */
+    public boolean reclaimStale(String id, String token, Instant now, Instant leaseExpiredBefore) {
+        return jdbc.update(RECLAIM_STALE, true, token, ts(now), id, ts(leaseExpiredBefore)) == 1;
+    }
+
+    /**
+     * Renews the claim right before the send call: true while it is still this worker's ({@code token}), false when
+     * another worker took it over meanwhile (this one's checks took longer than the lease): then it must not send.
+     */
+    public boolean renew(String id, String token, Instant now) {
+        return jdbc.update("update outbox set updated_at = ? where id = ? and status = 'SENDING' and claim_token = ?", ts(now), id, token) == 1;
     }
 
     public void sent(String id, String pmsMessageId, Instant now) {

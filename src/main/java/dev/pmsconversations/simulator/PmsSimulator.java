@@ -7,7 +7,6 @@ import dev.pmsconversations.model.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -46,6 +45,14 @@ public final class PmsSimulator implements AutoCloseable {
     private final java.util.concurrent.ExecutorService webhookSender = Executors.newSingleThreadExecutor();
 
     private final List<ServedFault> served = new CopyOnWriteArrayList<>();
+    /** By a sequence number: two requests alike in every field are still two. */
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong requestSeq = new java.util.concurrent.atomic.AtomicLong();
+    private final List<Long> throttledEarly = new CopyOnWriteArrayList<>();
+
+    /** A request that has arrived and is not answered yet: which node holds it open (kills aimed by observation). */
+    public record InFlight(String source, String method, String path, String node, Instant arrived) {
+    }
 
     /** An injected fault as it was served: to which request, when. */
     public record ServedFault(String source, String method, String path, SimFault fault, Instant at) {
@@ -296,6 +303,26 @@ public final class PmsSimulator implements AutoCloseable {
         return throttled.get();
     }
 
+    /**
+     * For each 429 of the per-account limit, how many milliseconds too early the request arrived: the time from its
+     * arrival until the limit would have let it in (a client pacing to the limit that is off by scheduling jitter is a
+     * few milliseconds early; one that ignores the limit is early by up to the whole window).
+     */
+    public List<Long> throttledEarlyMillis() {
+        return List.copyOf(throttledEarly);
+    }
+
+    /** The requests that have arrived and are not answered yet. */
+    public List<InFlight> inFlight() {
+        return List.copyOf(inFlight.values());
+    }
+
+    /** When the request this thread handles arrived. */
+    Instant arrivedAt() {
+        Long at = arrival.get();
+        return at == null ? Instant.now() : Instant.ofEpochMilli(at);
+    }
+
     public List<SimRequest> requests() {
         return List.copyOf(requests);
     }
@@ -347,6 +374,8 @@ public final class PmsSimulator implements AutoCloseable {
                 }
             }
             if (fullest > limit[0]) {
+                // the limit-th arrival before it opens the window this one could have used
+                throttledEarly.add(pos >= limit[0] ? calls.get(pos - limit[0]) + window - at : window);
                 calls.remove(pos); // refused: it does not count
                 throttled.incrementAndGet();
                 return new SimResponse(429, "application/json", "{\"message\":\"Too Many Requests\"}",
@@ -382,6 +411,20 @@ public final class PmsSimulator implements AutoCloseable {
     private void dispatch(HttpExchange http) throws IOException {
         SimResponse response;
         arrival.set(System.currentTimeMillis());
+        InFlight open = new InFlight(http.getRequestURI().getPath().split("/").length > 1 ? http.getRequestURI().getPath().split("/")[1] : "",
+                http.getRequestMethod(), http.getRequestURI().getPath(), SimRequest.nodeOf(http.getRequestHeaders().getFirst("User-Agent")),
+                arrivedAt());
+        long seq = requestSeq.incrementAndGet();
+        inFlight.put(seq, open);
+        try {
+            respond(http, handle(http));
+        } finally {
+            inFlight.remove(seq);
+        }
+    }
+
+    private SimResponse handle(HttpExchange http) throws IOException {
+        SimResponse response;
         try {
             String fullPath = http.getRequestURI().getPath();
             String[] parts = fullPath.split("/", 3);
@@ -404,7 +447,8 @@ public final class PmsSimulator implements AutoCloseable {
                     Thread.sleep(injected.delayMillis());
                 }
                 if (injected != null && !injected.afterHandling() && !injected.delaysOnly()) {
-                    requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query, SimRequest.nodeOf(headers.get("User-agent")), Instant.now()));
+                    requests.add(new SimRequest(prefix, null, http.getRequestMethod(), rest, query, SimRequest.nodeOf(headers.get("User-agent")),
+                            arrivedAt(), Instant.now()));
                     response = response(injected);
                 } else {
                     SimSource source = sources.get(prefix);
@@ -428,6 +472,10 @@ public final class PmsSimulator implements AutoCloseable {
             Thread.currentThread().interrupt();
             response = SimResponse.error(503, "simulator stopping");
         }
+        return response;
+    }
+
+    private static void respond(HttpExchange http, SimResponse response) throws IOException {
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().set("Content-Type", response.contentType());
         response.headers().forEach((k, v) -> http.getResponseHeaders().set(k, v));

@@ -17,6 +17,7 @@ public record SimExchange(String method, String path, Map<String, String> query,
 
     /** Records the request against an account once the simulated PMS has authenticated it. */
     public void record(String source, String account) {
-        simulator.record(new SimRequest(source, account, method, path, query, SimRequest.nodeOf(header("User-Agent")), java.time.Instant.now()));
+        simulator.record(new SimRequest(source, account, method, path, query, SimRequest.nodeOf(header("User-Agent")),
+                simulator.arrivedAt(), java.time.Instant.now()));
     }
 }

@@ -36,22 +36,21 @@ public final class ReadFailures {
     }
 
     /**
-     * Records a failure: a thread's (or a list page's, {@code conversationId} null) open dead letter of that kind is
-     * updated with the latest reason and document and counted once more; otherwise a new one is opened. True when it is
-     * new (worth an error in the log), false when it repeats an open one.
+     * Records a failure: a thread's open dead letter of that kind is updated with the latest reason and document and
+     * counted once more (the thread's current problem); a list page's ({@code conversationId} null) is counted once more
+     * only when it repeats the same reason (different problems of an account's pages stay apart); otherwise a new one is
+     * opened. True when it is new (worth an error in the log), false when it repeats an open one.
      */
     public boolean record(String source, String accountId, String kind, String conversationId, String field, String reason,
                           String payload) {
         Timestamp now = Timestamp.from(Instant.now());
         String ref = Jdbc.truncate(conversationId, 512);
         List<Object> params = new ArrayList<>();
-        java.util.Collections.addAll(params, Jdbc.truncate(reason, 4000), field, payload, now, accountId, kind);
-        if (ref != null) {
-            params.add(ref);
-        }
+        String text = Jdbc.truncate(reason, 4000);
+        java.util.Collections.addAll(params, text, field, payload, now, accountId, kind, ref == null ? text : ref);
         int updated = jdbc.update("update dead_letter set reason = ?, field = ?, payload = ?, occurrences = occurrences + 1, "
-                + "last_seen_at = ?, status = 'OPEN', retry_at = null where account_id = ? and kind = ? and reference "
-                + (ref == null ? "is null" : "= ?") + " and status in ('OPEN', 'RETRY')", params.toArray());
+                + "last_seen_at = ?, status = 'OPEN', retry_at = null where account_id = ? and kind = ? and "
+                + (ref == null ? "reference is null and reason = ?" : "reference = ?") + " and status in ('OPEN', 'RETRY')", params.toArray());
         if (updated > 0) {
             return false;
         }

@@ -296,6 +296,22 @@ class CliTest {
         node.close();
     }
 
+    /** A send's lease shorter than a send call could hand a send still under way to another node: refused, with the keys. */
+    @Test
+    void aSendLeaseShorterThanASendCallIsAConfigurationError() throws Exception {
+        Path config = dir.resolve("lease.yaml");
+        Files.writeString(config, "runtime:\n  store: { url: \"jdbc:h2:mem:lease\" }\n  pmsHttp: { connectTimeoutMillis: 2000, responseTimeoutMillis: 9000 }\n"
+                + "outbox: { leaseSeconds: 10 }\nsinks:\n  - { name: files, type: file, directory: out }\n");
+        Result r = run("validate", "-c", config.toString(), "--mappings", "mappings");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("lease.yaml:4: key 'outbox.leaseSeconds': the send lease (10 s) must be longer than a send call may take",
+                "(11000 ms)", "twice");
+        Files.writeString(config, "runtime:\n  store: { url: \"jdbc:h2:mem:lease\" }\n  pmsHttp: { connectTimeoutMillis: 2000, responseTimeoutMillis: 7000 }\n"
+                + "outbox: { leaseSeconds: 10 }\nsinks:\n  - { name: files, type: file, directory: out }\n");
+        Result ok = run("validate", "-c", config.toString(), "--mappings", "mappings");
+        assertThat(ok.code()).as(ok.err()).isZero();
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} --help")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"run", "demo", "validate", "map", "coverage", "simulate", "resync", "dlq"})
     void everyCommandExplainsItself(String command) {

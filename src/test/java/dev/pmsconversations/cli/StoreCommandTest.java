@@ -8,9 +8,6 @@ import dev.pmsconversations.source.RefreshTokens;
 import dev.pmsconversations.store.StateExport;
 import dev.pmsconversations.store.StateStore;
 import dev.pmsconversations.testing.TestRuntime;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,24 +36,11 @@ class StoreCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
+    /** The command run in this JVM, its output captured (the same runner as CliTest's). */
+    static CliTest.Result run(String... args) {
+        return CliTest.run(args);
     }
 
-    static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = PmsConversations.execute(args);
-            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private String h2(String name) {
         return "jdbc:h2:file:" + dir.resolve(name).toString().replace('\\', '/');
@@ -147,7 +131,7 @@ class StoreCommandTest {
         }
 
         Path file = dir.resolve("state.json");
-        Result exported = run("store", "export", "-c", a.toString(), "--file", file.toString());
+        CliTest.Result exported = run("store", "export", "-c", a.toString(), "--file", file.toString());
         assertThat(exported.code()).as(exported.err()).isZero();
         assertThat(exported.out()).contains("exported the state of 2 account(s) from the H2 store to " + file,
                 "  bs-1: sync_cursor 1, refresh_token 1, conversation_state 3", "  g1: sync_cursor 1, conversation_state 1",
@@ -158,7 +142,7 @@ class StoreCommandTest {
         assertThat(Files.readString(file)).contains(ROTATED); // the file holds it ...
         assertThat(exported.out() + exported.err()).doesNotContain(ROTATED).doesNotContain(CONFIGURED); // ... the output does not
 
-        Result imported = run("store", "import", "-c", b.toString(), "--file", file.toString());
+        CliTest.Result imported = run("store", "import", "-c", b.toString(), "--file", file.toString());
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("imported the state of 2 account(s) from " + file + " into the PostgreSQL store",
                 "  bs-1: sync_cursor 1, refresh_token 1, conversation_state 3", "  g1: sync_cursor 1, conversation_state 1");
@@ -185,7 +169,7 @@ class StoreCommandTest {
             assertThat(rows(to, "outbox", "id")).isEmpty();
         }
 
-        Result again = run("store", "import", "-c", b.toString(), "--file", file.toString());
+        CliTest.Result again = run("store", "import", "-c", b.toString(), "--file", file.toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("the PostgreSQL store already holds state of [bs-1, g1]; nothing was imported", "--replace");
         assertThat(rows(to, "conversation_state", "seq")).hasSize(5); // c-4 is still there: nothing was touched
@@ -213,20 +197,20 @@ class StoreCommandTest {
             s.saveRefreshToken("bs-1", RefreshTokens.credentialHash("an-older-grant"), "token-of-an-older-grant");
         }
         Path file = dir.resolve("state.json");
-        Result exported = run("store", "export", "-c", a.toString(), "--file", file.toString(), "--account", "bs-1", "--account", "nobody");
+        CliTest.Result exported = run("store", "export", "-c", a.toString(), "--file", file.toString(), "--account", "bs-1", "--account", "nobody");
         assertThat(exported.code()).as(exported.err()).isZero();
         assertThat(exported.out()).contains("exported the state of 1 account(s) from the PostgreSQL store",
                 "  bs-1: sync_cursor 1, refresh_token 1, conversation_state 2");
         assertThat(exported.err().strip()).isEqualTo("warning: the store holds no state of account 'nobody'"); // nothing in flight
 
-        Result refused = run("store", "import", "-c", b.toString(), "--file", file.toString());
+        CliTest.Result refused = run("store", "import", "-c", b.toString(), "--file", file.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("the H2 store already holds state of [bs-1]; nothing was imported");
         try (StateStore s = open(to)) {
             assertThat(s.cursor("bs-1")).contains("old-cursor");
         }
 
-        Result replaced = run("store", "import", "-c", b.toString(), "--file", file.toString(), "--replace");
+        CliTest.Result replaced = run("store", "import", "-c", b.toString(), "--file", file.toString(), "--replace");
         assertThat(replaced.code()).as(replaced.err()).isZero();
         assertThat(replaced.out()).contains("into the H2 store", "  bs-1: sync_cursor 1, refresh_token 1, conversation_state 2 (replaced the state it had)");
         // the check the runtime makes at start: bs-2 has no rotated token in this store
@@ -253,33 +237,33 @@ class StoreCommandTest {
 
     @Test
     void badConfigurationStoreOrFileIsExit2WithTheReasonAndAFailedImportWritesNothing() throws Exception {
-        Result missing = run("store", "export", "-c", dir.resolve("nope.yaml").toString(), "--file", dir.resolve("s.json").toString());
+        CliTest.Result missing = run("store", "export", "-c", dir.resolve("nope.yaml").toString(), "--file", dir.resolve("s.json").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.yaml: configuration file not found");
 
         Path unreachable = config("down.yaml", "jdbc:postgresql://127.0.0.1:1/test?user=postgres", "");
-        Result down = run("store", "export", "-c", unreachable.toString(), "--file", dir.resolve("s.json").toString());
+        CliTest.Result down = run("store", "export", "-c", unreachable.toString(), "--file", dir.resolve("s.json").toString());
         assertThat(down.code()).isEqualTo(2);
         assertThat(down.err()).contains("cannot open the state store jdbc:postgresql://127.0.0.1:1/test");
 
         String url = h2("c");
         Path c = config("c.yaml", url, "");
-        Result noDir = run("store", "export", "-c", c.toString(), "--file", dir.resolve("no/such/dir/s.json").toString());
+        CliTest.Result noDir = run("store", "export", "-c", c.toString(), "--file", dir.resolve("no/such/dir/s.json").toString());
         assertThat(noDir.code()).isEqualTo(2);
         assertThat(noDir.err()).contains("directory not found");
 
-        Result noFile = run("store", "import", "-c", c.toString(), "--file", dir.resolve("absent.json").toString());
+        CliTest.Result noFile = run("store", "import", "-c", c.toString(), "--file", dir.resolve("absent.json").toString());
         assertThat(noFile.code()).isEqualTo(2);
         assertThat(noFile.err()).contains("absent.json: file not found");
 
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"format\": \"pms-conversations-state\", \"version\": 1, \"accounts\": [\"bs-1\"], \"tables\": {\"sync_cursor\": [");
-        Result broken = run("store", "import", "-c", c.toString(), "--file", bad.toString());
+        CliTest.Result broken = run("store", "import", "-c", c.toString(), "--file", bad.toString());
         assertThat(broken.code()).isEqualTo(2);
         assertThat(broken.err()).contains("bad.json: not valid JSON at line 1");
 
         Files.writeString(bad, "{\"conversations\": []}");
-        Result other = run("store", "import", "-c", c.toString(), "--file", bad.toString());
+        CliTest.Result other = run("store", "import", "-c", c.toString(), "--file", bad.toString());
         assertThat(other.code()).isEqualTo(2);
         assertThat(other.err()).contains("not a state export of pms-conversations");
 
@@ -288,7 +272,7 @@ class StoreCommandTest {
                 + "\"sync_cursor\": [{\"account_id\": \"bs-1\", \"cursor_value\": \"x\", \"updated_at\": \"2026-01-01T00:00:00Z\"}],"
                 + "\"conversation_state\": [{\"account_id\": \"bs-1\", \"conversation_id\": \"c\", \"source\": \"bookingsync\", "
                 + "\"updated_at\": \"2026-01-01T00:00:00Z\", \"from_the_future\": 1}]}}");
-        Result newer = run("store", "import", "-c", c.toString(), "--file", bad.toString());
+        CliTest.Result newer = run("store", "import", "-c", c.toString(), "--file", bad.toString());
         assertThat(newer.code()).isEqualTo(2);
         assertThat(newer.err()).contains("table 'conversation_state' has no column 'from_the_future'", "newer version");
         try (StateStore s = open(url)) {
@@ -300,7 +284,7 @@ class StoreCommandTest {
         Files.writeString(bad, "{\"format\": \"pms-conversations-state\", \"version\": 1, \"accounts\": [\"bs-1\"], \"tables\": {"
                 + "\"refresh_token\": [{\"account_id\": \"bs-1\", \"credential_hash\": \"h\", \"token\": \"" + longToken + "\", "
                 + "\"updated_at\": \"2026-01-01T00:00:00Z\"}]}}");
-        Result refused = run("store", "import", "-c", c.toString(), "--file", bad.toString());
+        CliTest.Result refused = run("store", "import", "-c", c.toString(), "--file", bad.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("the state store refused a row of refresh_token").doesNotContain("secret-token-");
     }
@@ -320,7 +304,7 @@ class StoreCommandTest {
     void storeExplainsItself() {
         for (String[] args : List.of(new String[] {"store", "--help"}, new String[] {"store", "export", "--help"},
                 new String[] {"store", "import", "--help"})) {
-            Result r = run(args);
+            CliTest.Result r = run(args);
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: pms-conversations " + String.join(" ", List.of(args).subList(0, args.length - 1)));
         }

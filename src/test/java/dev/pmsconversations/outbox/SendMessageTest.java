@@ -220,7 +220,7 @@ class SendMessageTest extends RuntimeTestSupport {
                 context.getRouteController().startRoute(r);
             }
         }
-        JsonNode sent = awaitStatus(id, "SENT"); // after the 2 s lease: taken over, found in the thread, not re-sent
+        JsonNode sent = awaitStatus(id, "SENT"); // after the 3 s lease: taken over, found in the thread, not re-sent
         List<SimSend> sends = sends(source, "Crash-proof hello");
         assertThat(sends).hasSize(1);
         assertThat(sent.get("pmsMessageId").asText()).isEqualTo(sends.get(0).createdMessageId());

@@ -65,10 +65,12 @@ class StateStoreTest {
             assertThat(reads.record("hostaway", account, "thread", "c1", null, "HTTP 500", null)).as("another kind").isTrue();
             assertThat(reads.record("hostaway", account, "page", null, null, "not JSON", null)).isTrue();
             assertThat(reads.record("hostaway", account, "page", null, null, "not JSON", null)).isFalse();
+            assertThat(reads.record("hostaway", account, "page", null, null, "no id", null)).as("another problem of the pages").isTrue();
             List<ReadFailures.Failure> open = reads.open(java.util.Set.of(account));
             assertThat(open).extracting(ReadFailures.Failure::kind, ReadFailures.Failure::occurrences, ReadFailures.Failure::reason)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("mapping", 2, "unknown value '8'"),
-                            org.assertj.core.groups.Tuple.tuple("thread", 1, "HTTP 500"), org.assertj.core.groups.Tuple.tuple("page", 2, "not JSON"));
+                            org.assertj.core.groups.Tuple.tuple("thread", 1, "HTTP 500"), org.assertj.core.groups.Tuple.tuple("page", 2, "not JSON"),
+                            org.assertj.core.groups.Tuple.tuple("page", 1, "no id"));
             // a never delivered thread is flagged without content; a delivered one keeps its content
             store.markFailing(account, "hostaway", "c1");
             assertThat(store.conversation(account, "c1").orElseThrow()).isEqualTo(new ConversationState(null, null, null, true));
@@ -84,8 +86,8 @@ class StateStoreTest {
             assertThat(reads.claimDue(100, java.time.Duration.ofMinutes(2)).stream().filter(r -> r.accountId().equals(account))).isEmpty();
             // the thread went through: both of its dead letters are resolved, the page's stays until a complete poll
             assertThat(reads.resolveThread(account, "c1")).isEqualTo(2);
-            assertThat(reads.open(java.util.Set.of(account))).extracting(ReadFailures.Failure::kind).containsExactly("page");
-            assertThat(reads.resolvePages(account)).isEqualTo(1);
+            assertThat(reads.open(java.util.Set.of(account))).extracting(ReadFailures.Failure::kind).containsExactly("page", "page");
+            assertThat(reads.resolvePages(account)).isEqualTo(2);
             assertThat(reads.open(java.util.Set.of(account))).isEmpty();
             // failing again after the fix reopens nothing old: a new dead letter
             assertThat(reads.record("hostaway", account, "mapping", "c1", "senderType", "unknown value '9'", null)).isTrue();

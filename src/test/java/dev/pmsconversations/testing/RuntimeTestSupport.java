@@ -33,8 +33,8 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
     protected static final List<String> SOURCES = List.of("hostaway", "guesty", "smoobu", "hostfully", "hostify", "lodgify", "beds24", "ownerrez", "hostex", "hospitable", "fantasticstay", "yourrentals", "resly", "rentalwise", "bookingsync");
 
     /**
-     * The sources the per-source cases run for: every source, or the list in {@code -Dpms.test.perSource} (the
-     * PostgreSQL run picks a few that cover every kind of webhook check and send answer).
+     * The sources the per-source cases run for: every source (the H2 and the PostgreSQL runs alike), or the list in
+     * {@code -Dpms.test.perSource} to narrow a run while working on one source.
      */
     public static java.util.stream.Stream<String> sourcesWithWebhooks() {
         var registry = dev.pmsconversations.source.SourceRegistry.load(java.nio.file.Path.of("mappings"), false);

@@ -48,7 +48,9 @@ public final class TestRuntime {
                                        String deliveryOptions) {
         TestConfig config = TestConfig.onStore(storeUrl());
         if (apiPort > 0) {
-            config.api(apiPort, true).section("outbox", "sweepMillis: 200, leaseSeconds: 2, maxAttempts: 5");
+            // a short lease, so a send left mid-way is taken over quickly; it must outlast a send call (connect + answer)
+            config.api(apiPort, true).section("outbox", "sweepMillis: 200, leaseSeconds: 3, maxAttempts: 5")
+                    .runtime("pmsHttp: { connectTimeoutMillis: 1000, responseTimeoutMillis: 1500 }");
         }
         if (!extraSinks.isEmpty()) {
             config.section("delivery", "drainMillis: 200" + (deliveryOptions.isEmpty() ? "" : ", " + deliveryOptions));
