@@ -1,7 +1,9 @@
 package dev.pmsconversations.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.mapping.MappedConversation;
 import dev.pmsconversations.mapping.MappingException;
+import dev.pmsconversations.mapping.MappingReport;
 import dev.pmsconversations.mapping.NativeBundle;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.source.SourceDefinition;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Parameters;
 /** Maps one native bundle to the unified Conversation: the tool to debug a mapping file. */
 @Command(name = "map", mixinStandardHelpOptions = true,
         description = "Map a native bundle {\"conversation\": {...}, \"messages\": [...]} (file or - for stdin) "
-                + "with mappings/<source>.yaml and print the unified Conversation.")
+                + "with mappings/<source>.yaml and print the unified Conversation; what was tolerated (missing, "
+                + "unreadable or unknown values) is listed on stderr.")
 public final class MapCommand implements Callable<Integer> {
     @Option(names = {"-s", "--source"}, required = true, description = "source key, e.g. hostaway")
     String source;
@@ -52,8 +55,9 @@ public final class MapCommand implements Callable<Integer> {
                 System.err.println("error: input is not valid JSON: " + e.getOriginalMessage());
                 return PmsConversations.BAD_INPUT;
             }
-            var conversation = def.mapping().map(NativeBundle.fromJson(root));
-            System.out.println(Json.output(includeDeprecated).writerWithDefaultPrettyPrinter().writeValueAsString(conversation));
+            MappedConversation mapped = def.mapping().mapWithReport(NativeBundle.fromJson(root));
+            System.out.println(Json.output(includeDeprecated).writerWithDefaultPrettyPrinter().writeValueAsString(mapped.conversation()));
+            printReport(mapped.report());
             return PmsConversations.OK;
         } catch (MappingException | YamlFileException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
@@ -62,5 +66,14 @@ public final class MapCommand implements Callable<Integer> {
             System.err.println("error: cannot read " + input + ": " + e.getMessage());
             return PmsConversations.BAD_INPUT;
         }
+    }
+
+    /** On stderr, so stdout stays the unified JSON; tolerated fields do not fail the command (docs/mappings.md, "Tolerance"). */
+    private static void printReport(MappingReport report) {
+        if (report.isEmpty()) {
+            return;
+        }
+        System.err.println("tolerated (" + report.issues().size() + "): mapped to null or a fallback instead of rejecting the thread");
+        report.issues().forEach(issue -> System.err.println("  " + issue));
     }
 }

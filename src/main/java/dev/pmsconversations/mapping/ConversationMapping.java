@@ -23,7 +23,10 @@ import java.util.Set;
 
 /**
  * The {@code mapping:} section of a source file, compiled once into field readers. Mapping a thread is
- * then a walk over pre-built readers: no lookups in the file, no reflection.
+ * then a walk over pre-built readers: no lookups in the file, no reflection. Tolerant (docs/mappings.md,
+ * "Tolerance"): only a missing conversation id, or a field the file marks strict, rejects a thread; anything else
+ * the native record lacks or holds in a form the file does not know becomes null (or a fallback, or a derived
+ * message id) and is listed in the thread's {@link MappingReport}.
  */
 public final class ConversationMapping {
     public static final List<String> CONVERSATION_FIELDS = List.of("id", "externalThreadId", "reservationId",
@@ -40,10 +43,10 @@ public final class ConversationMapping {
             "status", names(MessageStatus.values()), "seenStatus", names(SeenStatus.values()));
 
     private final String source;
-    private final Map<String, FieldReader> conversation = new LinkedHashMap<>();
-    private final Map<String, FieldReader> recipient = new LinkedHashMap<>();
-    private final Map<String, FieldReader> message = new LinkedHashMap<>();
-    private final Map<String, FieldReader> attachment = new LinkedHashMap<>();
+    private final Map<String, Field> conversation = new LinkedHashMap<>();
+    private final Map<String, Field> recipient = new LinkedHashMap<>();
+    private final Map<String, Field> message = new LinkedHashMap<>();
+    private final Map<String, Field> attachment = new LinkedHashMap<>();
     private FieldCompiler.RawPath attachmentsPath;
     private final Readers readers;
     /** unified field path -> "mapped" | "assumed"; what the coverage matrix is generated from. */
@@ -59,12 +62,12 @@ public final class ConversationMapping {
                 if (conv.has(f)) {
                     YamlNode r = conv.get(f).onlyKeys(Set.copyOf(RECIPIENT_FIELDS));
                     for (String rf : RECIPIENT_FIELDS) {
-                        recipient.put(rf, field(compiler, r.get(rf), "recipient." + rf, "string", null));
+                        recipient.put(rf, field(compiler, r.get(rf), "recipient." + rf, "string", null, false));
                     }
                 }
                 continue;
             }
-            conversation.put(f, field(compiler, conv.get(f), f, NATURAL_TYPE.getOrDefault(f, "string"), null));
+            conversation.put(f, field(compiler, conv.get(f), f, NATURAL_TYPE.getOrDefault(f, "string"), null, f.equals("id")));
         }
         YamlNode msg = spec.get("message").onlyKeys(Set.copyOf(MESSAGE_FIELDS));
         for (String f : MESSAGE_FIELDS) {
@@ -73,7 +76,7 @@ public final class ConversationMapping {
                 continue;
             }
             Set<String> allowed = ENUMS.get(f);
-            message.put(f, field(compiler, msg.get(f), "messages." + f, NATURAL_TYPE.getOrDefault(f, "string"), allowed));
+            message.put(f, field(compiler, msg.get(f), "messages." + f, NATURAL_TYPE.getOrDefault(f, "string"), allowed, false));
         }
         for (String required : List.of("id", "reservationId")) {
             if (!conv.has(required)) {
@@ -98,24 +101,33 @@ public final class ConversationMapping {
         boolean assumed = spec.bool("assumed", false);
         for (String f : ATTACHMENT_FIELDS) {
             String key = "messages.attachments." + (f.equals("extension") || f.equals("mimeType") ? "type." + f : f);
-            attachment.put(f, field(compiler, item.get(f), key, "string", null));
+            attachment.put(f, field(compiler, item.get(f), key, "string", null, false));
             if (assumed && item.has(f)) {
                 coverage.put(key, "assumed");
             }
         }
     }
 
-    private FieldReader field(FieldCompiler compiler, YamlNode spec, String key, String natural, Set<String> allowed) {
+    /** {@code identity}: the conversation id, the one field whose absence always rejects the thread. */
+    private Field field(FieldCompiler compiler, YamlNode spec, String key, String natural, Set<String> allowed, boolean identity) {
         if (spec.isMissing()) {
-            return FieldReader.NULL;
+            return Field.NONE;
         }
         checkEnumRule(spec, key, allowed);
+        if (spec.isObject() && spec.has("onUnknown") && !hasValues(spec)) {
+            throw spec.get("onUnknown").error("onUnknown is about values missing from a values table, and this rule has none");
+        }
         coverage.put(key, spec.isObject() && spec.bool("assumed", false) ? "assumed" : "mapped");
         FieldReader reader = compiler.compile(spec, key, natural);
         if (allowed != null && spec.isObject() && spec.has("const") && !allowed.contains(spec.text("const"))) {
             throw spec.get("const").error("'" + spec.text("const") + "' is not a " + key + " value; one of " + allowed);
         }
-        return reader;
+        return Field.of(source, key, reader, spec, identity);
+    }
+
+    private static boolean hasValues(YamlNode spec) {
+        return spec.isObject() && (spec.has("values") || spec.has("firstOf")
+                && spec.get("firstOf").items().stream().anyMatch(ConversationMapping::hasValues));
     }
 
     /** Enum targets are checked against the model when the file loads, not when a message hits them. */
@@ -147,64 +159,100 @@ public final class ConversationMapping {
     }
 
     public Conversation map(NativeBundle bundle) {
+        return mapWithReport(bundle).conversation();
+    }
+
+    /** The thread in the unified model, and what its mapping tolerated (for the {@code map} command, drift counts). */
+    public MappedConversation mapWithReport(NativeBundle bundle) {
         Readers f = readers;
         JsonNode c = bundle.conversationWithRelated();
-        String id = requiredText(f.id, c, null, "id");
+        ReportBuilder report = new ReportBuilder();
+        String id = f.id.text(c, null, report); // required: a thread without identity is rejected
         try {
+            String externalThreadId = f.externalThreadId.text(c, null, report);
+            String reservationId = f.reservationId.text(c, null, report);
+            String propertyId = f.propertyId.text(c, null, report);
+            String roomId = f.roomId.text(c, null, report);
+            String type = f.type.text(c, null, report);
+            String createdAt = f.createdAt.text(c, null, report);
+            String updatedAt = f.updatedAt.text(c, null, report);
             Recipient r = recipient.isEmpty() ? Recipient.EMPTY : new Recipient(
-                    str(f.recipientName, c, null), str(f.recipientEmail, c, null),
-                    str(f.recipientPhone, c, null), str(f.recipientPicture, c, null));
+                    f.recipientName.text(c, null, report), f.recipientEmail.text(c, null, report),
+                    f.recipientPhone.text(c, null, report), f.recipientPicture.text(c, null, report));
+            DerivedIds derived = new DerivedIds(source, id);
             List<Timed> timed = new ArrayList<>(bundle.messages().size());
+            List<Message> untimed = new ArrayList<>();
+            int position = 0;
             for (JsonNode m : bundle.messages()) {
-                timed.add(mapMessage(f, m, c));
+                Timed t = mapMessage(f, m, c, ++position, derived, report);
+                if (t.at() == null) {
+                    untimed.add(t.message());
+                } else {
+                    timed.add(t);
+                }
             }
-            return new Conversation(id,
-                    str(f.externalThreadId, c, null),
-                    requiredText(f.reservationId, c, null, "reservationId"),
-                    str(f.propertyId, c, null),
-                    str(f.roomId, c, null),
-                    str(f.type, c, null),
-                    str(f.createdAt, c, null),
-                    str(f.updatedAt, c, null),
-                    r, newestFirst(timed));
+            Conversation conversation = new Conversation(id, externalThreadId, reservationId, propertyId, roomId, type,
+                    createdAt, updatedAt, r, newestFirst(timed, untimed));
+            return new MappedConversation(conversation, report.build(source));
         } catch (MappingException e) {
             throw e.within("conversation[id=" + id + "]");
         }
     }
 
-    private Timed mapMessage(Readers f, JsonNode m, JsonNode c) {
-        String id = requiredText(f.messageId, m, c, "messages.id");
+    /** {@code position}: 1-based, in the API's order; names the message in errors when it has no id. */
+    private Timed mapMessage(Readers f, JsonNode m, JsonNode c, int position, DerivedIds derived, ReportBuilder report) {
+        int mark = report.mark();
+        String where = "message[#" + position + "]";
         try {
-            Object created = required(f.messageCreatedAt, m, c, "messages.createdAt");
+            String nativeId = f.messageId.text(m, c, report);
+            if (nativeId != null) {
+                where = "message[id=" + nativeId + "]";
+            }
+            MappedTime created = time(f.messageCreatedAt, m, c, report);
+            String createdAt = created == null ? null : created.text();
+            String body = f.body.text(m, c, report);
+            String sender = f.senderType.text(m, c, report);
+            String id = nativeId != null ? nativeId : derived.next(sender, createdAt, body);
             Message message = new Message(id,
-                    created.toString(),
-                    str(f.messageUpdatedAt, m, c),
-                    str(f.body, m, c),
-                    str(f.subject, m, c),
-                    SenderType.valueOf(requiredText(f.senderType, m, c, "messages.senderType")),
-                    enumOf(MessageType.class, f.messageType, m, c),
-                    enumOf(MessageStatus.class, f.status, m, c),
-                    enumOf(SeenStatus.class, f.seenStatus, m, c),
-                    asBoolean(f.isAutomatic.read(m, c)),
-                    attachments(f, m, c));
-            // a rule's time carries its instant; a const or hook gives text in the model's form
-            return new Timed(created instanceof MappedTime t ? t.at() : instant(message.createdAt()), message);
+                    createdAt,
+                    f.messageUpdatedAt.text(m, c, report),
+                    body,
+                    f.subject.text(m, c, report),
+                    sender == null ? null : SenderType.valueOf(sender),
+                    enumOf(MessageType.class, f.messageType, m, c, report),
+                    enumOf(MessageStatus.class, f.status, m, c, report),
+                    enumOf(SeenStatus.class, f.seenStatus, m, c, report),
+                    asBoolean(f.isAutomatic.read(m, c, report)),
+                    attachments(f, m, c, report));
+            report.locate(mark, "message[id=" + id + "]");
+            return new Timed(created == null ? null : created.at(), message);
         } catch (MappingException e) {
-            throw e.within("message[id=" + id + "]");
+            throw e.within(where);
         }
     }
 
-    /** A createdAt given as text (a const or a hook) must already be in the model's form. */
-    private Instant instant(String createdAt) {
+    /**
+     * A rule's time carries its instant; a const or hook gives text, which must already be in the model's form
+     * (else it is unreadable, like any other time).
+     */
+    private MappedTime time(Field field, JsonNode m, JsonNode c, ReportBuilder report) {
+        Object v = field.read(m, c, report);
+        if (v == null || v instanceof MappedTime) {
+            return (MappedTime) v;
+        }
         try {
-            return Instant.parse(createdAt);
+            return new MappedTime(Instant.parse(v.toString()), v.toString());
         } catch (java.time.DateTimeException e) {
-            throw new MappingException(source, "messages.createdAt", "'" + FieldCompiler.abbreviate(createdAt)
-                    + "' is not a time in the model's form (UTC, e.g. 2024-05-01T10:00:00Z)");
+            String problem = "'" + FieldCompiler.abbreviate(v.toString()) + "' is not a time in the model's form (UTC, e.g. 2024-05-01T10:00:00Z)";
+            if (field.required()) {
+                throw new MappingException(source, field.name(), problem);
+            }
+            report.add(field.name(), MappingReport.Kind.UNREADABLE, v.toString(), problem);
+            return null;
         }
     }
 
-    private List<Attachment> attachments(Readers f, JsonNode m, JsonNode c) {
+    private List<Attachment> attachments(Readers f, JsonNode m, JsonNode c, ReportBuilder report) {
         if (attachmentsPath == null) {
             return List.of();
         }
@@ -218,9 +266,10 @@ public final class ConversationMapping {
         for (JsonNode a : list) {
             // an attachment given as a bare URL string is read as {url}
             JsonNode item = a.isTextual() ? dev.pmsconversations.model.Json.MAPPER.createObjectNode().put("url", a.asText()) : a;
-            Attachment.Type type = new Attachment.Type(str(f.attachmentExtension, item, m), str(f.attachmentMimeType, item, m));
-            Attachment att = new Attachment(str(f.attachmentId, item, m), str(f.attachmentName, item, m),
-                    str(f.attachmentUrl, item, m), type);
+            Attachment.Type type = new Attachment.Type(f.attachmentExtension.text(item, m, report),
+                    f.attachmentMimeType.text(item, m, report));
+            Attachment att = new Attachment(f.attachmentId.text(item, m, report), f.attachmentName.text(item, m, report),
+                    f.attachmentUrl.text(item, m, report), type);
             if (att.id() != null || att.name() != null || att.url() != null || type.extension() != null || type.mimeType() != null) {
                 out.add(att);
             }
@@ -232,47 +281,33 @@ public final class ConversationMapping {
         return v == null ? null : v instanceof Boolean b ? b : Boolean.valueOf(v.toString());
     }
 
-    private static String str(FieldReader reader, JsonNode record, JsonNode parent) {
-        Object v = reader.read(record, parent);
-        return v == null ? null : v.toString();
-    }
-
-    private String requiredText(FieldReader reader, JsonNode record, JsonNode parent, String field) {
-        return required(reader, record, parent, field).toString();
-    }
-
-    /** The value as the reader gives it (a time keeps its instant), never null. */
-    private Object required(FieldReader reader, JsonNode record, JsonNode parent, String field) {
-        Object v = reader.read(record, parent);
-        if (v == null) {
-            throw new MappingException(source, field, "required value is missing or empty");
-        }
-        return v;
-    }
-
-    private static <E extends Enum<E>> E enumOf(Class<E> type, FieldReader reader, JsonNode record, JsonNode parent) {
-        Object v = reader.read(record, parent);
-        return v == null ? null : Enum.valueOf(type, v.toString());
+    private static <E extends Enum<E>> E enumOf(Class<E> type, Field field, JsonNode record, JsonNode parent, ReportBuilder report) {
+        String v = field.text(record, parent, report);
+        return v == null ? null : Enum.valueOf(type, v);
     }
 
     private static Set<String> names(Enum<?>[] values) {
         return Set.copyOf(Arrays.stream(values).map(Enum::name).toList());
     }
 
-    /** A message with its time as an instant, the sort key (parsing the times back on each comparison cost a third of a mapping). */
+    /** A message with its time as an instant (null: none), the sort key (parsing the times back on each comparison cost a third of a mapping). */
     private record Timed(Instant at, Message message) {
     }
 
     private static final Comparator<Timed> NEWEST_FIRST = Comparator.comparing(Timed::at)
             .thenComparing(t -> t.message().id(), ConversationMapping::compareIds).reversed();
 
-    /** Newest first; messages with the same time by id (numerically when both are numbers). */
-    private static List<Message> newestFirst(List<Timed> timed) {
+    /**
+     * Newest first; messages with the same time by id (numerically when both are numbers). Messages without a time
+     * follow, in the API's order: nothing else says where they belong.
+     */
+    private static List<Message> newestFirst(List<Timed> timed, List<Message> untimed) {
         timed.sort(NEWEST_FIRST);
-        List<Message> out = new ArrayList<>(timed.size());
+        List<Message> out = new ArrayList<>(timed.size() + untimed.size());
         for (Timed t : timed) {
             out.add(t.message());
         }
+        out.addAll(untimed);
         return out;
     }
 
@@ -280,17 +315,16 @@ public final class ConversationMapping {
      * The compiled readers as fields, resolved once from the maps the constructor fills: mapping a message then
      * reads no map (a lookup by field name per message and field was a tenth of a mapping).
      */
-    private record Readers(FieldReader id, FieldReader externalThreadId, FieldReader reservationId,
-                           FieldReader propertyId, FieldReader roomId, FieldReader type, FieldReader createdAt,
-                           FieldReader updatedAt, FieldReader recipientName, FieldReader recipientEmail,
-                           FieldReader recipientPhone, FieldReader recipientPicture, FieldReader messageId,
-                           FieldReader messageCreatedAt, FieldReader messageUpdatedAt, FieldReader body,
-                           FieldReader subject, FieldReader senderType, FieldReader messageType, FieldReader status,
-                           FieldReader seenStatus, FieldReader isAutomatic, FieldReader attachmentId,
-                           FieldReader attachmentName, FieldReader attachmentUrl, FieldReader attachmentExtension,
-                           FieldReader attachmentMimeType) {
-        static Readers of(Map<String, FieldReader> c, Map<String, FieldReader> r, Map<String, FieldReader> m,
-                          Map<String, FieldReader> a) {
+    private record Readers(Field id, Field externalThreadId, Field reservationId,
+                           Field propertyId, Field roomId, Field type, Field createdAt,
+                           Field updatedAt, Field recipientName, Field recipientEmail,
+                           Field recipientPhone, Field recipientPicture, Field messageId,
+                           Field messageCreatedAt, Field messageUpdatedAt, Field body,
+                           Field subject, Field senderType, Field messageType, Field status,
+                           Field seenStatus, Field isAutomatic, Field attachmentId,
+                           Field attachmentName, Field attachmentUrl, Field attachmentExtension,
+                           Field attachmentMimeType) {
+        static Readers of(Map<String, Field> c, Map<String, Field> r, Map<String, Field> m, Map<String, Field> a) {
             return new Readers(get(c, "id"), get(c, "externalThreadId"), get(c, "reservationId"), get(c, "propertyId"),
                     get(c, "roomId"), get(c, "type"), get(c, "createdAt"), get(c, "updatedAt"), get(r, "name"),
                     get(r, "email"), get(r, "phone"), get(r, "picture"), get(m, "id"), get(m, "createdAt"),
@@ -299,8 +333,8 @@ public final class ConversationMapping {
                     get(a, "url"), get(a, "extension"), get(a, "mimeType"));
         }
 
-        private static FieldReader get(Map<String, FieldReader> readers, String field) {
-            return readers.getOrDefault(field, FieldReader.NULL);
+        private static Field get(Map<String, Field> readers, String field) {
+            return readers.getOrDefault(field, Field.NONE);
         }
     }
 

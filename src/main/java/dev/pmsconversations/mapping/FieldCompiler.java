@@ -18,14 +18,20 @@ import java.util.Set;
  * equal: [a, b]  ("true" when both are present and equal, else "false"; e.g. a message's guest id vs the thread's)
  * as: string | id | time | text | html | bool | present | extension (of a file name: "car.JPG" -> "jpg")
  * format, zone, zonePath   (for time)
- * values, else             (enum table: native value -> unified value; unmatched -> else, or an error)
+ * values, else             (enum table: native value -> unified value; unmatched -> else, or null, reported)
  * </pre>
+ * A reader gives an {@link UnknownValue} for a value its table does not list and throws {@link UnreadableValue}
+ * for a value it cannot read; {@link Field} decides whether that is tolerated (reported) or an error.
  */
 final class FieldCompiler {
     static final Set<String> KEYS = Set.of("path", "paths", "join", "separator", "latest", "const", "hook", "as",
-            "format", "zone", "zonePath", "values", "else", "assumed", "note", "firstOf", "equal");
+            "format", "zone", "zonePath", "values", "else", "assumed", "note", "firstOf", "equal", "required", "onUnknown");
+    /** Keys about the whole field ({@link Field}): beside {@code firstOf}, not in its items. */
+    static final Set<String> FIELD_KEYS = Set.of("required", "onUnknown", "assumed", "note");
     /** A {@code values} entry mapped to null ("recognised, but nothing to say in the model"). */
     private static final String NULL_VALUE = "\u0000null";
+    /** The model's value for "a value we do not recognise" (spec): an {@code else} to it is reported like no {@code else}. */
+    private static final String UNRECOGNISED = "UNKNOWN";
     private static final Set<String> TYPES = Set.of("string", "id", "time", "text", "html", "bool", "present", "extension");
 
     private final String source;
@@ -55,16 +61,24 @@ final class FieldCompiler {
             List<YamlNode> rules = spec.get("firstOf").items();
             List<FieldReader> readers = new ArrayList<>();
             for (int i = 0; i < rules.size(); i++) {
+                for (String key : List.of("required", "onUnknown")) {
+                    if (rules.get(i).isObject() && rules.get(i).hasKey(key)) {
+                        throw rules.get(i).get(key).error("'" + key + "' is about the whole field: put it beside firstOf");
+                    }
+                }
                 readers.add(compile(rules.get(i), field, defaultAs, i < rules.size() - 1));
             }
             return (r, p) -> {
+                Object unknown = null; // an unlisted value without fallback: no value, but reported if nothing follows
                 for (FieldReader reader : readers) {
                     Object v = reader.read(r, p);
-                    if (v != null) {
+                    if (v instanceof UnknownValue u && u.fallback() == null) {
+                        unknown = v;
+                    } else if (v != null) {
                         return v;
                     }
                 }
-                return null;
+                return unknown;
             };
         }
         String as = spec.text("as", spec.has("values") ? "string" : defaultAs);
@@ -83,7 +97,7 @@ final class FieldCompiler {
             return (r, p) -> constant;
         }
         Map<String, String> values = spec.has("values") ? valueTable(spec.get("values")) : null;
-        // `else: null` keeps unlisted values as null (logged nowhere else): for assumed, unverified tables
+        // `else: null` maps unlisted values to null (still reported): for assumed, unverified tables
         String otherwise = spec.has("else") ? spec.text("else") : spec.hasKey("else") ? NULL_VALUE : null;
         if (spec.has("latest")) {
             if (!as.equals("time")) {
@@ -176,20 +190,19 @@ final class FieldCompiler {
                 if (NULL_VALUE.equals(mapped)) {
                     return null;
                 }
-                if (mapped == null) {
-                    if (lenient && otherwise == null) {
-                        return null;
-                    }
-                    if (otherwise == null) {
-                        throw new MappingException(source, field, "unknown value '" + abbreviate(v) + "' at native "
-                                + nativePaths + "; known: " + values.keySet());
-                    }
-                    mapped = otherwise;
-                    if (NULL_VALUE.equals(mapped)) {
-                        return null;
-                    }
+                if (mapped != null) {
+                    return bool ? Boolean.valueOf(mapped) : mapped;
                 }
-                return bool ? Boolean.valueOf(mapped) : mapped;
+                if (lenient && otherwise == null) {
+                    return null; // firstOf: the next item may know it
+                }
+                if (otherwise != null && !NULL_VALUE.equals(otherwise) && !otherwise.equals(UNRECOGNISED)) {
+                    return bool ? Boolean.valueOf(otherwise) : otherwise; // the file's own catch-all (else: Owner)
+                }
+                Object fallback = otherwise == null || NULL_VALUE.equals(otherwise) ? null
+                        : bool ? Boolean.valueOf(otherwise) : otherwise;
+                return new UnknownValue(fallback, otherwise != null, v, "unknown value '" + abbreviate(v) + "' at native " + nativePaths
+                        + "; known: " + values.keySet());
             };
         }
         return switch (as) {
@@ -221,7 +234,7 @@ final class FieldCompiler {
                 return switch (v.toLowerCase()) {
                     case "true", "1", "yes" -> Boolean.TRUE;
                     case "false", "0", "no" -> Boolean.FALSE;
-                    default -> throw new MappingException(source, field, "'" + abbreviate(v) + "' is not a boolean");
+                    default -> throw new UnreadableValue(source, field, v, "'" + abbreviate(v) + "' is not a boolean");
                 };
             };
             default -> raw;
@@ -257,14 +270,14 @@ final class FieldCompiler {
                     try {
                         z = ZoneId.of(name);
                     } catch (RuntimeException e) {
-                        throw new MappingException(source, field, "unknown time zone '" + abbreviate(name) + "' at native " + zonePath);
+                        throw new UnreadableValue(source, field, value, "unknown time zone '" + abbreviate(name) + "' at native " + zonePath);
                     }
                 }
             }
             try {
                 return format.parse(value, z);
             } catch (IllegalArgumentException e) {
-                throw new MappingException(source, field, abbreviate(e.getMessage()));
+                throw new UnreadableValue(source, field, value, abbreviate(e.getMessage()));
             }
         };
     }

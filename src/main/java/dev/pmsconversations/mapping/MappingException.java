@@ -46,4 +46,9 @@ public class MappingException extends RuntimeException {
     public String field() {
         return field;
     }
+
+    /** What is wrong, without source and field. */
+    public String problem() {
+        return problem;
+    }
 }

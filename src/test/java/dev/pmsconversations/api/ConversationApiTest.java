@@ -73,7 +73,7 @@ class ConversationApiTest extends RuntimeTestSupport {
     @Test
     void paginationWalksEveryConversationOnceWhileNewOnesArrive() {
         start(20);
-        int total = 20 + SOURCES.size(); // seeded + one fixture per source
+        int total = 20 + dev.pmsconversations.testing.Fixtures.all().size(); // seeded + every golden fixture
         List<String> seen = new ArrayList<>();
         ApiClient.Answer page = get("/v2/conversations?limit=5", "/v2/conversations", TOKEN);
         seen.addAll(ids(page));

@@ -643,9 +643,11 @@ class ChaosTest {
         assertThat(sim.pendingFaults()).as("injected faults never served").isZero();
         assertThat(sim.servedFaults()).as("every fault handed to the simulator was served").hasSize(simFaults);
         // the limit held: both nodes pace to it together. A 429 may only come from scheduling jitter (a request granted
-        // on time reaching the PMS a little early on a loaded 2-core box), never from a request the limiter let through
-        // early: those are early by a large part of the 1 s window (docs/reliability.md)
-        assertThat(early).as("429s of the shared limit: how early each request came (ms)").allSatisfy(ms -> assertThat(ms).isLessThan(250L));
+        // on time reaching the PMS a little early on a loaded 2-core box: measured 0-3 of them, at most 419 ms early, with
+        // two chaos runs on the machine at once); without the limiter the same run had 281, early by up to the whole
+        // 1 s window (docs/reliability.md)
+        assertThat(early).as("429s of the shared limit: how early each request came (ms)").hasSizeLessThanOrEqualTo(10)
+                .allSatisfy(ms -> assertThat(ms).isLessThan(750L));
         assertThat(pagesShifted).as("polls whose pages shifted under them").isPositive();
         assertThat(injected.get("database connections cut")).as("connections cut").isPositive();
         assertThat(connectionsLeftAfterCut).as("connections that outlived the cut").isZero();
