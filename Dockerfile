@@ -34,10 +34,13 @@ COPY docs/coverage.md docs/coverage.md
 RUN --mount=type=cache,id=pms-conversations-m2,target=/root/.m2/repository \
     mvn -B -q package -DskipTests -Dmaven.test.skip=true
 
+# (the label lets a builder's prune find these stages' images too)
 FROM scratch AS jar-build
+LABEL org.opencontainers.image.title="pms-conversations"
 COPY --from=build /src/target/pms-conversations.jar /pms-conversations.jar
 
 FROM scratch AS jar-prebuilt
+LABEL org.opencontainers.image.title="pms-conversations"
 COPY target/pms-conversations.jar /pms-conversations.jar
 
 FROM jar-${JAR:-build} AS jar
