@@ -35,7 +35,8 @@ public final class StateStore implements AutoCloseable {
     /** {@code poolSize}: connections for the polls running at once plus the outbox, sinks, API and scheduler. */
     public StateStore(RuntimeConfig.StoreConfig config, int poolSize) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(mixedMode(config.url()));
+        String url = mixedMode(config.url());
+        hc.setJdbcUrl(url);
         if (config.user() != null) {
             hc.setUsername(config.user());
         }
@@ -45,7 +46,7 @@ public final class StateStore implements AutoCloseable {
         hc.setMaximumPoolSize(poolSize);
         hc.setPoolName("pms-state");
         this.postgres = config.url().startsWith("jdbc:postgresql:");
-        this.dataSource = new HikariDataSource(hc);
+        this.dataSource = open(hc, config.url(), !url.equals(config.url()));
         this.jdbc = new Jdbc(dataSource, postgres);
         this.readFailures = new ReadFailures(jdbc);
         // PostgreSQL also holds the clustered poll scheduler's tables (Quartz's JDBC job store)
@@ -53,6 +54,34 @@ public final class StateStore implements AutoCloseable {
                 .locations(postgres ? new String[] {"classpath:db/migration", "classpath:db/quartz"} : new String[] {"classpath:db/migration"})
                 .placeholders(Map.of("textType", postgres ? "text" : "clob"))
                 .load().migrate();
+    }
+
+    /**
+     * The pool. H2's mixed mode announces the server under this host's name: where the name does not resolve (a
+     * container's host name on the host network) the store is opened without it, and said so.
+     */
+    private static HikariDataSource open(HikariConfig hc, String configuredUrl, boolean mixed) {
+        try {
+            return new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (!mixed || !causedBy(e, java.net.UnknownHostException.class)) {
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(StateStore.class).warn("The H2 store is opened without AUTO_SERVER: this host's name does "
+                    + "not resolve ({}). The CLI's resync, dlq and store commands then need this node stopped; set a resolvable host "
+                    + "name, or use PostgreSQL", e.getMessage());
+            hc.setJdbcUrl(configuredUrl);
+            return new HikariDataSource(hc);
+        }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -327,6 +327,11 @@ public final class SyncService {
     }
 
     private void pollFailed(Exchange exchange, Exception e, PollRun run, String accountId, String message) {
+        if (exchange.getContext().isStopping()) {
+            // cut off by a stop (a forced shutdown after its timeout): nothing advanced, the next poll does it again
+            LOG.info("Poll cut off by the stop; handed back to the next poll ({})", message);
+            return;
+        }
         LOG.error("Poll failed: {}", message);
         if (run == null) {
             AccountConfig a = accounts.account(accountId);
