@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Limits held in this JVM: right for one node; several nodes would each allow the whole limit ({@link SharedPermits}
@@ -13,6 +14,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalPermits implements RequestPermits {
     private final Map<Key, GrantLog[]> logs = new ConcurrentHashMap<>();
+    /** Nanoseconds of a monotonic clock ({@link System#nanoTime()}; a test moves its own). */
+    private final LongSupplier nanoClock;
+
+    LocalPermits() {
+        this(System::nanoTime);
+    }
+
+    LocalPermits(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
 
     /** An account's reads or sends under their limits (a record: no text built per request to find it). */
     private record Key(String key, List<RateLimit> limits) {
@@ -25,7 +36,7 @@ final class LocalPermits implements RequestPermits {
         while (true) {
             long wait = 0;
             synchronized (keyLogs) { // every limit of the key grants together, or none does
-                long now = System.nanoTime();
+                long now = nanoClock.getAsLong();
                 for (GrantLog log : keyLogs) {
                     wait = Math.max(wait, log.waitNanos(now));
                 }

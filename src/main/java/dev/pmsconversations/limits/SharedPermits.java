@@ -1,6 +1,7 @@
 package dev.pmsconversations.limits;
 
 import dev.pmsconversations.store.Jdbc;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,15 +22,24 @@ public final class SharedPermits implements RequestPermits {
         this.jdbc = jdbc;
     }
 
+    /** One try: granted at {@code at} (the database's clock), or not ({@code at} null) and worth trying again in {@code waitMillis}. */
+    record Attempt(Instant at, long waitMillis) {
+    }
+
     @Override
     public void await(String key, List<RateLimit> limits) {
+        awaitGrant(key, limits);
+    }
+
+    /** {@link #await}, returning when the permit was granted by the database's clock, the one the limits are counted by. */
+    Instant awaitGrant(String key, List<RateLimit> limits) {
         while (true) {
-            long wait = tryGrant(key, limits);
-            if (wait <= 0) {
-                return;
+            Attempt attempt = tryGrant(key, limits);
+            if (attempt.at() != null) {
+                return attempt.at();
             }
             try {
-                Thread.sleep(Math.min(wait, 5_000));
+                Thread.sleep(Math.min(attempt.waitMillis(), 5_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a request permit of " + key, e);
@@ -37,9 +47,10 @@ public final class SharedPermits implements RequestPermits {
         }
     }
 
-    /** Grants one request (0) or says how many milliseconds until one could be granted. */
-    long tryGrant(String key, List<RateLimit> limits) {
+    /** Grants one request, or says how many milliseconds until one could be granted. */
+    Attempt tryGrant(String key, List<RateLimit> limits) {
         long[] wait = {0};
+        Instant[] granted = {null};
         jdbc.transaction(() -> {
             jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> null, "pms-permit:" + key);
             for (RateLimit limit : limits) {
@@ -64,12 +75,13 @@ public final class SharedPermits implements RequestPermits {
                 }
             }
             if (wait[0] == 0) {
-                jdbc.update("insert into request_permit (permit_key, granted_at) values (?, clock_timestamp())", key);
+                granted[0] = jdbc.query("insert into request_permit (permit_key, granted_at) values (?, clock_timestamp()) returning granted_at",
+                        rs -> rs.next() ? rs.getTimestamp(1).toInstant() : null, key);
                 long longest = limits.stream().mapToLong(l -> l.perSeconds() * 1000L + MARGIN_MILLIS).max().orElse(0);
                 jdbc.update("delete from request_permit where permit_key = ? and granted_at < clock_timestamp() - ? * interval '1 millisecond'",
                         key, longest);
             }
         });
-        return wait[0];
+        return new Attempt(granted[0], wait[0]);
     }
 }

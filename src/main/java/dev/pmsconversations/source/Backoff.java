@@ -13,6 +13,11 @@ public final class Backoff {
      * @param retryAfterCap  the longest wait a Retry-After may ask for
      */
     public static long millis(long baseMillis, long maxMillis, long retryAfterCap, int attempt, String retryAfter) {
+        return millis(baseMillis, maxMillis, retryAfterCap, attempt, retryAfter, java.time.InstantSource.system());
+    }
+
+    /** As above, with the clock a Retry-After date is counted from (a test holds it still). */
+    static long millis(long baseMillis, long maxMillis, long retryAfterCap, int attempt, String retryAfter, java.time.InstantSource clock) {
         if (retryAfter != null) {
             try {
                 return Math.min(retryAfterCap, Math.max(0, Long.parseLong(retryAfter.trim()) * 1000));
@@ -20,7 +25,7 @@ public final class Backoff {
                 try { // the other form RFC 9110 allows: an HTTP date
                     java.time.Instant at = java.time.ZonedDateTime.parse(retryAfter.trim(),
                             java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    return Math.min(retryAfterCap, Math.max(0, java.time.Duration.between(java.time.Instant.now(), at).toMillis()));
+                    return Math.min(retryAfterCap, Math.max(0, java.time.Duration.between(clock.instant(), at).toMillis()));
                 } catch (java.time.format.DateTimeParseException neither) {
                     // unreadable: exponential backoff instead
                 }

@@ -3,7 +3,9 @@ package dev.pmsconversations.sync;
 import dev.pmsconversations.config.RuntimeConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
 import io.github.resilience4j.core.IntervalFunction;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,9 +21,17 @@ import java.util.concurrent.TimeUnit;
 final class PollBreakers {
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private volatile CircuitBreakerConfig config;
+    /** What the open intervals are timed by: real time (a test moves its own clock instead). */
+    private volatile Clock clock = Clock.systemUTC();
 
     PollBreakers(RuntimeConfig.BreakerConfig settings) {
         configure(settings);
+    }
+
+    /** Times the open intervals by {@code clock} from now on (the breakers start again, closed). */
+    void useClock(Clock clock) {
+        this.clock = clock;
+        breakers.clear();
     }
 
     void configure(RuntimeConfig.BreakerConfig settings) {
@@ -62,6 +72,6 @@ final class PollBreakers {
     }
 
     private CircuitBreaker breaker(String accountId) {
-        return breakers.computeIfAbsent(accountId, id -> CircuitBreaker.of("poll-" + id, config));
+        return breakers.computeIfAbsent(accountId, id -> new CircuitBreakerStateMachine("poll-" + id, config, clock));
     }
 }

@@ -348,6 +348,11 @@ public final class SyncService {
         breakers.configure(settings);
     }
 
+    /** Tests: the poll breakers time their open intervals by this clock (real time otherwise). */
+    void useBreakerClock(java.time.Clock breakerClock) {
+        breakers.useClock(breakerClock);
+    }
+
     /** The account's poll breaker: CLOSED (polling), OPEN (polls skipped) or HALF_OPEN (a trial poll). */
     public String circuit(String accountId) {
         return breakers.state(accountId);

@@ -26,6 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class MemoryTest {
     private static final int THREADS = 800;
     private static final int MESSAGES = 8;
+    /**
+     * Heap in use after a full GC once everything is synced (docs/reliability.md). Measured: 21–22 MB, and as much
+     * after syncing 1 thread instead of 800: it is the runtime itself (Camel, routes, mappings, the store's pool).
+     * The bound leaves about 10 MB for what varies between runs and machines (G1's 1 MB regions, caches filling);
+     * keeping a quarter of the synced conversations (about 13 MB of text) took it to 34 MB. It stays well under
+     * -Xmx64m, so a leak of up to about 40 MB fails this assertion rather than the run; a bigger one ends in the
+     * OutOfMemoryError the test also checks for.
+     */
+    private static final long HEAP_AFTER_GC_BOUND = 32L * 1024 * 1024;
 
     @TempDir
     Path dir;
@@ -55,7 +64,7 @@ class MemoryTest {
                 long heapUsed = runtime.heapUsedAfterGc();
                 System.out.printf("memory: %d threads x %d messages of 8 KB synced with -Xmx64m; heap used after a full GC: %.1f MB%n",
                         THREADS, MESSAGES, heapUsed / 1048576.0);
-                assertThat(heapUsed).isLessThan(64L * 1024 * 1024);
+                assertThat(heapUsed).as("heap used after a full GC (bytes)").isLessThan(HEAP_AFTER_GC_BOUND);
             }
         }
     }

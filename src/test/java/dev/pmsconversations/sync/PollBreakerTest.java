@@ -1,12 +1,15 @@
 package dev.pmsconversations.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.simulator.SimFault;
 import dev.pmsconversations.testing.RuntimeTestSupport;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +22,36 @@ class PollBreakerTest extends RuntimeTestSupport {
         return config.withBreaker(new RuntimeConfig.BreakerConfig(2, 1, 2));
     }
 
+    /** The breakers' clock: it stands still until the test moves it, so "within the open second" is exact. */
+    private static final class HandClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-08-20T08:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final HandClock breakerClock = new HandClock();
+
     @Test
     void failedPollsOpenTheBreakerAndATrialClosesIt() {
         awaitFirstPolls();
+        pms.sync().useBreakerClock(breakerClock);
         String account = "guesty-1";
         sim.inject("guesty", SimFault.status("/communication/conversations", 503), 1000);
         poll(account);
@@ -30,7 +60,10 @@ class PollBreakerTest extends RuntimeTestSupport {
         assertThat(pms.sync().status().get(account).consecutiveFailures()).isEqualTo(2);
         int asked = sim.servedFaults().size();
         poll(account);
+        breakerClock.advance(Duration.ofSeconds(1)); // the last instant of the open second
+        poll(account);
         assertThat(sim.servedFaults()).as("an open breaker asks the PMS nothing").hasSize(asked);
+        assertThat(pms.sync().circuit(account)).isEqualTo("OPEN");
         assertThat(pms.sync().status().get(account).polls()).as("a skipped poll is no poll").isEqualTo(3);
 
         // another account of the runtime polls as usual meanwhile
@@ -41,10 +74,10 @@ class PollBreakerTest extends RuntimeTestSupport {
         // the PMS is well again: once the open second is over, the trial poll goes through and closes the breaker
         sim.clearFaults();
         sim.addMessage("guesty", account, sim.threadIds("guesty", account).get(0), "after the outage", true);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            poll(account);
-            return pms.sync().circuit(account).equals("CLOSED");
-        });
+        breakerClock.advance(Duration.ofMillis(1));
+        poll(account);
+        assertThat(pms.sync().circuit(account)).isEqualTo("CLOSED");
+        assertThat(pms.sync().status().get(account).polls()).as("the trial is a poll").isEqualTo(4);
         assertThat(events(account).get(events(account).size() - 1).at("/data/messages/0/body").asText()).isEqualTo("after the outage");
         assertThat(pms.sync().status().get(account).consecutiveFailures()).isZero();
     }
@@ -52,6 +85,7 @@ class PollBreakerTest extends RuntimeTestSupport {
     @Test
     void refusedCredentialsOpenTheBreakerAtOnce() {
         awaitFirstPolls();
+        pms.sync().useBreakerClock(breakerClock);
         String account = "smoobu-1";
         sim.inject("smoobu", SimFault.status("/reservations", 401), 1000);
         poll(account);
@@ -59,6 +93,7 @@ class PollBreakerTest extends RuntimeTestSupport {
         assertThat(pms.sync().circuit(account)).isEqualTo("OPEN");
         int asked = sim.servedFaults().size();
         poll(account);
+        breakerClock.advance(Duration.ofSeconds(1)); // the last instant of the open second
         poll(account);
         assertThat(sim.servedFaults()).as("refused credentials are not tried at every poll").hasSize(asked);
         assertThat(pms.sync().status().get(account).downReason()).contains("refuses the account's credentials");
