@@ -131,21 +131,4 @@ class KafkaSinkTest extends RuntimeTestSupport {
         }
         assertThat(pms.deliveries().backlog("hostaway-1")).isZero();
     }
-
-    /** One more guest message in every conversation of every account, polled: the ids of the events it made. */
-    private List<String> markerEvents() {
-        List<String> before = fileEventIds();
-        int conversations = 0;
-        for (String source : SOURCES) {
-            for (String thread : sim.threadIds(source, source + "-1")) {
-                sim.addMessage(source, source + "-1", thread, "marker", true);
-                conversations++;
-            }
-            poll(source + "-1");
-        }
-        List<String> markers = new ArrayList<>(fileEventIds());
-        markers.removeAll(before);
-        assertThat(markers).as("one marker event per conversation").hasSize(conversations);
-        return markers;
-    }
 }

@@ -72,6 +72,26 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return ids;
     }
 
+    /**
+     * One more guest message in every conversation of every account, polled: the ids of the events it made. A sink's
+     * "nothing more arrived" check waits for these markers: per conversation they come after every earlier event.
+     */
+    protected List<String> markerEvents() {
+        List<String> before = fileEventIds();
+        int conversations = 0;
+        for (String source : SOURCES) {
+            for (String thread : sim.threadIds(source, source + "-1")) {
+                sim.addMessage(source, source + "-1", thread, "marker", true);
+                conversations++;
+            }
+            poll(source + "-1");
+        }
+        List<String> markers = new java.util.ArrayList<>(fileEventIds());
+        markers.removeAll(before);
+        assertThat(markers).as("one marker event per conversation").hasSize(conversations);
+        return markers;
+    }
+
     /** Override to change the test configuration further (e.g. turn the management server on). */
     protected dev.pmsconversations.config.RuntimeConfig adjust(dev.pmsconversations.config.RuntimeConfig config) {
         return config;
