@@ -120,7 +120,7 @@ class ConversationApiTest extends RuntimeTestSupport {
         // updatedSince: the Hostaway, Hostify and FantasticStay fixtures are of 2018, the others of later years
         List<String> recent = ids(get("/v2/conversations?updatedSince=2020-01-01T00:00:00Z", "/v2/conversations", TOKEN));
         assertThat(recent).doesNotContain("1406", "5678").contains("60b337646b754a002f4a1a76", "292");
-        long later = SOURCES.stream().filter(s -> lastActivity(Fixtures.of(s).get(0).expected()).compareTo("2020") > 0).count();
+        long later = Fixtures.all().stream().filter(f -> lastActivity(f.expected()).compareTo("2020") > 0).count();
         assertThat(recent).hasSize((int) later);
 
         ApiClient.Answer byReservation = get("/v2/conversations/reservation/" + expected.get("reservationId").asText(),
