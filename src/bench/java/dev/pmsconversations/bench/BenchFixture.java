@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One source's golden fixture, read from the project tree (run from the project root): the mapping file as the
+ * One source's first golden fixture, read from the project tree (run from the project root): the mapping file as the
  * runtime compiles it, the bundle as text, as a JsonNode (engine, hand-written) and as plain Maps/Lists (JSONata's
  * input type), so the benchmarks measure mapping and not parsing.
  */
@@ -27,7 +27,7 @@ record BenchFixture(String source, ConversationMapping mapping, String raw, Json
             throw new IllegalStateException("no " + yaml.toAbsolutePath() + ": run the benchmarks from the project root");
         }
         try {
-            Path nativeFile = single(FIXTURES.resolve(source));
+            Path nativeFile = first(FIXTURES.resolve(source));
             String raw = Files.readString(nativeFile);
             String expected = Files.readString(Path.of(nativeFile.toString().replace(".native.json", ".expected.json")));
             return new BenchFixture(source, SourceDefinition.load(yaml).mapping(null), raw,
@@ -37,12 +37,15 @@ record BenchFixture(String source, ConversationMapping mapping, String raw, Json
         }
     }
 
-    /** Each benchmarked source has exactly one fixture; more would make "the fixture" ambiguous. */
-    private static Path single(Path dir) throws IOException {
+    /**
+     * The source's first fixture by name: the one the figures in docs/benchmarks.md were measured with (later
+     * fixtures, e.g. the vendor-shaped ones, are for correctness, not for the benchmark's steady input).
+     */
+    private static Path first(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> natives = files.filter(p -> p.getFileName().toString().endsWith(".native.json")).sorted().toList();
-            if (natives.size() != 1) {
-                throw new IllegalStateException(dir + ": expected one *.native.json, found " + natives);
+            if (natives.isEmpty()) {
+                throw new IllegalStateException(dir + ": no *.native.json");
             }
             return natives.get(0);
         }
