@@ -40,11 +40,12 @@ final class BookingSyncHandMapper implements HandMapper {
         Map<String, List<Attachment>> attachments = attachmentsByMessage(related.path("attachments").path("attachments"));
         JsonNode list = bundle.path("messages");
         NewestFirst messages = new NewestFirst(list.size());
+        String subject = text(c.get("subject")); // an e-mail conversation's subject is its messages' subject
         for (JsonNode m : list) {
             Instant created = time(required(first(text(m.get("sent_at")), text(m.get("created_at"))), "created_at"), ISO);
             String id = required(text(m.get("id")), "message id");
             messages.add(created, new Message(id, iso(created), iso(time(text(m.get("updated_at")), ISO)),
-                    Nodes.body(text(m.get("content"))), null,
+                    Nodes.body(text(m.get("content"))), subject,
                     sender(text(m.get("visibility")), memberTypes.get(text(m.path("links").get("sender")))),
                     type(text(m.get("channel"))), null, null, null, attachments.getOrDefault(id, List.of())));
         }
