@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * in line order (its accounts checked against the source files among them), then each mapping file's.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check config and all mappings/ files; exit 2 with file:line: key: problem on errors.")
+        description = "Check config, route files and all mappings/ files; exit 2 with file:line: key: problem on errors.")
 public final class ValidateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "configuration file (default: ${DEFAULT-VALUE})",
             defaultValue = "config/pms-conversations.yaml")
@@ -60,6 +60,12 @@ public final class ValidateCommand implements Callable<Integer> {
             mappingProblems.add(e);
         }
         ConfigErrors.inLineOrder(configProblems).forEach(p -> problems.add(p.getMessage()));
+        if (rc != null) { // the route files Camel will load: missing components or languages, clashing route ids
+            ClassLoader withPlugins = new dev.pmsconversations.plugins.PluginDirectory(rc.extensions().plugins())
+                    .classLoader(ValidateCommand.class.getClassLoader());
+            dev.pmsconversations.components.RouteChecks.problems(rc.routes(), rc.extraRoutes(),
+                    new dev.pmsconversations.components.CamelComponents(withPlugins)).forEach(p -> problems.add(p.getMessage()));
+        }
         mappingProblems.forEach(p -> problems.add(p.getMessage()));
         if (ports && rc != null) {
             problems.addAll(dev.pmsconversations.runtime.PortProbe.takenPorts(rc));

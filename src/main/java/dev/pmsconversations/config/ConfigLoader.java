@@ -1,5 +1,7 @@
 package dev.pmsconversations.config;
 
+import dev.pmsconversations.components.CamelComponents;
+import dev.pmsconversations.plugins.PluginDirectory;
 import dev.pmsconversations.yaml.YamlDoc;
 import dev.pmsconversations.yaml.YamlFileException;
 import dev.pmsconversations.yaml.YamlNode;
@@ -20,7 +22,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     /** Sink types with a route template {@code routes/sink-<type>.camel.yaml}. */
-    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "jms", "rabbitmq", "kafka");
+    public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "route", "jms", "rabbitmq", "kafka");
 
     private static final RuntimeConfig.StoreConfig DEFAULT_STORE =
             new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
@@ -84,17 +86,35 @@ public final class ConfigLoader {
         return checked.config();
     }
 
+    /** The user's route files (globs): each must match at least one Camel YAML file (a typo would load nothing). */
+    private static List<String> extraRoutes(YamlNode node) {
+        List<String> globs = new ArrayList<>();
+        for (YamlNode item : node.isText() ? List.of(node) : node.items()) {
+            String glob = item.text();
+            if (!glob.endsWith(".yaml")) {
+                throw item.error("a glob of Camel YAML route files, e.g. custom/*.camel.yaml");
+            }
+            if (dev.pmsconversations.components.RouteFiles.matching(glob).isEmpty()) {
+                throw item.error("'" + glob + "' matches no file (relative to the working directory, like routes)");
+            }
+            globs.add(glob);
+        }
+        return List.copyOf(globs);
+    }
+
     private Checked read(YamlDoc doc, Path file) {
         LoadProblems p = new LoadProblems();
         YamlNode root = p.onlyKeys(doc.node(), Set.of("runtime", "api", "management", "outbox", "delivery", "sinks", "accounts"));
         Path base = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
         YamlNode rt = root.get("runtime");
         if (!rt.isMissing()) {
-            p.attempt(() -> p.onlyKeys(rt, Set.of("mappings", "routes", "store", "output", "devMode", "cluster", "pmsHttp", "breaker")));
+            p.attempt(() -> p.onlyKeys(rt, Set.of("mappings", "routes", "extraRoutes", "plugins", "store", "output", "devMode", "cluster", "pmsHttp", "breaker")));
         }
         Path mappings = p.attempt(() -> Path.of(rt.text("mappings", "mappings")), Path.of("mappings"));
         Path routes = p.attempt(() -> Path.of(rt.text("routes", "routes")), Path.of("routes"));
         boolean dev = p.attempt(() -> rt.bool("devMode", false), false);
+        List<String> extraRoutes = rt.has("extraRoutes") ? p.attempt(() -> extraRoutes(rt.get("extraRoutes")), List.<String>of()) : List.of();
+        Path plugins = p.attempt(() -> Path.of(rt.text("plugins", "plugins")), Path.of("plugins"));
         RuntimeConfig.StoreConfig store = rt.has("store") ? p.attempt(() -> store(rt.get("store"), base, p), DEFAULT_STORE) : DEFAULT_STORE;
         RuntimeConfig.ClusterConfig cluster = rt.has("cluster")
                 ? p.attempt(() -> cluster(rt.get("cluster"), p), RuntimeConfig.ClusterConfig.defaults()) : RuntimeConfig.ClusterConfig.defaults();
@@ -114,8 +134,10 @@ public final class ConfigLoader {
         List<SinkConfig> sinks = new ArrayList<>();
         Set<String> sinkNames = new java.util.LinkedHashSet<>();
         if (root.has("sinks")) {
+            // a uri sink's component may come from a plugin: looked up with the plugin directory's jars
+            CamelComponents components = new CamelComponents(new PluginDirectory(plugins).classLoader(ConfigLoader.class.getClassLoader()));
             for (YamlNode s : p.attempt(() -> root.get("sinks").items(), List.<YamlNode>of())) {
-                p.attempt(() -> sinks.add(sinkItem(s, sinkNames, base, p)));
+                p.attempt(() -> sinks.add(sinkItem(s, sinkNames, base, components, p)));
             }
         }
         List<AccountConfig> accounts = new ArrayList<>();
@@ -160,7 +182,7 @@ public final class ConfigLoader {
                 return new RuntimeConfig.ManagementConfig(m.bool("enabled", true), m.text("host", "127.0.0.1"), port);
             }, management);
         }
-        return new Checked(new RuntimeConfig(file, mappings, routes, store, deprecated, dev, api, outbox, delivery, sinks, accounts,
+        return new Checked(new RuntimeConfig(file, mappings, routes, new RuntimeConfig.Extensions(extraRoutes, plugins), store, deprecated, dev, api, outbox, delivery, sinks, accounts,
                 management, cluster, pmsHttp, breaker), p.all());
     }
 
@@ -197,7 +219,7 @@ public final class ConfigLoader {
     }
 
     /** One item of {@code sinks}; its name is taken (for the accounts' references) even when the rest is wrong. */
-    private SinkConfig sinkItem(YamlNode s, Set<String> sinkNames, Path base, LoadProblems p) {
+    private SinkConfig sinkItem(YamlNode s, Set<String> sinkNames, Path base, CamelComponents components, LoadProblems p) {
         s.object();
         String name = s.text("name");
         if (!sinkNames.add(name)) {
@@ -210,7 +232,7 @@ public final class ConfigLoader {
         if (!SINK_TYPES.contains(type)) {
             throw s.get("type").error("unknown sink type '" + type + "'; one of " + new java.util.TreeSet<>(SINK_TYPES));
         }
-        return sinks.read(s, name, type, base, p);
+        return sinks.read(s, name, type, base, components, p);
     }
 
     /** One item of {@code accounts}, or null when it has no id or source to check it by (its problems are recorded). */

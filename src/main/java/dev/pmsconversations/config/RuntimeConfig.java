@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The whole configuration file, validated. */
-public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig store, boolean includeDeprecated,
+/**
+ * The whole configuration file, validated. {@code routes}: the runtime's route directory; {@code extensions}: the
+ * user's own route files and plugin directory.
+ */
+public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions extensions, StoreConfig store, boolean includeDeprecated,
                             boolean devMode, ApiConfig api, OutboxConfig outbox, DeliveryConfig delivery, List<SinkConfig> sinks,
                             List<AccountConfig> accounts, ManagementConfig management, ClusterConfig cluster,
                             PmsHttpConfig pmsHttp, BreakerConfig breaker) {
@@ -91,40 +94,57 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, StoreConfig s
         return out;
     }
 
+    /**
+     * The user's additions (docs/extending.md): route files (globs, loaded after the runtime's routes) and the
+     * directory of plugin jars (Camel components and their libraries, loaded at start-up).
+     */
+    public record Extensions(List<String> routes, Path plugins) {
+        public static final Extensions DEFAULT = new Extensions(List.of(), Path.of("plugins"));
+    }
+
+    /** The user's route files (globs). */
+    public List<String> extraRoutes() {
+        return extensions.routes();
+    }
+
+    public RuntimeConfig withExtraRoutes(List<String> replaced) {
+        return new RuntimeConfig(file, mappings, routes, new Extensions(replaced, extensions.plugins()), store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+    }
+
     public RuntimeConfig withAccounts(List<AccountConfig> replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, devMode, api, outbox, delivery, sinks, replaced, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withStore(StoreConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, replaced, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withMappings(Path replaced) {
-        return new RuntimeConfig(file, replaced, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, replaced, routes, extensions, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withDevMode(boolean dev) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, dev, api, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withApi(ApiConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, devMode, replaced, outbox, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withOutbox(OutboxConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, devMode, api, replaced, delivery, sinks, accounts, management, cluster, pmsHttp, breaker);
     }
 
     public RuntimeConfig withCluster(ClusterConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management, replaced, pmsHttp, breaker);
     }
 
     public RuntimeConfig withBreaker(BreakerConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management,
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, management,
                 cluster, pmsHttp, replaced);
     }
 
     public RuntimeConfig withManagement(ManagementConfig replaced) {
-        return new RuntimeConfig(file, mappings, routes, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster, pmsHttp, breaker);
+        return new RuntimeConfig(file, mappings, routes, extensions, store, includeDeprecated, devMode, api, outbox, delivery, sinks, accounts, replaced, cluster, pmsHttp, breaker);
     }
 }

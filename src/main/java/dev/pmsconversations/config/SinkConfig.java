@@ -29,6 +29,11 @@ public record SinkConfig(String name, String type, Map<String, String> options, 
         }
     }
 
+    /** The route template in routes/ that delivers to it: a {@code route} sink is a {@code uri} sink to the user's route. */
+    public String template() {
+        return "sink-" + (type.equals("route") ? "uri" : type);
+    }
+
     /** A sink with only route options (tests, the file sink of the demo). */
     public SinkConfig(String name, String type, Map<String, String> options) {
         this(name, type, options, Filter.ANY, Payload.SNAPSHOT, 8, Map.of(), null);

@@ -1,5 +1,6 @@
 package dev.pmsconversations.config;
 
+import dev.pmsconversations.components.CamelComponents;
 import dev.pmsconversations.yaml.YamlNode;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -9,13 +10,15 @@ import java.util.Set;
 
 /** One item of the configuration's {@code sinks:}: its type's options, filter, payload and credential. */
 final class SinkReader {
+    /** Camel endpoints that queue in memory (a sink must hand the event on durably before it counts as delivered). */
+    private static final Set<String> IN_MEMORY = Set.of("seda", "vm", "disruptor", "disruptor-vm", "stub");
     private final SecretReader secrets;
 
     SinkReader(SecretReader secrets) {
         this.secrets = secrets;
     }
 
-    SinkConfig read(YamlNode s, String name, String type, Path base, LoadProblems problems) {
+    SinkConfig read(YamlNode s, String name, String type, Path base, CamelComponents components, LoadProblems problems) {
         Set<String> common = Set.of("name", "type", "filter", "payload", "maxAttempts");
         Set<String> own = switch (type) {
             case "file" -> Set.of("directory", "eventLog", "eventLogMaxBytes");
@@ -23,6 +26,7 @@ final class SinkReader {
             case "jms" -> Set.of("url", "destination", "user", "password", "dataDirectory");
             case "rabbitmq" -> Set.of("host", "port", "virtualHost", "user", "password", "exchange", "routingKey");
             case "kafka" -> Set.of("brokers", "topic", "securityProtocol", "saslMechanism", "saslJaasConfig");
+            case "route" -> Set.of("endpoint");
             default -> Set.of("uri");
         };
         Set<String> allowed = new HashSet<>(common);
@@ -84,7 +88,16 @@ final class SinkReader {
                 extra.put("saslMechanism", s.text("saslMechanism", ""));
                 secret = s.has("saslJaasConfig") ? secrets.read(s.get("saslJaasConfig"), base, problems, false) : null;
             }
-            default -> options.put("uri", s.text("uri"));
+            case "route" -> {
+                // the user's own route, called inside the delivery: the event counts as delivered when it returns
+                String endpoint = s.text("endpoint");
+                if (!endpoint.startsWith("direct:") || endpoint.length() == "direct:".length()) {
+                    throw s.get("endpoint").error("a direct: endpoint of one of your routes (e.g. direct:my-events): it runs"
+                            + " inside the delivery, so the event counts as delivered only when your route returns");
+                }
+                options.put("uri", endpoint);
+            }
+            default -> options.put("uri", uri(s.get("uri"), components));
         }
         SinkConfig.Filter filter = SinkConfig.Filter.ANY;
         if (s.has("filter")) {
@@ -108,6 +121,21 @@ final class SinkReader {
             default -> throw s.get("payload").error("snapshot (the whole conversation) or newMessages (only the new messages)");
         };
         return new SinkConfig(name, type, options, filter, p, ConfigLoader.positive(s, "maxAttempts", 8), type.equals("http") ? headers : extra, secret);
+    }
+
+    /** A uri sink's endpoint, refused when its component is missing or it would only hold events in memory. */
+    private static String uri(YamlNode node, CamelComponents components) {
+        String uri = node.text();
+        String scheme = CamelComponents.scheme(uri);
+        if (scheme != null && IN_MEMORY.contains(scheme)) {
+            throw node.error("'" + scheme + ":' is an in-memory queue: an event would count as delivered while it sits in"
+                    + " memory, and be lost when the runtime stops; use type: route with a direct: endpoint instead");
+        }
+        String missing = components.missingComponent(uri);
+        if (missing != null) {
+            throw node.error(missing);
+        }
+        return uri;
     }
 
     private static Set<String> set(YamlNode n, String key) {

@@ -17,7 +17,9 @@ public final class LogContext {
     private LogContext() {
     }
 
+    /** A unit of work about this account begins: what the thread's previous work put in the context goes. */
     public static void account(String accountId, String source) {
+        clear();
         put(ACCOUNT, accountId);
         put(SOURCE, source);
     }

@@ -14,6 +14,7 @@ import dev.pmsconversations.source.BodyTemplate;
 import dev.pmsconversations.source.PmsApiException;
 import dev.pmsconversations.source.SendSpec;
 import dev.pmsconversations.account.AccountClients;
+import dev.pmsconversations.exchange.LogContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,12 +117,12 @@ public final class OutboxService {
         if (e == null || e.status() == OutboxEntry.Status.SENT || e.status() == OutboxEntry.Status.FAILED) {
             return null;
         }
+        LogContext.account(e.accountId(), e.source());
+        LogContext.conversation(e.conversationId());
         if (!inFlight.add(id)) {
             return null; // this node is already sending it
         }
         try {
-            accounts.client(e.accountId()).awaitSendPermits();
-            now = clock.instant();
             String token = java.util.UUID.randomUUID().toString();
             boolean claimed = e.status() == OutboxEntry.Status.PENDING ? store.claim(id, token, now)
                     : store.reclaimStale(id, token, now, now.minus(lease));
@@ -152,6 +153,9 @@ public final class OutboxService {
         dev.pmsconversations.source.SendOutcome outcome;
         try {
             Map<String, String> prepared = spec.prepare().isEmpty() ? Map.of() : client.prepareSend(e.conversationId());
+            // the permit right before the call: a request granted early and sent late (after the checks above, slow on a
+            // loaded database) reaches the PMS bunched with later grants, and a PMS counting a sliding window answers 429
+            client.awaitSendPermits();
             if (!store.renew(e.id(), token, clock.instant())) {
                 // the checks above outlasted the lease and another worker took the message over: it sends, not this one
                 LOG.warn("[{}/{}] message {}: the claim was taken over by another worker during its checks; not sent here",

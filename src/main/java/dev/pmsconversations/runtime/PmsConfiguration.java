@@ -32,6 +32,7 @@ import org.apache.camel.main.MainConfigurationProperties;
  * sink are instantiated from the YAML templates. Used by {@code run}, {@code demo} and the tests alike.
  */
 public final class PmsConfiguration implements CamelConfiguration {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PmsConfiguration.class);
     private final RuntimeConfig config;
     private final SourceRegistry sources;
     private final Function<AccountConfig, String> quartzOptions;
@@ -41,12 +42,18 @@ public final class PmsConfiguration implements CamelConfiguration {
     private dev.pmsconversations.account.AccountClients clients;
     private OutboxService outbox;
     private DeliveryService deliveries;
+    /** The runtime's class loader with the plugin directory's jars (docs/extending.md). */
+    private final ClassLoader plugins;
 
     /** Loads and checks everything up front: a bad mapping or config fails here, before Camel starts. */
     public PmsConfiguration(RuntimeConfig config, Function<AccountConfig, String> quartzOptions) {
         this.config = config;
         this.sources = SourceRegistry.load(config.mappings(), config.devMode());
-        List<String> problems = dev.pmsconversations.source.AccountChecks.problems(config, sources);
+        this.plugins = new dev.pmsconversations.plugins.PluginDirectory(config.extensions().plugins())
+                .classLoader(PmsConfiguration.class.getClassLoader());
+        List<String> problems = new java.util.ArrayList<>(dev.pmsconversations.source.AccountChecks.problems(config, sources));
+        dev.pmsconversations.components.RouteChecks.problems(config.routes(), config.extraRoutes(),
+                new dev.pmsconversations.components.CamelComponents(plugins)).forEach(p -> problems.add(p.getMessage()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException(String.join("\n", problems));
         }
@@ -82,12 +89,11 @@ public final class PmsConfiguration implements CamelConfiguration {
 
     /** Applies to camel-main's configuration (the {@code Main} of {@code run}, or a CamelMainTestSupport test). */
     public void apply(MainConfigurationProperties main) {
-        main.withRoutesIncludePattern("file:" + config.routes().toString().replace('\\', '/') + "/*.camel.yaml");
-        if (config.devMode()) {
-            main.withRoutesReloadEnabled(true)
-                    .withRoutesReloadDirectory(config.routes().toString())
-                    .withRoutesReloadPattern("*.camel.yaml");
-        }
+        // the runtime's routes, then the user's (runtime.extraRoutes, resolved to files as validate checked them)
+        StringBuilder include = new StringBuilder("file:" + config.routes().toString().replace('\\', '/') + "/*.camel.yaml");
+        dev.pmsconversations.components.RouteChecks.userFiles(config.extraRoutes())
+                .forEach(f -> include.append(",file:").append(f.toString().replace('\\', '/')));
+        main.withRoutesIncludePattern(include.toString());
         RuntimeConfig.ApiConfig api = config.api();
         if (api.enabled()) {
             main.httpServer().withEnabled(true).withHost(api.host()).withPort(api.port()).withMaxBodySize(api.maxBodyBytes());
@@ -111,6 +117,21 @@ public final class PmsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        context.addRoutePolicyFactory(new dev.pmsconversations.exchange.LogContextReset());
+        if (plugins != PmsConfiguration.class.getClassLoader()) { // Camel finds components and languages through it
+            context.setApplicationContextClassLoader(plugins);
+            var jars = new dev.pmsconversations.plugins.PluginDirectory(config.extensions().plugins()).jars();
+            LOG.info("Plugins: {} jars from {} ({})", jars.size(), config.extensions().plugins(),
+                    jars.stream().map(j -> j.getFileName().toString()).toList());
+        }
+        if (config.devMode()) { // a saved route file is reloaded, once checked
+            SafeRouteReload reload = new SafeRouteReload(reloadDirectory(), !config.extraRoutes().isEmpty());
+            try {
+                context.addService(reload);
+            } catch (Exception e) {
+                throw new IllegalStateException("dev mode's route reload could not be set up: " + e.getMessage(), e);
+            }
+        }
         // retries are the engine's (per-account limits, Retry-After, backoff, 429 counted): HttpClient must not
         // silently re-send a 429/503 itself, neither to a PMS nor to an HTTP sink
         int connections = config.cluster().pollThreads() + 10; // a poll at a time per thread, sends and sinks beside
@@ -186,6 +207,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
                 config.sinksByName().keySet(), accountIds));
         context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, config.accounts()));
+        context.getRegistry().bind("routeAccess", new dev.pmsconversations.api.RouteAccess());
         context.getRegistry().bind("conversationApi", new ConversationApi(store, clients, outbox, config.includeDeprecated()));
         RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
@@ -232,6 +254,18 @@ public final class PmsConfiguration implements CamelConfiguration {
         return sources;
     }
 
+    /** What dev mode watches: the routes directory, or the directory that holds it and every user route file. */
+    private String reloadDirectory() {
+        java.nio.file.Path watched = config.routes().toAbsolutePath().normalize();
+        for (String glob : config.extraRoutes()) {
+            java.nio.file.Path dir = dev.pmsconversations.components.RouteFiles.directory(glob).toAbsolutePath().normalize();
+            while (!dir.startsWith(watched)) {
+                watched = watched.getParent();
+            }
+        }
+        return watched.toString();
+    }
+
     public RuntimeConfig config() {
         return config;
     }
@@ -244,7 +278,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         @Override
         public void configure() {
             for (SinkConfig sink : config.sinks()) {
-                var route = templatedRoute("sink-" + sink.type()).routeId("sink-" + sink.name()).parameter("name", sink.name());
+                var route = templatedRoute(sink.template()).routeId("sink-" + sink.name()).parameter("name", sink.name());
                 sink.options().forEach(route::parameter);
                 templatedRoute("drain-sink").routeId("drain-" + sink.name()).parameter("name", sink.name());
                 templatedRoute("deliver-async").routeId("deliver-async-" + sink.name()).parameter("name", sink.name());

@@ -54,8 +54,9 @@ public final class AccountClient {
     }
 
     /**
-     * Waits until the PMS's limits (the account's, and the send call's own) allow one send. Called before a message is
-     * claimed, so the time a claim is held is the call's time, not the wait's.
+     * Waits until the PMS's limits (the account's, and the send call's own) allow one send. Called right before the
+     * send call (only the claim's renewal, one database update, comes between): a permit keeps the PMS's count only
+     * when its request follows at once.
      */
     public void awaitSendPermits() {
         sender.awaitPermits();

@@ -295,6 +295,7 @@ public final class SyncService {
     /** Route step 4: the poll went through every page; advance the cursor if nothing was skipped. */
     public void finishPoll(Exchange exchange) {
         PollRun run = exchange.getProperty(POLL, PollRun.class);
+        LogContext.account(run.accountId(), run.source()); // the threads' steps (and their deliveries) set their own
         if (run.skipped) {
             LogContext.clear();
             return; // not a poll: the breaker is open

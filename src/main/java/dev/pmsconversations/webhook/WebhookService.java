@@ -10,6 +10,7 @@ import dev.pmsconversations.source.SourceDefinition;
 import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.source.WebhookSpec;
 import dev.pmsconversations.store.StateStore;
+import dev.pmsconversations.exchange.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +68,7 @@ public final class WebhookService {
         String sourceKey = exchange.getIn().getHeader("source", String.class);
         String accountId = exchange.getIn().getHeader("accountId", String.class);
         exchange.getIn().removeHeader(H_WEBHOOK_ID);
+        LogContext.account(accountId, sourceKey);
         AccountConfig account = accounts.get(accountId);
         if (account == null || !account.source().equals(sourceKey)) {
             throw ApiException.notFound("no " + sourceKey + " account '" + accountId + "' is configured");
@@ -161,6 +163,9 @@ public final class WebhookService {
     public void claim(Exchange exchange) {
         long id = exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class);
         exchange.setProperty("pmsClaimed", inbox.claim(id, clock.instant()).map(e -> {
+            AccountConfig a = accounts.get(e.accountId());
+            LogContext.account(e.accountId(), a == null ? null : a.source());
+            LogContext.conversation(e.conversationId());
             exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, e.accountId());
             exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.CONVERSATION, e.conversationId());
             exchange.setProperty("pmsWebhookAttempts", e.attempts());
