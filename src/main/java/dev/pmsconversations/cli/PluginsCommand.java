@@ -53,6 +53,9 @@ public final class PluginsCommand {
                 defaultValue = PluginResolver.CENTRAL)
         String repo;
 
+        @Option(names = "--local-repo", description = "local Maven repository to resolve into (default: the one Maven uses, ~/.m2/repository)")
+        Path localRepo;
+
         @Override
         public Integer call() throws IOException {
             RuntimeArtifacts runtime = RuntimeArtifacts.ofThisRuntime();
@@ -69,7 +72,7 @@ public final class PluginsCommand {
             String wanted = parts.length == 3 ? coordinates : coordinates + ":" + camel;
             List<Artifact> resolved;
             try {
-                resolved = new PluginResolver(PluginResolver.mavensLocalRepository(), repo).resolve(wanted);
+                resolved = new PluginResolver(localRepo != null ? localRepo : PluginResolver.mavensLocalRepository(), repo).resolve(wanted);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return PmsConversations.BAD_INPUT;

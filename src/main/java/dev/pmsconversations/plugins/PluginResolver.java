@@ -14,6 +14,7 @@ import org.eclipse.aether.resolution.ArtifactResult;
 import org.eclipse.aether.resolution.DependencyRequest;
 import org.eclipse.aether.resolution.DependencyResolutionException;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
+import org.eclipse.aether.supplier.SessionBuilderSupplier;
 import org.eclipse.aether.util.artifact.JavaScopes;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
 
@@ -40,11 +41,13 @@ public final class PluginResolver {
     /** The artifact ({@code group:artifact:version}) and every jar it needs at run time, each a file in the local repository. */
     public List<Artifact> resolve(String coordinates) {
         RepositorySystem system = new RepositorySystemSupplier().get();
-        try (RepositorySystemSession.CloseableSession session = system.createSessionBuilder()
+        // Maven 3's session rules: test, provided and optional dependencies of dependencies left out, nearest version wins
+        try (RepositorySystemSession.CloseableSession session = new SessionBuilderSupplier(system).get()
                 .withLocalRepositoryBaseDirectories(localRepository)
                 .setSystemProperties(System.getProperties())
                 .build()) {
-            RemoteRepository repository = new RemoteRepository.Builder("plugins", "default", remote).build();
+            // id "central", as Maven names it: the local repository then counts what Maven fetched as available
+            RemoteRepository repository = new RemoteRepository.Builder("central", "default", remote).build();
             CollectRequest collect = new CollectRequest(new Dependency(new DefaultArtifact(coordinates), JavaScopes.RUNTIME),
                     List.of(repository));
             DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));

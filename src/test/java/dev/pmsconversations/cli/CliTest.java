@@ -322,7 +322,7 @@ class CliTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} --help")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"run", "demo", "validate", "map", "coverage", "simulate", "resync", "dlq"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"run", "demo", "validate", "map", "coverage", "simulate", "resync", "dlq", "plugins", "store"})
     void everyCommandExplainsItself(String command) {
         Result r = run(command, "--help");
         assertThat(r.code()).isZero();
