@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code run --dev}, as a route author uses it: saving a route file (a bundled template, whose routes are each
  * account's poll) reloads it and polling goes on; saving a broken file keeps the previous routes running and says
- * why; fixing it reloads it. The runtime never stops polling (before: "duplicate route id … ignored", no poll again).
+ * why; fixing it reloads it; the user's own route file (runtime.extraRoutes) reloads too. The runtime never stops polling (before: "duplicate route id … ignored", no poll again).
  */
 class DevReloadTest {
     @TempDir
@@ -34,7 +34,11 @@ class DevReloadTest {
         }
         try (PmsSimulator sim = new PmsSimulator(0, 7)) {
             sim.source("smoobu").seed("dev-smoobu", 2, 2);
+            Path custom = Files.createDirectories(dir.resolve("custom"));
+            Files.writeString(custom.resolve("mine.camel.yaml"), "- route:\n    id: mine\n    from:\n      uri: direct:mine\n"
+                    + "      steps:\n        - log: \"first\"\n");
             Path config = TestConfig.onStore("jdbc:h2:mem:devreload").runtime("routes: \"" + slashes(routes) + "\"")
+                    .runtime("extraRoutes: [\"" + slashes(custom) + "/*.camel.yaml\"]")
                     .fileSink("files", dir.resolve("out")).account("dev-smoobu", "smoobu", sim, "1s", Map.of())
                     .write(dir.resolve("config.yaml"));
             try (CliProcess run = CliProcess.start(dir, "dev", Map.of(), "run", "--dev", "-c", config.toString())) {
@@ -56,6 +60,12 @@ class DevReloadTest {
                 Files.writeString(outbox, good + "\n# fixed\n");
                 Awaitility.await("the fixed file reloaded").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> run.output().contains("outbox.camel.yaml]"));
+                awaitAnotherPoll(sim, run);
+
+                // the user's own route file (runtime.extraRoutes) reloads on save too
+                Files.writeString(custom.resolve("mine.camel.yaml"), Files.readString(custom.resolve("mine.camel.yaml")).replace("first", "second"));
+                Awaitility.await("the user's file reloaded").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> run.output().contains("custom/mine.camel.yaml]"));
                 awaitAnotherPoll(sim, run);
                 assertThat(run.output()).doesNotContain("duplicate", "Exception");
                 run.sigterm();
