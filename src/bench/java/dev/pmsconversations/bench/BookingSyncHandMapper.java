@@ -47,7 +47,7 @@ final class BookingSyncHandMapper implements HandMapper {
             messages.add(created, new Message(id, iso(created), iso(time(text(m.get("updated_at")), ISO)),
                     Nodes.body(text(m.get("content"))), subject,
                     sender(text(m.get("visibility")), memberTypes.get(text(m.path("links").get("sender")))),
-                    type(text(m.get("channel"))), null, null, null, attachments.getOrDefault(id, List.of())));
+                    type(text(m.get("channel")), text(m.get("origin"))), null, null, null, attachments.getOrDefault(id, List.of())));
         }
         return new Conversation(required(text(c.get("id")), "id"), null,
                 required(text(c.path("links").path("bookings").get(0)), "links.bookings"),
@@ -94,9 +94,22 @@ final class BookingSyncHandMapper implements HandMapper {
         };
     }
 
-    private static MessageType type(String v) {
-        return v == null ? null : switch (v) {
-            case "airbnb", "homeaway", "booking", "booking-com", "tripadvisor", "messenger" -> MessageType.CHANNEL;
+    /** The channel when the message has one, else its origin (mappings/bookingsync.yaml). */
+    private static MessageType type(String channel, String origin) {
+        if (channel != null) {
+            return switch (channel) {
+                case "airbnb", "homeaway", "booking", "booking-com", "tripadvisor", "messenger" -> MessageType.CHANNEL;
+                case "email" -> MessageType.EMAIL;
+                case "sms" -> MessageType.SMS;
+                case "whatsapp" -> MessageType.WHATSAPP;
+                default -> MessageType.UNKNOWN;
+            };
+        }
+        if (origin == null) {
+            return null;
+        }
+        return switch (origin) {
+            case "airbnb_message", "airbnb_email", "booking-com", "homeaway", "tripadvisor", "messenger" -> MessageType.CHANNEL;
             case "email" -> MessageType.EMAIL;
             case "sms" -> MessageType.SMS;
             case "whatsapp" -> MessageType.WHATSAPP;

@@ -32,6 +32,9 @@ public final class MapCommand implements Callable<Integer> {
     @Option(names = "--include-deprecated", description = "also print the deprecated conversation 'type'")
     boolean includeDeprecated;
 
+    @Option(names = "--explain", description = "instead of the JSON: per unified field, the native path(s) it reads, which had a value, the result, and its evidence grade")
+    boolean explain;
+
     @Parameters(index = "0", defaultValue = "-", description = "native bundle file, or - for stdin (default)")
     String input;
 
@@ -55,7 +58,13 @@ public final class MapCommand implements Callable<Integer> {
                 System.err.println("error: input is not valid JSON: " + e.getOriginalMessage());
                 return PmsConversations.BAD_INPUT;
             }
-            MappedConversation mapped = def.mapping().mapWithReport(NativeBundle.fromJson(root));
+            NativeBundle bundle = NativeBundle.fromJson(root);
+            MappedConversation mapped = def.mapping().mapWithReport(bundle);
+            if (explain) {
+                dev.pmsconversations.mapping.MappingExplanation.lines(def.mapping(), def.mappingSpec(), bundle, mapped)
+                        .forEach(System.out::println);
+                return PmsConversations.OK;
+            }
             System.out.println(Json.output(includeDeprecated).writerWithDefaultPrettyPrinter().writeValueAsString(mapped.conversation()));
             printReport(mapped.report());
             return PmsConversations.OK;

@@ -47,6 +47,7 @@ public final class CoverageMatrix {
     private final List<String> notes = new ArrayList<>();
     private final Map<String, String> sourceNames = new LinkedHashMap<>();
     private final List<String> sources = new ArrayList<>();
+    private final Map<String, SourceDefinition> definitions = new LinkedHashMap<>();
 
     private CoverageMatrix(Map<String, Map<String, String>> spec) {
         this.spec = spec;
@@ -65,6 +66,7 @@ public final class CoverageMatrix {
         registry.all().keySet().stream().filter(k -> !SOURCES.contains(k)).forEach(m.sources::add);
         for (String source : m.sources) {
             SourceDefinition def = registry.all().get(source);
+            m.definitions.put(source, def);
             m.sourceNames.put(source, def != null ? def.name() : DISPLAY_NAMES.getOrDefault(source, source));
             List<JsonNode> expected = def == null || !def.messaging() ? List.of() : expectedOutputs(def, fixtures.resolve(source));
             if (def != null && def.messaging() && expected.isEmpty()) {
@@ -87,6 +89,10 @@ public final class CoverageMatrix {
             } else {
                 String mapped = def.mapping().coverage().get(field);
                 boolean proven = expected.stream().anyMatch(e -> hasValue(e, field));
+                if (mapped != null && !def.mapping().evidence().containsKey(field)) {
+                    problems.add(def.name() + ": `" + field + "` is mapped without its evidence (add it to mapping.evidence in "
+                            + def.file().getFileName() + ": documented, observed or assumed, docs/mappings.md#evidence)");
+                }
                 if (mapped == null) {
                     if (def.unavailable().containsKey(field)) {
                         cell = UNAVAILABLE;
@@ -131,7 +137,7 @@ public final class CoverageMatrix {
                 .append("| cell | meaning |\n|---|---|\n")
                 .append("| ").append(PROVEN).append(" | mapped, and a hand-checked fixture shows a value for it |\n")
                 .append("| ").append(BEYOND).append(" | as ✅, for a field the reference API does not publish for this source |\n")
-                .append("| ").append(ASSUMED).append(" | mapped from a path the vendor's public docs do not confirm (marked `assumed: true`); the fixture follows the assumption |\n")
+                .append("| ").append(ASSUMED).append(" | mapped from a path neither the vendor's docs nor a recorded response confirm (`assumed: true`, or graded assumed: see the evidence below); the fixture follows the assumption |\n")
                 .append("| ").append(UNAVAILABLE).append(" | the spec expects it, the source's public API does not give it (reason below) |\n")
                 .append("| ").append(NOT_IN_SOURCE).append(" | not in the source |\n")
                 .append("| ").append(PLANNED).append(" | the source's file is not written yet |\n")
@@ -148,6 +154,7 @@ public final class CoverageMatrix {
             sources.forEach(s -> out.append(' ').append(row.get(s)).append(" |"));
             out.append('\n');
         });
+        out.append(EvidenceTable.markdown(List.copyOf(cells.keySet()), sources, sourceNames, definitions));
         if (!notes.isEmpty()) {
             out.append("\n## Not available in the public API\n\n");
             notes.forEach(n -> out.append("- ").append(n).append('\n'));

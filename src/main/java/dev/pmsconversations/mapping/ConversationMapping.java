@@ -51,11 +51,13 @@ public final class ConversationMapping {
     private final Readers readers;
     /** unified field path -> "mapped" | "assumed"; what the coverage matrix is generated from. */
     private final Map<String, String> coverage = new LinkedHashMap<>();
+    /** unified field path -> the evidence that the native path(s) it reads are the vendor's (mapping.evidence). */
+    private final Map<String, Evidence> evidence = new LinkedHashMap<>();
 
     ConversationMapping(String source, YamlNode spec, ZoneId defaultZone) {
         this.source = source;
         FieldCompiler compiler = new FieldCompiler(source, defaultZone);
-        spec.onlyKeys(Set.of("conversation", "message"));
+        spec.onlyKeys(Set.of("conversation", "message", "evidence"));
         YamlNode conv = spec.get("conversation").onlyKeys(Set.copyOf(CONVERSATION_FIELDS));
         for (String f : CONVERSATION_FIELDS) {
             if (f.equals("recipient")) {
@@ -89,6 +91,9 @@ public final class ConversationMapping {
             }
         }
         readers = Readers.of(conversation, recipient, message, attachment);
+        if (spec.has("evidence")) {
+            evidence.putAll(Evidence.read(spec.get("evidence"), coverage));
+        }
     }
 
     private void compileAttachments(FieldCompiler compiler, YamlNode spec) {
@@ -151,6 +156,11 @@ public final class ConversationMapping {
         } else if (!(spec.isObject() && (spec.has("const") || spec.has("hook")))) {
             throw spec.error("an enum field needs a values table (native value: unified value), or const/hook");
         }
+    }
+
+    /** unified field -> its evidence grade and citation, for the fields the file grades. */
+    public Map<String, Evidence> evidence() {
+        return evidence;
     }
 
     /** unified field -> "mapped" or "assumed", for every field this file fills. */

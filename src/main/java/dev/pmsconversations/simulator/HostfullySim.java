@@ -142,10 +142,19 @@ final class HostfullySim extends SimSource {
         return render(thread, message, null, null);
     }
 
+    /**
+     * A message's type is the lead's channel (AIRBNB, VRBO, BOOKING_COM); a lead booked directly with Hostfully
+     * (channel HOSTFULLY) has its messages in Hostfully's own inbox: type HOSTFULLY_PMP, as in the v3.2 example.
+     */
+    private static String messageType(ObjectNode lead) {
+        String channel = lead == null ? "HOSTFULLY" : lead.path("channel").asText("HOSTFULLY");
+        return channel.equals("HOSTFULLY") ? "HOSTFULLY_PMP" : channel;
+    }
+
     private ObjectNode render(SimThread thread, NewMessage message, String type, String subject) {
         String at = local(message.at(), UTC, TIME);
         ObjectNode lead = thread.related.get("lead");
-        String channel = lead == null ? "HOSTFULLY" : lead.path("channel").asText("HOSTFULLY");
+        String channel = messageType(lead);
         ObjectNode m = Json.MAPPER.createObjectNode().put("uid", nextUid("message")).put("leadUid", leadUid(thread))
                 .put("threadUid", thread.id).put("createdUtcDateTime", at).put("status", message.fromGuest() ? "CREATED" : "SENT")
                 .put("type", type != null ? type : channel).put("senderType", message.fromGuest() ? "GUEST" : "AGENCY");
@@ -297,7 +306,7 @@ final class HostfullySim extends SimSource {
             return error(ex, 400, "Bad Request", "thread " + threadUid + " does not belong to lead " + leadUid);
         }
         ObjectNode lead = thread.related.get("lead");
-        String channel = lead == null ? "HOSTFULLY" : lead.path("channel").asText("HOSTFULLY");
+        String channel = messageType(lead);
         String subject = req.at("/content/subject").isTextual() ? req.at("/content/subject").asText() : null;
         Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // whole seconds, after the thread's latest
         Instant latest = Instant.parse(thread.record.path("lastUpdateDate").asText("1970-01-01T00:00:00Z"));

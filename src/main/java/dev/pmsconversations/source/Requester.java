@@ -61,9 +61,9 @@ final class Requester {
         boolean reauthenticated = false;
         String last = "";
         for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
-            awaitPermits();
             Map<String, String> headers = new HashMap<>(pms.source().api().headers());
-            headers.putAll(auth.headers());
+            headers.putAll(auth.headers()); // may fetch a token first (a request of its own, with its own permit)
+            awaitPermits(); // the permit right before the request: one granted before a token call would be stale
             requests.incrementAndGet();
             PmsHttp.Response r = http.send(method, pms.baseUrl() + path, withCredentials(query), headers, contentType, body);
             if (r.ok()) {

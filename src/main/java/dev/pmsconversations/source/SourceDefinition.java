@@ -45,7 +45,12 @@ public record SourceDefinition(String key, String name, Path file, boolean messa
         }
         boolean messaging = root.bool("messaging", true);
         Map<String, String> unavailable = root.has("unavailable") ? root.get("unavailable").stringMap() : Map.of();
-        String fingerprint = dev.pmsconversations.model.Hashes.sha256(root.json().toString());
+        // the mapping's evidence grades are documentation: grading a field does not have conversations mapped again
+        com.fasterxml.jackson.databind.JsonNode semantic = root.json().deepCopy();
+        if (semantic.path("mapping") instanceof com.fasterxml.jackson.databind.node.ObjectNode m) {
+            m.remove("evidence");
+        }
+        String fingerprint = dev.pmsconversations.model.Hashes.sha256(semantic.toString());
         if (!messaging) {
             return new SourceDefinition(key, root.text("name", key), file, false, root.text("unsupported"), null, null, null, Map.of(),
                     unavailable, fingerprint);
