@@ -98,7 +98,8 @@ final class BookingSyncHandMapper implements HandMapper {
     private static MessageType type(String channel, String origin) {
         if (channel != null) {
             return switch (channel) {
-                case "airbnb", "homeaway", "booking", "booking-com", "tripadvisor", "messenger" -> MessageType.CHANNEL;
+                case "airbnb", "homeaway", "booking", "booking-com", "tripadvisor" -> MessageType.CHANNEL;
+                case "messenger" -> MessageType.MESSENGER;
                 case "email" -> MessageType.EMAIL;
                 case "sms" -> MessageType.SMS;
                 case "whatsapp" -> MessageType.WHATSAPP;
@@ -109,7 +110,8 @@ final class BookingSyncHandMapper implements HandMapper {
             return null;
         }
         return switch (origin) {
-            case "airbnb_message", "airbnb_email", "booking-com", "homeaway", "tripadvisor", "messenger" -> MessageType.CHANNEL;
+            case "airbnb_message", "airbnb_email", "booking-com", "homeaway", "tripadvisor" -> MessageType.CHANNEL;
+            case "messenger" -> MessageType.MESSENGER;
             case "email" -> MessageType.EMAIL;
             case "sms" -> MessageType.SMS;
             case "whatsapp" -> MessageType.WHATSAPP;

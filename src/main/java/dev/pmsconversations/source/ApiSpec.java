@@ -288,9 +288,9 @@ public record ApiSpec(
         String type = p.object().text("type");
         return switch (type) {
             case "offset" -> {
-                p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size", "in"));
+                p.onlyKeys(Set.of("type", "limitParam", "offsetParam", "size", "hasNext", "in"));
                 yield new Pagination(type, p.text("limitParam", "limit"), p.text("offsetParam", "offset"), null,
-                        p.integer("size", 100), 0, null, null, null, null, inBody(p));
+                        p.integer("size", 100), 0, null, null, null, p.text("hasNext", null), inBody(p));
             }
             case "page" -> {
                 p.onlyKeys(Set.of("type", "pageParam", "sizeParam", "size", "firstPage", "totalPages", "hasNext", "in"));

@@ -112,19 +112,27 @@ public final class Pager {
         return paging;
     }
 
+    /** e.g. {"next_page": 3}, {"pages": {"nextPageExists": true}}, {"next_page_url": "…"}: absent, null, false, 0 or "" = last page. */
+    private static boolean lastPage(JsonNode body, String hasNextPath) {
+        JsonNode more = body.at(JsonPointer.compile(hasNextPath));
+        return more.isMissingNode() || more.isNull() || (more.isBoolean() && !more.asBoolean())
+                || (more.isNumber() && more.asLong() == 0) || (more.isTextual() && more.asText().isEmpty());
+    }
+
     private void advance(int got, JsonNode body) {
         ApiSpec.Pagination p = request.pagination();
         switch (p.type()) {
             case "offset" -> {
-                done = body != null && got < p.size();
+                // with a has-next pointer (e.g. OwnerRez's next_page_url) that the answer carries, a short page ends
+                // nothing: a PMS that ignores the requested limit and answers 20 at a time is still read to the end;
+                // an answer without the key falls back to the page size
+                boolean pointed = body != null && p.hasNextPath() != null && !body.at(JsonPointer.compile(p.hasNextPath())).isMissingNode();
+                done = body != null && (pointed ? lastPage(body, p.hasNextPath()) : got < p.size());
                 offset += Math.max(got, 1);
             }
             case "page" -> {
                 if (body != null && p.hasNextPath() != null) {
-                    // e.g. {"next_page": 3} or {"pages": {"nextPageExists": true}}: absent, null, false or 0 = last page
-                    JsonNode more = body.at(JsonPointer.compile(p.hasNextPath()));
-                    done = more.isMissingNode() || more.isNull() || (more.isBoolean() && !more.asBoolean())
-                            || (more.isNumber() && more.asLong() == 0) || (more.isTextual() && more.asText().isEmpty());
+                    done = lastPage(body, p.hasNextPath());
                 } else if (body != null && p.totalPagesPath() != null) {
                     JsonNode total = body.at(JsonPointer.compile(p.totalPagesPath()));
                     done = total.isNumber() && pageNo >= total.asInt();
