@@ -44,7 +44,7 @@ import java.util.Map;
  * a Basic (PAT) or unknown token is 401 invalid_token; 404 is code not_found, a bad request 400 validation_error;
  * the send answers 200 (any 2xx is what clients check). The simulator's Retry-After header on 429 is kept.
  */
-final class OwnerRezSim extends SimSource {
+public final class OwnerRezSim extends SimSource {
     private static final String TIME = "yyyy-MM-dd'T'HH:mm:ss'Z'";
     private static final String DOCS = "https://www.ownerrez.com/support/articles/api-errors#";
     private static final long OWNER_CONTACT = 610000001L;
@@ -290,9 +290,19 @@ final class OwnerRezSim extends SimSource {
         return paged(ex, msgs, extra);
     }
 
+    /**
+     * Test hook: the server answers at most this many items per page whatever {@code limit} asks (the OpenAPI declares
+     * no limit parameter on some calls, default 20: a client must follow next_page_url, not the page size).
+     */
+    public void capPages(int items) {
+        this.pageCap = items;
+    }
+
+    private volatile int pageCap = 100;
+
     /** {items, limit, offset, next_page_url, ...extra}; next_page_url repeats the query with the next offset. */
     private SimResponse paged(SimExchange ex, List<ObjectNode> all, ObjectNode extra) {
-        int limit = Math.max(1, Math.min(100, intParam(ex.query(), "limit", 20)));
+        int limit = Math.max(1, Math.min(pageCap, intParam(ex.query(), "limit", 20)));
         int offset = Math.max(0, intParam(ex.query(), "offset", 0));
         return SimResponse.json(200, page(all, offset, limit, arr -> {
             ObjectNode o = Json.MAPPER.createObjectNode();

@@ -1,0 +1,44 @@
+package dev.pmsconversations.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.config.AccountConfig;
+import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.config.Secret;
+import dev.pmsconversations.limits.RequestPermits;
+import dev.pmsconversations.simulator.OwnerRezSim;
+import dev.pmsconversations.simulator.PmsSimulator;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Offset paging with a has-next pointer (mappings/ownerrez.yaml: {@code hasNext: /next_page_url}): a PMS that answers
+ * 20 items per page whatever limit=100 asks (OwnerRez declares no limit on GET /v2/messages) is read to the end; with
+ * the page size alone, the first short page would have ended the thread at 20 of its 45 messages.
+ */
+class OffsetPagingTest {
+    @Test
+    void aPmsIgnoringTheLimitIsReadToTheEndByItsNextPageUrl() throws Exception {
+        SourceDefinition source = SourceDefinition.load(Path.of("mappings/ownerrez.yaml"));
+        try (PmsSimulator sim = new PmsSimulator(0, 5); DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.start();
+            sim.source("ownerrez").seed("or-1", 1, 45);
+            ((OwnerRezSim) sim.source("ownerrez")).capPages(20);
+            Map<String, Secret> credentials = new java.util.HashMap<>();
+            sim.source("ownerrez").account("or-1").credentials.forEach((k, v) -> credentials.put(k, new Secret(v, null)));
+            AccountClient client = new AccountClient(source, new AccountConfig("or-1", "ownerrez", sim.baseUrl("ownerrez"),
+                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT),
+                    RefreshTokens.inMemory(), RequestPermits.local());
+            String thread = sim.threadIds("ownerrez", "or-1").get(0);
+            List<JsonNode> messages = client.messages(thread, null);
+            assertThat(messages).hasSize(45);
+            assertThat(sim.requests("ownerrez", "or-1").stream().filter(r -> r.path().equals("/v2/messages")).count())
+                    .as("three pages of 20, 20 and 5").isEqualTo(3);
+        }
+    }
+}
