@@ -3,16 +3,13 @@ package dev.pmsconversations.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.RuntimeConfig;
-import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.limits.RequestPermits;
 import dev.pmsconversations.simulator.OwnerRezSim;
 import dev.pmsconversations.simulator.PmsSimulator;
+import dev.pmsconversations.testing.SimAccounts;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -29,11 +26,8 @@ class OffsetPagingTest {
             camel.start();
             sim.source("ownerrez").seed("or-1", 1, 45);
             ((OwnerRezSim) sim.source("ownerrez")).capPages(20);
-            Map<String, Secret> credentials = new java.util.HashMap<>();
-            sim.source("ownerrez").account("or-1").credentials.forEach((k, v) -> credentials.put(k, new Secret(v, null)));
-            AccountClient client = new AccountClient(source, new AccountConfig("or-1", "ownerrez", sim.baseUrl("ownerrez"),
-                    ZoneOffset.UTC, credentials, "1m", null, List.of()), new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT),
-                    RefreshTokens.inMemory(), RequestPermits.local());
+            AccountClient client = new AccountClient(source, SimAccounts.config(sim, "ownerrez", "or-1"),
+                    new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT), RefreshTokens.inMemory(), RequestPermits.local());
             String thread = sim.threadIds("ownerrez", "or-1").get(0);
             List<JsonNode> messages = client.messages(thread, null);
             assertThat(messages).hasSize(45);

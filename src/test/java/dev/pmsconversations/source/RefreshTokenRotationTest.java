@@ -27,12 +27,9 @@ class RefreshTokenRotationTest {
         try (PmsSimulator sim = new PmsSimulator(0, 3); DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.start();
             sim.source("bookingsync").seed("bs-1", 2, 2);
-            Map<String, Secret> credentials = new java.util.HashMap<>();
-            sim.source("bookingsync").account("bs-1").credentials.forEach((k, v) -> credentials.put(k, new Secret(v, null)));
-            AccountConfig account = new AccountConfig("bs-1", "bookingsync", sim.baseUrl("bookingsync"), ZoneOffset.UTC, credentials,
-                    "1m", null, List.of());
+            AccountConfig account = dev.pmsconversations.testing.SimAccounts.config(sim, "bookingsync", "bs-1");
             RefreshTokens kept = RefreshTokens.inMemory();
-            String configured = credentials.get("refreshToken").reveal();
+            String configured = account.credentials().get("refreshToken").reveal();
 
             // first run: refresh with the configured token, then use the new access token (Doorkeeper revokes the old refresh token)
             AccountClient first = new AccountClient(source, account, new PmsHttp(camel, "test", RuntimeConfig.PmsHttpConfig.DEFAULT), kept, RequestPermits.local());
