@@ -664,9 +664,11 @@ class ChaosTest {
         assertThat(sim.servedFaults()).as("every fault handed to the simulator was served").hasSize(simFaults);
         // the limit held: both nodes pace to it together. A 429 may only come from scheduling jitter: a request granted on
         // time reaching the PMS late, bunched with later grants, on a 2-core box running two runtimes, PostgreSQL and the
-        // simulator (CI runs measured 10 and 14 of ~1,200 requests, at most 362 ms early); without the limiter the same
-        // run had 281, early by up to the whole 1 s window (docs/reliability.md)
-        assertThat(early).as("429s of the shared limit: how early each request came (ms)").hasSizeLessThanOrEqualTo(25)
+        // simulator. Measured: 5 to 14 of ~1,200 requests in one round (at most 362 ms early), 35 of 8,889 in ten; at
+        // most 2% of the requests is allowed. Without the limiter the same round had 281 (25%), early by up to the whole
+        // 1 s window (docs/reliability.md)
+        int jitterBound = Math.max(10, sim.requests().size() / 50);
+        assertThat(early).as("429s of the shared limit: how early each request came (ms)").hasSizeLessThanOrEqualTo(jitterBound)
                 .allSatisfy(ms -> assertThat(ms).isLessThan(750L));
         assertThat(pagesShifted).as("polls whose pages shifted under them").isPositive();
         assertThat(injected.get("database connections cut")).as("connections cut").isPositive();
