@@ -45,6 +45,12 @@ class MappingFixTest extends RuntimeTestSupport {
         return true;
     }
 
+    /** Smoobu's account holds only thread 292, the one whose host message this test makes unmappable. */
+    @Override
+    protected List<dev.pmsconversations.testing.Fixtures.Fixture> fixtures(String source) {
+        return super.fixtures(source).stream().filter(f -> !source.equals("smoobu") || f.name().equals("booking-" + THREAD)).toList();
+    }
+
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
         try (Stream<Path> files = Files.list(Path.of("mappings"))) {

@@ -110,6 +110,11 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return Clock.fixed(Instant.parse("2026-08-20T08:00:00Z"), ZoneOffset.UTC);
     }
 
+    /** The golden fixtures the simulator serves for the source's account (all of them; override to narrow). */
+    protected List<Fixtures.Fixture> fixtures(String source) {
+        return Fixtures.of(source);
+    }
+
     /** Override to run the API (and webhook receiver) on a free port. */
     protected boolean withApi() {
         return false;
@@ -123,7 +128,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
             throw new UncheckedIOException(e);
         }
         for (String source : SOURCES) {
-            for (Fixtures.Fixture f : Fixtures.of(source)) {
+            for (Fixtures.Fixture f : fixtures(source)) {
                 sim.source(source).load(source + "-1", f.nativeBundle());
             }
         }
