@@ -138,7 +138,24 @@ class StatusPageTest extends RuntimeTestSupport {
         JsonNode failed = failedSend("hostaway", "/messages");
         guestWritesWithAWebhook("hostaway");
         await().atMost(Duration.ofSeconds(30)).until(() -> status(TestRuntime.TOKEN).at("/webhooks/counts/DONE").asInt() == 1);
+        // Hostaway sends a sender value its file does not know: the message is delivered (sender null) and it is drift
+        var thread = sim.source("hostaway").account("hostaway-1").thread(fixtureThread("hostaway"));
+        sim.addMessage("hostaway", "hostaway-1", fixtureThread("hostaway"), "from a stranger", true);
+        thread.messages.get(thread.messages.size() - 1).put("isIncoming", 7);
+        poll("hostaway-1");
+        // the message's webhook (the simulator sends Hostaway's) is processed too: the page below counts 2 done
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(TestRuntime.TOKEN).at("/webhooks/counts/DONE").asInt() == 2);
         JsonNode data = status(TestRuntime.TOKEN);
+        // (the fixtures' image-only messages of Hostex and Hostify are drift too: a message without a text body)
+        JsonNode hostawayDrift = null;
+        for (JsonNode x : data.get("drift")) {
+            hostawayDrift = x.get("source").asText().equals("hostaway") ? x : hostawayDrift;
+        }
+        assertThat(hostawayDrift).isNotNull();
+        assertThat(hostawayDrift.get("lastValue").asText()).isEqualTo("7");
+        // read by the poll and, depending on which came first, by the webhook's sync too: counted per read
+        String driftCount = hostawayDrift.get("count").asText();
+        assertThat(hostawayDrift.get("count").asInt()).isBetween(1, 2);
         JsonNode smoobu = null;
         JsonNode guesty = null;
         for (JsonNode a : data.get("accounts")) {
@@ -177,6 +194,11 @@ class StatusPageTest extends RuntimeTestSupport {
             assertThat(box.get("right").asDouble()).isLessThanOrEqualTo(box.get("page").asDouble());
             browser.evaluate("document.getElementById('coverage-box').scrollLeft = 0");
 
+            // the payload drift, one row per (source, account, field, kind) with its count and the value the PMS sent
+            assertThat(texts(browser.evaluate(row("drift", "hostaway")))).containsExactly("hostaway", "hostaway-1",
+                    "messages.senderType", "unknownValue", driftCount, "7");
+            assertThat(browser.evaluate("getComputedStyle(document.getElementById('no-drift')).display").asText()).isEqualTo("none");
+
             // the FAILED send, with the PMS's reason
             JsonNode failedReason = browser.evaluate(cell("failed", failed.get("id").asText(), "reason"));
             assertThat(failedReason.get("text").asText()).isEqualTo(failed.get("error").asText()).contains("HTTP 422");
@@ -186,7 +208,7 @@ class StatusPageTest extends RuntimeTestSupport {
             assertThat(texts(browser.evaluate(headersAndCells("outbox")))).containsExactly("pending", "sending", "sent", "failed",
                     "0", "0", "0", "1");
             assertThat(texts(browser.evaluate(headersAndCells("webhooks")))).containsExactly("received", "covered", "processing", "done",
-                    "failed", "0", "0", "0", "1", "0");
+                    "failed", "0", "0", "0", "2", "0");
             assertThat(browser.evaluate("document.documentElement.outerHTML + location.href").asText()).doesNotContain(TestRuntime.TOKEN);
 
             Path png = Path.of("target", "status-page.png").toAbsolutePath();
