@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * mappings/bookingsync.yaml by hand. JSON:API records link each other by id, so the related records are indexed
- * once per conversation (participant id -> member type, message id -> attachments), as one would by hand.
+ * once per conversation (participant id -> member type, attachment id -> attachment), as one would by hand.
  */
 final class BookingSyncHandMapper implements HandMapper {
 
@@ -37,7 +37,7 @@ final class BookingSyncHandMapper implements HandMapper {
         for (JsonNode p : related.path("participants").path("participants")) {
             memberTypes.put(text(p.get("id")), text(p.path("links").path("member").get("type")));
         }
-        Map<String, List<Attachment>> attachments = attachmentsByMessage(related.path("attachments").path("attachments"));
+        Map<String, Attachment> attachments = attachmentsById(related.path("attachments").path("attachments"));
         JsonNode list = bundle.path("messages");
         NewestFirst messages = new NewestFirst(list.size());
         String subject = text(c.get("subject")); // an e-mail conversation's subject is its messages' subject
@@ -47,7 +47,8 @@ final class BookingSyncHandMapper implements HandMapper {
             messages.add(created, new Message(id, iso(created), iso(time(text(m.get("updated_at")), ISO)),
                     Nodes.body(text(m.get("content"))), subject,
                     sender(text(m.get("visibility")), memberTypes.get(text(m.path("links").get("sender")))),
-                    type(text(m.get("channel")), text(m.get("origin"))), null, null, null, attachments.getOrDefault(id, List.of())));
+                    "internal".equals(text(m.get("visibility"))) ? null : type(text(m.get("channel")), text(m.get("origin"))),
+                    null, null, null, attachments(m.path("links").path("attachments"), attachments)));
         }
         return new Conversation(required(text(c.get("id")), "id"), null,
                 required(text(c.path("links").path("bookings").get(0)), "links.bookings"),
@@ -69,15 +70,22 @@ final class BookingSyncHandMapper implements HandMapper {
         return text(entries.path(0).get(field));
     }
 
-    private static Map<String, List<Attachment>> attachmentsByMessage(JsonNode list) {
-        Map<String, List<Attachment>> out = new HashMap<>();
+    /** The attachments read beside the thread, by id. */
+    private static Map<String, Attachment> attachmentsById(JsonNode list) {
+        Map<String, Attachment> out = new HashMap<>();
         for (JsonNode a : list) {
             String name = text(a.get("name"));
-            Attachment att = new Attachment(text(a.get("id")), name, text(a.get("url")),
-                    new Attachment.Type(Nodes.extension(name), text(a.get("file_content_type"))));
-            for (JsonNode messageId : a.path("links").path("messages")) {
-                out.computeIfAbsent(text(messageId), k -> new ArrayList<>(1)).add(att);
-            }
+            out.put(text(a.get("id")), new Attachment(text(a.get("id")), name, text(a.get("url")),
+                    new Attachment.Type(Nodes.extension(name), text(a.get("file_content_type")))));
+        }
+        return out;
+    }
+
+    /** The attachments a message links by id: their details when read, else the id alone. */
+    private static List<Attachment> attachments(JsonNode linked, Map<String, Attachment> byId) {
+        List<Attachment> out = new ArrayList<>(linked.size());
+        for (JsonNode id : linked) {
+            out.add(byId.getOrDefault(text(id), new Attachment(text(id), null, null, new Attachment.Type(null, null))));
         }
         return out;
     }

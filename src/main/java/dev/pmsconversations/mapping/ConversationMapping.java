@@ -48,6 +48,8 @@ public final class ConversationMapping {
     private final Map<String, Field> message = new LinkedHashMap<>();
     private final Map<String, Field> attachment = new LinkedHashMap<>();
     private FieldCompiler.RawPath attachmentsPath;
+    /** Where the details of attachments the message lists by id are (api.related), or null: see {@link AttachmentDetails}. */
+    private AttachmentDetails attachmentDetails;
     private final Readers readers;
     /** unified field path -> "mapped" | "assumed"; what the coverage matrix is generated from. */
     private final Map<String, String> coverage = new LinkedHashMap<>();
@@ -100,8 +102,9 @@ public final class ConversationMapping {
         if (spec.isMissing()) {
             return;
         }
-        spec.onlyKeys(Set.of("path", "item", "assumed", "note"));
+        spec.onlyKeys(Set.of("path", "details", "item", "assumed", "note"));
         attachmentsPath = FieldCompiler.path(spec.get("path"), spec.text("path"));
+        attachmentDetails = spec.has("details") ? AttachmentDetails.compile(spec.get("details")) : null;
         YamlNode item = spec.get("item").onlyKeys(Set.copyOf(ATTACHMENT_FIELDS));
         boolean assumed = spec.bool("assumed", false);
         for (String f : ATTACHMENT_FIELDS) {
@@ -274,8 +277,9 @@ public final class ConversationMapping {
         }
         List<Attachment> out = new ArrayList<>(list.size());
         for (JsonNode a : list) {
-            // an attachment given as a bare URL string is read as {url}
-            JsonNode item = a.isTextual() ? dev.pmsconversations.model.Json.MAPPER.createObjectNode().put("url", a.asText()) : a;
+            // an attachment given by its id: its details record (or the id alone); a bare URL string is read as {url}
+            JsonNode item = attachmentDetails != null && a.isValueNode() ? attachmentDetails.of(a, c)
+                    : a.isTextual() ? dev.pmsconversations.model.Json.MAPPER.createObjectNode().put("url", a.asText()) : a;
             Attachment.Type type = new Attachment.Type(f.attachmentExtension.text(item, m, report),
                     f.attachmentMimeType.text(item, m, report));
             Attachment att = new Attachment(f.attachmentId.text(item, m, report), f.attachmentName.text(item, m, report),

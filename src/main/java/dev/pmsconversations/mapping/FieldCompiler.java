@@ -30,6 +30,8 @@ final class FieldCompiler {
     static final Set<String> FIELD_KEYS = Set.of("required", "onUnknown", "assumed", "note");
     /** A {@code values} entry mapped to null ("recognised, but nothing to say in the model"). */
     private static final String NULL_VALUE = "\u0000null";
+    /** Inside {@code firstOf}: a value listed as null ends the search with null (the next items are not asked). */
+    private static final Object LISTED_AS_NULL = new Object();
     /** The model's value for "a value we do not recognise" (spec): an {@code else} to it is reported like no {@code else}. */
     private static final String UNRECOGNISED = "UNKNOWN";
     private static final Set<String> TYPES = Set.of("string", "id", "time", "text", "html", "bool", "present", "extension");
@@ -72,7 +74,9 @@ final class FieldCompiler {
                 Object unknown = null; // an unlisted value without fallback: no value, but reported if nothing follows
                 for (FieldReader reader : readers) {
                     Object v = reader.read(r, p);
-                    if (v instanceof UnknownValue u && u.fallback() == null) {
+                    if (v == LISTED_AS_NULL) {
+                        return null;
+                    } else if (v instanceof UnknownValue u && u.fallback() == null) {
                         unknown = v;
                     } else if (v != null) {
                         return v;
@@ -188,7 +192,7 @@ final class FieldCompiler {
                 }
                 String mapped = values.get(v);
                 if (NULL_VALUE.equals(mapped)) {
-                    return null;
+                    return lenient ? LISTED_AS_NULL : null;
                 }
                 if (mapped != null) {
                     return bool ? Boolean.valueOf(mapped) : mapped;

@@ -8,7 +8,6 @@ import dev.pmsconversations.model.Json;
 import dev.pmsconversations.source.SourceRegistry;
 import dev.pmsconversations.testing.Fixtures;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -133,8 +132,9 @@ class VendorPayloadFidelityTest {
     @Test
     void beds24InternalNotesAndSystemMessagesDoNotGoThroughTheOtaInbox() throws Exception {
         JsonNode c = map("beds24", fixture("beds24", "booking-30612346"));
-        assertThat(message(c, "123456803").get("type").asText()).as("internalNote").isNotEqualTo("CHANNEL");
-        assertThat(message(c, "123456801").get("type").asText()).as("system").isNotEqualTo("CHANNEL");
+        // no channel at all: null (the spec's missing-value rule), not UNKNOWN (an unrecognised channel)
+        assertThat(message(c, "123456803").get("type").isNull()).as("internalNote: " + message(c, "123456803").get("type")).isTrue();
+        assertThat(message(c, "123456801").get("type").isNull()).as("system: " + message(c, "123456801").get("type")).isTrue();
         assertThat(message(c, "123456802").get("type").asText()).as("guest, Booking.com booking").isEqualTo("CHANNEL");
         assertThat(message(c, "123456804").get("type").asText()).as("host, Booking.com booking").isEqualTo("CHANNEL");
     }
@@ -153,17 +153,39 @@ class VendorPayloadFidelityTest {
 
     // BookingSync: a message links its attachments by id (links.attachments, inbox_messages.md); the details come from
     // GET /inbox/attachments/<ids>. When they are not loaded, the message should still list the attachment by id.
-    // Not expressible in mappings/bookingsync.yaml: attachment item rules read the attachment and the message only, and
-    // a filter joins on the attachment's links.messages (which the docs' own example leaves empty), not on the ids
-    // the message links. Needs the engine (e.g. a filter on a value of the record's array).
+    // mappings/bookingsync.yaml: attachments.path /links/attachments with details from ^/@attachments/attachments.
     @Test
-    @Disabled("needs the mapping engine: attachment items cannot read the conversation's related records")
     void bookingSyncAnAttachmentWhoseDetailsAreNotLoadedKeepsItsId() throws Exception {
         ObjectNode bundle = (ObjectNode) fixture("bookingsync", "conversation-7").deepCopy();
         ((ObjectNode) bundle.get("related")).remove("attachments");
         JsonNode m = message(map("bookingsync", bundle), "5");
         assertThat(m.get("attachments")).hasSize(1);
         assertThat(m.at("/attachments/0/id").asText()).isEqualTo("1");
+        assertThat(m.at("/attachments/0/name").isNull()).as("no details read").isTrue();
+    }
+
+    // BookingSync's own attachments example (api_calls/reference/attachments/inbox_read-inbox_write-scope-response.json)
+    // has links.messages []: the message's links.attachments is what joins them.
+    @Test
+    void bookingSyncAnAttachmentIsJoinedByTheIdsItsMessageLinks() throws Exception {
+        ObjectNode bundle = (ObjectNode) fixture("bookingsync", "conversation-7").deepCopy();
+        ((ObjectNode) bundle.at("/related/attachments/attachments/0/links")).putArray("messages");
+        JsonNode m = message(map("bookingsync", bundle), "5");
+        assertThat(m.get("attachments")).hasSize(1);
+        assertThat(m.at("/attachments/0/name").asText()).isEqualTo("example.jpg");
+        assertThat(m.at("/attachments/0/url").asText()).isEqualTo("/path/to/image/example");
+        assertThat(message(map("bookingsync", bundle), "6").get("attachments")).isEmpty();
+    }
+
+    // Your.Rentals: the developers blog's booking post writes times as "yyyy-MM-dd HH:mm:ss" (no zone); the file's ISO
+    // times are a guess (mappings/yourrentals.yaml). Both must read, the zoneless one in the file's timeZone (UTC).
+    @Test
+    void yourRentalsTimesWithoutZoneReadAsUtc() throws Exception {
+        ObjectNode bundle = (ObjectNode) fixture("yourrentals", "conversation-81234").deepCopy();
+        ObjectNode first = (ObjectNode) bundle.at("/messages/0");
+        first.put("createdAt", "2025-01-10 10:05:00");
+        JsonNode m = message(map("yourrentals", bundle), first.get("id").asText());
+        assertThat(m.get("createdAt").asText()).isEqualTo("2025-01-10T10:05:00Z");
     }
 
     // Resly: threads list item "timestampUpdated: ISO 8601 timestamp indicating when the thread was last updated"
