@@ -89,7 +89,7 @@ public final class PollScheduler {
     }
 
     /** The Quartz group of the poll triggers, as routes/poll-conversations.camel.yaml names it ({@code quartz:pms-poll/…}). */
-    static final String POLL_GROUP = "pms-poll";
+    public static final String POLL_GROUP = "pms-poll";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PollScheduler.class);
 
     /** Spacing of the first polls: at most this many start per second when the interval leaves room. */

@@ -25,7 +25,7 @@ public final class ConfigLoader {
     public static final Set<String> SINK_TYPES = Set.of("file", "http", "uri", "route", "jms", "rabbitmq", "kafka");
 
     private static final RuntimeConfig.StoreConfig DEFAULT_STORE =
-            new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null);
+            new RuntimeConfig.StoreConfig("jdbc:h2:file:./data/pms-conversations", "sa", null, null);
 
     private final SecretReader secrets;
     private final SinkReader sinks;
@@ -187,13 +187,14 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig.StoreConfig store(YamlNode s, Path base, LoadProblems p) {
-        p.onlyKeys(s, Set.of("url", "user", "password"));
+        p.onlyKeys(s, Set.of("url", "user", "password", "encryptionKey"));
         String url = s.text("url");
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
         }
         // the store's password is required even for operations commands: they exist to open the store
-        return new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secrets.read(s.get("password"), base, p, true) : null);
+        return new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secrets.read(s.get("password"), base, p, true) : null,
+                s.has("encryptionKey") ? secrets.read(s.get("encryptionKey"), base, p, true) : null);
     }
 
     private static RuntimeConfig.ClusterConfig cluster(YamlNode c, LoadProblems p) {

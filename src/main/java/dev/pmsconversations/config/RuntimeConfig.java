@@ -60,7 +60,8 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions ex
     }
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
-    public record StoreConfig(String url, String user, Secret password) {
+    /** {@code encryptionKey}: the key for the credentials of accounts created at run time (null: none can be created). */
+    public record StoreConfig(String url, String user, Secret password, Secret encryptionKey) {
     }
 
     /**

@@ -38,12 +38,14 @@ public final class DeliveryService {
     private final DeliveryStore store;
     private final Jdbc jdbc;
     private final Map<String, SinkConfig> sinks;
-    private final Map<String, List<String>> accountSinks;
+    /** An account's sinks by name (the configured accounts' and those created at run time). */
+    private final java.util.function.Function<String, List<String>> accountSinks;
     private final Clock clock;
     private final Duration lease;
     private final int maxBacklog;
 
-    public DeliveryService(DeliveryStore store, Jdbc jdbc, Map<String, SinkConfig> sinks, Map<String, List<String>> accountSinks,
+    public DeliveryService(DeliveryStore store, Jdbc jdbc, Map<String, SinkConfig> sinks,
+                           java.util.function.Function<String, List<String>> accountSinks,
                            Clock clock, Duration lease, int maxBacklog) {
         this.store = store;
         this.jdbc = jdbc;
@@ -90,7 +92,7 @@ public final class DeliveryService {
         Instant now = clock.instant();
         jdbc.transaction(() -> {
             recordState.run();
-            for (String sink : accountSinks.getOrDefault(event.accountId(), List.of())) {
+            for (String sink : accountSinks.apply(event.accountId())) {
                 if (sinks.get(sink).filter().accepts(event.source(), event.accountId(), event.type(), senders)) {
                     store.enqueue(sink, event.id(), event.accountId(), event.source(), event.data().id(), event.type(), json, now)
                             .ifPresent(id -> rows.add(new DeliveryStore.Queued(id, sink)));

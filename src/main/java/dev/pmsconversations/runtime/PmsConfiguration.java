@@ -154,7 +154,7 @@ public final class PmsConfiguration implements CamelConfiguration {
             // route meters (exchanges, failures, timings) for the runtime's routes, not for each account's poll route:
             // the pms_* meters count polls per account
             var routeMeters = new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration();
-            routeMeters.setExcludePattern(AccountRoutes.POLL_ROUTE + "*");
+            routeMeters.setExcludePattern(POLL_ROUTE + "*");
             var policies = new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory();
             policies.setPolicyConfiguration(routeMeters);
             context.addRoutePolicyFactory(policies);
@@ -167,8 +167,11 @@ public final class PmsConfiguration implements CamelConfiguration {
         dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, dev.pmsconversations.source.RefreshTokens.in(store));
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
                 config.cluster(), config.accounts());
-        java.util.Map<String, java.util.List<String>> accountSinks = new java.util.LinkedHashMap<>();
-        config.accounts().forEach(a -> accountSinks.put(a.id(), a.sinks()));
+        // an account's sinks as it is now (accounts come and go at run time): read through the clients, made below
+        java.util.function.Function<String, java.util.List<String>> accountSinks = id -> {
+            AccountConfig a = clients == null ? null : clients.account(id);
+            return a == null ? java.util.List.of() : a.sinks();
+        };
         deliveries = new DeliveryService(new DeliveryStore(store.jdbc()), store.jdbc(), config.sinksByName(), accountSinks,
                 java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(config.delivery().leaseSeconds()), config.delivery().maxBacklog());
         context.getPropertiesComponent().addInitialProperty("pms.delivery.drainMillis", Integer.toString(config.delivery().drainMillis()));
@@ -199,18 +202,23 @@ public final class PmsConfiguration implements CamelConfiguration {
                 oc.maxAttempts());
         context.getPropertiesComponent().addInitialProperty("pms.outbox.sweepMillis", Integer.toString(oc.sweepMillis()));
         context.getRegistry().bind("outboxService", outbox);
-        WebhookService webhooks = new WebhookService(sources, config.accounts(), new WebhookInbox(store.jdbc()), store, realTime, 5);
+        WebhookService webhooks = new WebhookService(sources, clients::account, new WebhookInbox(store.jdbc()), store, realTime, 5);
         context.getRegistry().bind("webhookService", webhooks);
         context.getRegistry().bind("apiAuth", new ApiAuth(config.api().tokens()));
         context.getRegistry().bind("apiErrors", new ApiErrors());
         context.getRegistry().bind("responseHeaders", new dev.pmsconversations.api.ResponseHeaders());
         context.getRegistry().bind("statusApi", new dev.pmsconversations.api.StatusApi(sync, store.jdbc(), config.sinks(), schedule,
                 config.cluster().nodeId(), new WebhookInbox(store.jdbc())::countsByStatus));
-        java.util.Set<String> accountIds = new java.util.LinkedHashSet<>();
-        config.accounts().forEach(a -> accountIds.add(a.id()));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
-                config.sinksByName().keySet(), accountIds));
-        context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, config.accounts()));
+                config.sinksByName().keySet(), clients.ids()));
+        // accounts created at run time: in the store, credentials encrypted; every node follows them (routes/accounts.camel.yaml)
+        dev.pmsconversations.config.Secret key = config.store().encryptionKey();
+        dev.pmsconversations.account.AccountStore accountStore = new dev.pmsconversations.account.AccountStore(store.jdbc(),
+                key == null ? null : new dev.pmsconversations.account.CredentialCipher(key.reveal()));
+        AccountFollower follower = new AccountFollower(context, accountStore, clients, quartzOptions);
+        context.getRegistry().bind("accountFollower", follower);
+        context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, clients, accountStore,
+                config.sinksByName().keySet(), sync::status, follower::follow, realTime));
         context.getRegistry().bind("routeAccess", new dev.pmsconversations.api.RouteAccess());
         context.getRegistry().bind("conversationApi", new ConversationApi(store, clients, outbox, config.includeDeprecated()));
         RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());
@@ -274,11 +282,11 @@ public final class PmsConfiguration implements CamelConfiguration {
         return config;
     }
 
+    /** An account's poll route is this prefix and the account id (the route meters leave these out). */
+    static final String POLL_ROUTE = "poll-";
+
     /** One route per account and per sink, from the templates in routes/. */
     private final class AccountRoutes extends RouteBuilder {
-        /** An account's poll route is this prefix and the account id (the route meters leave these out). */
-        static final String POLL_ROUTE = "poll-";
-
         @Override
         public void configure() {
             for (SinkConfig sink : config.sinks()) {

@@ -81,6 +81,19 @@ public final class AccountClient {
         return new Pager(requester, pms, request, pathParams, extraQuery);
     }
 
+    /**
+     * One cheap call with the account's credentials before they are stored: the first page of the source's list call (of
+     * its parent list where threads hang under another record). Throws what the PMS answered, e.g. a refusal.
+     */
+    public void checkCredentials() {
+        ApiSpec api = pms.source().api();
+        ApiSpec.Request first = api.listParent() != null ? api.listParent().request() : api.list();
+        if (first == null) {
+            throw new UnsupportedOperationException(pms.source().name() + " has no list call to check credentials with");
+        }
+        pager(first, Map.of(), Map.of()).next();
+    }
+
     /** All messages of one thread (every page); {@code record} fills {@code {/pointer}} placeholders. */
     public List<JsonNode> messages(String conversationId, JsonNode record) {
         return readMessages(conversationId, record, null);

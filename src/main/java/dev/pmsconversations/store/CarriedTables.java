@@ -30,7 +30,9 @@ public final class CarriedTables {
             "mapping_version", "which source files mapped the stored conversations: the new store records the running "
                     + "version at its first start",
             "request_permit", "requests granted in the PMSs' current rate-limit windows: PostgreSQL only, an hour at most",
-            "flyway_schema_history", "the schema's history: the other store is migrated when it is opened");
+            "flyway_schema_history", "the schema's history: the other store is migrated when it is opened",
+            "pms_account", "accounts created at run time (API): their credentials are encrypted under this deployment's key; "
+                    + "create them again through the API of the new store's runtime");
 
     private CarriedTables() {
     }

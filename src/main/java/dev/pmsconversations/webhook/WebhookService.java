@@ -35,16 +35,17 @@ public final class WebhookService {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
 
     private final SourceRegistry sources;
-    private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+    /** The account of an id, or null: the configured ones and those created at run time (account.AccountClients). */
+    private final java.util.function.Function<String, AccountConfig> accounts;
     private final WebhookInbox inbox;
     private final StateStore store;
     private final Clock clock;
     private final int maxAttempts;
 
-    public WebhookService(SourceRegistry sources, List<AccountConfig> accountConfigs, WebhookInbox inbox, StateStore store,
-                          Clock clock, int maxAttempts) {
+    public WebhookService(SourceRegistry sources, java.util.function.Function<String, AccountConfig> accounts, WebhookInbox inbox,
+                          StateStore store, Clock clock, int maxAttempts) {
         this.sources = sources;
-        accountConfigs.forEach(a -> accounts.put(a.id(), a));
+        this.accounts = accounts;
         this.inbox = inbox;
         this.store = store;
         this.clock = clock;
@@ -69,7 +70,7 @@ public final class WebhookService {
         String accountId = exchange.getIn().getHeader("accountId", String.class);
         exchange.getIn().removeHeader(H_WEBHOOK_ID);
         LogContext.account(accountId, sourceKey);
-        AccountConfig account = accounts.get(accountId);
+        AccountConfig account = accounts.apply(accountId);
         if (account == null || !account.source().equals(sourceKey)) {
             throw ApiException.notFound("no " + sourceKey + " account '" + accountId + "' is configured");
         }
@@ -163,7 +164,7 @@ public final class WebhookService {
     public void claim(Exchange exchange) {
         long id = exchange.getIn().getHeader(H_WEBHOOK_ID, Long.class);
         exchange.setProperty("pmsClaimed", inbox.claim(id, clock.instant()).map(e -> {
-            AccountConfig a = accounts.get(e.accountId());
+            AccountConfig a = accounts.apply(e.accountId());
             LogContext.account(e.accountId(), a == null ? null : a.source());
             LogContext.conversation(e.conversationId());
             exchange.getIn().setHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, e.accountId());
@@ -187,7 +188,7 @@ public final class WebhookService {
         String account = exchange.getIn().getHeader(dev.pmsconversations.exchange.Headers.ACCOUNT, String.class);
         if (attempts >= maxAttempts) {
             inbox.failed(id, reason, clock.instant());
-            AccountConfig a = accounts.get(account);
+            AccountConfig a = accounts.apply(account);
             store.deadLetter(a == null ? "?" : a.source(), account, "webhook", String.valueOf(id),
                     "webhook " + id + " given up after " + attempts + " attempts: " + reason, null);
             LOG.error("[{}] webhook {} FAILED after {} attempts: {}", account, id, attempts, reason);

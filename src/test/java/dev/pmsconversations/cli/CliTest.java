@@ -244,7 +244,7 @@ class CliTest {
                 + "accounts:\n  - { id: acct, source: hostaway, credentials: { clientId: { env: PMS_TEST_UNSET_4711 }, "
                 + "clientSecret: { env: PMS_TEST_UNSET_4712 } } }\n"); // credentials dlq does not need
         try (dev.pmsconversations.store.StateStore node = new dev.pmsconversations.store.StateStore(
-                new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null))) {
+                new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null, null))) {
             var deliveries = new dev.pmsconversations.delivery.DeliveryStore(node.jdbc());
             deliveries.enqueue("crm", "evt_1", "acct", "hostaway", "c1", "conversation.created", "{}", java.time.Instant.now());
             long id = deliveries.rowsOfEvent("evt_1").get(0).id();
@@ -277,7 +277,7 @@ class CliTest {
                 // the operator's shell lacks the runtime's credentials: resync does not need them
                 + "accounts:\n  - { id: g1, source: guesty, credentials: { clientId: { value: a }, clientSecret: { env: PMS_TEST_UNSET_4711 } } }\n");
         assertThat(System.getenv("PMS_TEST_UNSET_4711")).isNull();
-        var storeConfig = new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null);
+        var storeConfig = new dev.pmsconversations.config.RuntimeConfig.StoreConfig(url, null, null, null);
         // held open as a running node holds it: resync works on the running node's store
         var node = new dev.pmsconversations.store.StateStore(storeConfig);
         node.saveConversation("g1", "guesty", "c1", "m1", "h1", "{}", "r1", "p1", null);

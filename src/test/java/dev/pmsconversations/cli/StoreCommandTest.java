@@ -58,7 +58,7 @@ class StoreCommandTest {
     }
 
     private static StateStore open(String url) {
-        return new StateStore(new RuntimeConfig.StoreConfig(url, null, null));
+        return new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null));
     }
 
     /** Every row of a table, every column, as neutral values (instants, strings, longs), ordered by account and key. */

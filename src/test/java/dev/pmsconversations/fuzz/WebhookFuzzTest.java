@@ -73,12 +73,14 @@ class WebhookFuzzTest {
         }
         // a refused webhook is logged as a warning: hundreds of thousands of them would only fill the report
         org.apache.logging.log4j.core.config.Configurator.setLevel("dev.pmsconversations.webhook", org.apache.logging.log4j.Level.ERROR);
-        STORE = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:fuzz-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", null));
+        STORE = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:fuzz-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", null, null));
         List<AccountConfig> accounts = new ArrayList<>();
         for (String source : SOURCES) {
             accounts.add(new AccountConfig(source + "-1", source, null, null, secrets(TestRuntime.webhookSecrets(source)), "60s", null, List.of()));
         }
-        SERVICE = new WebhookService(FuzzSupport.SOURCES, accounts, new WebhookInbox(STORE.jdbc()), STORE,
+        java.util.Map<String, AccountConfig> byId = new java.util.HashMap<>();
+        accounts.forEach(a -> byId.put(a.id(), a));
+        SERVICE = new WebhookService(FuzzSupport.SOURCES, byId::get, new WebhookInbox(STORE.jdbc()), STORE,
                 Clock.fixed(NOW, ZoneOffset.UTC), 3);
     }
 

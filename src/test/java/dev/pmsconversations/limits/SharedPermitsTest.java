@@ -29,8 +29,8 @@ class SharedPermitsTest {
     @Test
     void nodesTogetherStayUnderEveryLimitOfTheAccount() throws Exception {
         String url = TestRuntime.postgresStoreUrl();
-        try (StateStore nodeA = new StateStore(new RuntimeConfig.StoreConfig(url, null, null));
-             StateStore nodeB = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
+        try (StateStore nodeA = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null));
+             StateStore nodeB = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
             List<SharedPermits> nodes = List.of(new SharedPermits(nodeA.jdbc()), new SharedPermits(nodeB.jdbc()));
             List<Instant> granted = new CopyOnWriteArrayList<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -79,8 +79,8 @@ class SharedPermitsTest {
         // one request per hour: acct-1's first takes the hour's budget, a second waits for the hour to pass
         List<RateLimit> hourly = List.of(new RateLimit(1, 3600));
         String url = TestRuntime.postgresStoreUrl();
-        try (StateStore nodeA = new StateStore(new RuntimeConfig.StoreConfig(url, null, null));
-             StateStore nodeB = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
+        try (StateStore nodeA = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null));
+             StateStore nodeB = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
             SharedPermits a = new SharedPermits(nodeA.jdbc());
             SharedPermits b = new SharedPermits(nodeB.jdbc());
             a.await("acct-1", hourly);
@@ -110,7 +110,7 @@ class SharedPermitsTest {
     @Test
     void halfTheBudgetAtOnceThenSpaced() {
         // 10 per 2 s: 5 at once, then one per 200 ms (the rules of GrantLog, counted in the database)
-        try (StateStore node = new StateStore(new RuntimeConfig.StoreConfig(TestRuntime.postgresStoreUrl(), null, null))) {
+        try (StateStore node = new StateStore(new RuntimeConfig.StoreConfig(TestRuntime.postgresStoreUrl(), null, null, null))) {
             SharedPermits permits = new SharedPermits(node.jdbc());
             List<RateLimit> limit = List.of(new RateLimit(10, 2));
             List<Instant> times = new ArrayList<>();

@@ -24,7 +24,7 @@ class OutboxClaimTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("urls")
     void aClaimTakenOverCannotBeRenewed(String url) {
-        try (StateStore state = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
+        try (StateStore state = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
             OutboxStore store = new OutboxStore(state.jdbc());
             Instant t0 = Instant.parse("2026-12-04T10:00:00Z");
             store.insert(new OutboxEntry("msg_1", "acct", "hostaway", "c1", null, "key-1", "hash", "CHANNEL", null, "hello", null,

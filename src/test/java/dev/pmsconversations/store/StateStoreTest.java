@@ -20,7 +20,7 @@ class StateStoreTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("urls")
     void upsertsStateCursorsAndDeadLetters(String url) throws Exception {
-        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
             String account = "acct-" + UUID.randomUUID();
             assertThat(store.conversation(account, "c1")).isEmpty();
             store.saveConversation(account, "hostaway", "c1", "m1", "h1", "{\"id\":\"c1\"}", "r1", "p1", null);
@@ -57,7 +57,7 @@ class StateStoreTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("urls")
     void failedReadsAreCountedClaimedOnceAndResolved(String url) {
-        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
             String account = "acct-" + UUID.randomUUID();
             ReadFailures reads = store.readFailures();
             assertThat(reads.record("hostaway", account, "mapping", "c1", "senderType", "unknown value '7'", "{\"v\":1}")).isTrue();
@@ -98,7 +98,7 @@ class StateStoreTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("urls")
     void aChangedSourceFileIsSeenOnce(String url) {
-        try (StateStore node1 = new StateStore(new RuntimeConfig.StoreConfig(url, null, null))) {
+        try (StateStore node1 = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
             String source = "src-" + UUID.randomUUID().toString().substring(0, 8);
             MappingVersions versions = node1.mappingVersions();
             assertThat(versions.advance(source, "v1")).as("the first version: nothing was mapped by another").isFalse();
@@ -112,7 +112,7 @@ class StateStoreTest {
     /** Two nodes that read the same state: the second write of a change is refused, not stacked on the first. */
     @org.junit.jupiter.api.Test
     void aChangeIsSavedOnlyOverTheStateItWasComputedFrom() {
-        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(urls().get(1), null, null))) {
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig(urls().get(1), null, null, null))) {
             String account = "acct-" + UUID.randomUUID();
             assertThat(store.saveConversationIfUnchanged(null, account, "hostaway", "c1", "m1", "h1", "{}", null, null, null)).isTrue();
             assertThat(store.saveConversationIfUnchanged(null, account, "hostaway", "c1", "m1b", "h1b", "{}", null, null, null))

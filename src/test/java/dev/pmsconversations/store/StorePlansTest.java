@@ -24,7 +24,7 @@ class StorePlansTest {
 
     @Test
     void claimsFindTheirRowByPrimaryKeyOnAnEmptyStore() throws Exception {
-        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null));
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, null));
              Connection c = store.dataSource().getConnection()) {
             // the hazard is real: the plain form of the webhook claim goes through the status index here
             assertThat(indexOf(c, "update webhook_event set status = 'PROCESSING' where id = ? and status = 'RECEIVED'"))
@@ -40,7 +40,7 @@ class StorePlansTest {
     /** Each webhook asks whether its conversation has a delivery waiting: by conversation, not by every waiting one. */
     @Test
     void theWaitingDeliveryOfAConversationIsFoundByItsIndexOnAnEmptyStore() throws Exception {
-        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null));
+        try (StateStore store = new StateStore(new RuntimeConfig.StoreConfig("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, null));
              Connection c = store.dataSource().getConnection()) {
             assertThat(indexOf(c, WebhookInbox.WAITING)).isEqualTo("WEBHOOK_EVENT_CONVERSATION");
         }

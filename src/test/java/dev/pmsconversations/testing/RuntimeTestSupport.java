@@ -115,6 +115,11 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
         return Fixtures.of(source);
     }
 
+    /** The accounts' poll triggers: by default one poll at start (tests then poll on demand); override for real schedules. */
+    protected java.util.function.Function<dev.pmsconversations.config.AccountConfig, String> quartzOptions() {
+        return a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true";
+    }
+
     /** Override to run the API (and webhook receiver) on a free port. */
     protected boolean withApi() {
         return false;
@@ -136,8 +141,7 @@ public abstract class RuntimeTestSupport extends CamelMainTestSupport {
             apiPort = TestRuntime.freePort();
         }
         pms = new PmsConfiguration(adjust(TestRuntime.config(sim, out.resolve(UUID.randomUUID().toString()), SOURCES, apiPort, extraSinks(), deliveryOptions())),
-                a -> "trigger.repeatInterval=3600000&trigger.repeatCount=0&stateful=true")
-                .withClock(clock());
+                quartzOptions()).withClock(clock());
         pms.apply(configuration);
         java.util.Properties properties = pms.camelProperties();
         properties.putAll(extraProperties());

@@ -1,0 +1,139 @@
+package dev.pmsconversations.account;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.store.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The accounts created at run time ({@code pms_account}): every write moves the row's version, which is how the other
+ * nodes notice it ({@link #versions}). Credentials go through {@link CredentialCipher}; no credential value is ever in a
+ * column in the clear, an exception message or a log line.
+ */
+public final class AccountStore {
+    /** Tables whose rows belong to one account ({@code account_id}): what a purge erases. */
+    private static final List<String> ACCOUNT_TABLES = List.of("delivery", "outbox", "webhook_event", "dead_letter", "conversation_state",
+            "sync_cursor", "refresh_token");
+    private static final String COLUMNS = "id, source, name, external_ref, base_url, time_zone, credentials, key_id, every_value, cron, sinks, "
+            + "tags, paused, removed, version, created_at, updated_at";
+    private final Jdbc jdbc;
+    private final CredentialCipher cipher;
+
+    /** {@code cipher} null: no key configured; the accounts can be listed (not their credentials) and none written. */
+    public AccountStore(Jdbc jdbc, CredentialCipher cipher) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+    }
+
+    public boolean canWrite() {
+        return cipher != null;
+    }
+
+    /** Id to version of every row, removed ones included (negative version): what a follower compares with its own. */
+    public Map<String, Long> versions() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        jdbc.list("select id, version, removed from pms_account order by id", rs -> {
+            out.put(rs.getString(1), rs.getBoolean(3) ? -rs.getLong(2) : rs.getLong(2));
+            return null;
+        });
+        return out;
+    }
+
+    /** The row, removed or not. */
+    public Optional<StoredAccount> load(String id) {
+        List<StoredAccount> found = jdbc.list("select " + COLUMNS + " from pms_account where id = ?", this::read, id);
+        return found.stream().findFirst();
+    }
+
+    /** A live (not removed) account. */
+    public Optional<StoredAccount> find(String id) {
+        return load(id).filter(a -> !a.removed());
+    }
+
+    /** Live accounts, by id, after {@code afterId} (exclusive, null: from the start), at most {@code limit}. */
+    public List<StoredAccount> list(String afterId, int limit) {
+        return jdbc.list("select " + COLUMNS + " from pms_account where removed = false and id > ? order by id fetch first " + limit
+                + " rows only", this::read, afterId == null ? "" : afterId);
+    }
+
+    /** Adds {@code a} (version 1, or after its tombstone's); false when a live account has that id. */
+    public boolean create(StoredAccount a, Instant now) {
+        requireKey();
+        boolean[] created = {false};
+        jdbc.transaction(() -> {
+            Optional<StoredAccount> existing = load(a.id());
+            if (existing.isPresent() && !existing.get().removed()) {
+                return;
+            }
+            if (existing.isPresent()) {
+                jdbc.update("delete from pms_account where id = ? and removed = true", a.id());
+            }
+            long version = existing.map(e -> e.version() + 1).orElse(1L);
+            jdbc.update("insert into pms_account (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    values(a, version, now, now));
+            created[0] = true;
+        });
+        return created[0];
+    }
+
+    /** Writes {@code a} over the row of version {@code a.version()}; false when it changed meanwhile (another node's write). */
+    public boolean update(StoredAccount a, Instant now) {
+        requireKey();
+        Object[] v = values(a, a.version() + 1, a.createdAt(), now); // in COLUMNS order: id first, created_at 16th
+        return jdbc.update("update pms_account set source = ?, name = ?, external_ref = ?, base_url = ?, time_zone = ?, credentials = ?, "
+                        + "key_id = ?, every_value = ?, cron = ?, sinks = ?, tags = ?, paused = ?, removed = ?, version = ?, updated_at = ? "
+                        + "where id = ? and version = ?",
+                v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[16], a.id(), a.version()) == 1;
+    }
+
+    /** Erases everything stored for the account's conversations (events, sends, webhooks, dead letters, state). */
+    public void purgeData(String accountId) {
+        jdbc.transaction(() -> ACCOUNT_TABLES.forEach(t -> jdbc.update("delete from " + t + " where account_id = ?", accountId)));
+    }
+
+    private Object[] values(StoredAccount a, long version, Instant created, Instant updated) {
+        String credentials = cipher.encrypt(a.id(), Json.MAPPER.valueToTree(a.credentials()).toString());
+        return new Object[] {a.id(), a.source(), a.name(), a.externalRef(), a.baseUrl(), a.timeZone(), credentials, cipher.keyId(), a.every(),
+                a.cron(), json(a.sinks()), json(a.tags()), a.paused(), a.removed(), version, Timestamp.from(created), Timestamp.from(updated)};
+    }
+
+    private StoredAccount read(ResultSet rs) throws SQLException {
+        String id = rs.getString("id");
+        Map<String, String> credentials = Map.of();
+        if (cipher != null && !rs.getBoolean("removed")) {
+            String plain = cipher.decrypt(id, rs.getString("key_id"), rs.getString("credentials"));
+            credentials = parse(plain, new TypeReference<LinkedHashMap<String, String>>() { });
+        }
+        return new StoredAccount(id, rs.getString("source"), rs.getString("name"), rs.getString("external_ref"), rs.getString("base_url"),
+                rs.getString("time_zone"), credentials, rs.getString("every_value"), rs.getString("cron"),
+                parse(rs.getString("sinks"), new TypeReference<ArrayList<String>>() { }), parse(rs.getString("tags"), new TypeReference<ArrayList<String>>() { }),
+                rs.getBoolean("paused"), rs.getBoolean("removed"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private void requireKey() {
+        if (cipher == null) {
+            throw new IllegalStateException("no encryption key for credentials: set runtime.store.encryptionKey ({env: NAME} or {file: path})");
+        }
+    }
+
+    private static String json(List<String> values) {
+        return Json.MAPPER.valueToTree(values == null ? List.of() : values).toString();
+    }
+
+    private static <T> T parse(String json, TypeReference<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("pms_account: a column is not the JSON it should be");
+        }
+    }
+}

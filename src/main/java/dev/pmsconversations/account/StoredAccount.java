@@ -1,0 +1,28 @@
+package dev.pmsconversations.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An account created at run time, as the store holds it; {@code credentials} are plaintext here, encrypted in the row
+ * ({@link AccountStore}). {@code every}/{@code cron}: the poll schedule; {@code removed}: a tombstone the nodes follow.
+ */
+public record StoredAccount(String id, String source, String name, String externalRef, String baseUrl, String timeZone,
+                            Map<String, String> credentials, String every, String cron, List<String> sinks, List<String> tags,
+                            boolean paused, boolean removed, long version, Instant createdAt, Instant updatedAt) {
+
+    /** The account as the rest of the runtime knows accounts (credentials as secrets, never printed). */
+    public dev.pmsconversations.config.AccountConfig config() {
+        Map<String, dev.pmsconversations.config.Secret> secrets = new java.util.LinkedHashMap<>();
+        credentials.forEach((k, v) -> secrets.put(k, new dev.pmsconversations.config.Secret(v, "stored:credentials." + k)));
+        return new dev.pmsconversations.config.AccountConfig(id, source, baseUrl, timeZone == null ? null : java.time.ZoneId.of(timeZone),
+                secrets, every, cron, sinks, null);
+    }
+
+    /** The same account marked removed (written over the row of this version by {@link AccountStore#update}). */
+    public StoredAccount asRemoved() {
+        return new StoredAccount(id, source, name, externalRef, baseUrl, timeZone, Map.of(), every, cron, sinks, tags, paused, true,
+                version, createdAt, updatedAt); // its credentials are not kept
+    }
+}

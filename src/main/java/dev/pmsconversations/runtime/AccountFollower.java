@@ -1,0 +1,121 @@
+package dev.pmsconversations.runtime;
+
+import dev.pmsconversations.account.AccountClients;
+import dev.pmsconversations.account.AccountStore;
+import dev.pmsconversations.account.StoredAccount;
+import dev.pmsconversations.config.AccountConfig;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this node follow the accounts created at run time ({@code pms_account}): every {@code followMillis} (routes/
+ * accounts.camel.yaml) it compares the rows' versions with the ones it applied; a new or changed account gets its client
+ * and its poll route (from the same template as the configured ones), a paused one loses its poll route, a removed one
+ * both. On PostgreSQL the poll triggers live in the clustered Quartz store, so each account is still polled by one node
+ * at a time; a paused or removed account's trigger is deleted there (whichever node gets there first).
+ */
+public final class AccountFollower {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountFollower.class);
+    private final CamelContext context;
+    private final AccountStore store;
+    private final AccountClients clients;
+    private final Function<AccountConfig, String> quartzOptions;
+    /** Id to the version applied here (negative: removed, as {@link AccountStore#versions}). */
+    private final Map<String, Long> applied = new HashMap<>();
+    /** The poll options of the accounts this node has a poll route for. */
+    private final Map<String, String> polling = new HashMap<>();
+
+    AccountFollower(CamelContext context, AccountStore store, AccountClients clients, Function<AccountConfig, String> quartzOptions) {
+        this.context = context;
+        this.store = store;
+        this.clients = clients;
+        this.quartzOptions = quartzOptions;
+    }
+
+    /** Applies what changed in the store since the last call; an account that fails to apply is tried again next time. */
+    public synchronized void follow() {
+        Map<String, Long> versions = store.versions();
+        Set<String> gone = new HashSet<>(applied.keySet());
+        gone.removeAll(versions.keySet()); // rows deleted outright (a tombstone is normally kept)
+        for (String id : gone) {
+            stop(id, true);
+            applied.remove(id);
+        }
+        for (Map.Entry<String, Long> v : versions.entrySet()) {
+            if (v.getValue().equals(applied.get(v.getKey()))) {
+                continue;
+            }
+            try {
+                apply(v.getKey(), store.load(v.getKey()));
+                applied.put(v.getKey(), v.getValue());
+            } catch (RuntimeException e) {
+                LOG.warn("Account '{}' (created at run time) could not be applied on this node; tried again shortly: {}", v.getKey(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void apply(String id, Optional<StoredAccount> row) {
+        if (clients.fromConfiguration(id)) {
+            LOG.warn("Account '{}' is in the configuration file and in the store: the file's wins", id);
+            return;
+        }
+        if (row.isEmpty() || row.get().removed()) {
+            stop(id, true);
+            if (clients.remove(id)) {
+                LOG.info("Account '{}' removed", id);
+            }
+            return;
+        }
+        StoredAccount a = row.get();
+        AccountConfig config = a.config();
+        clients.put(config);
+        if (a.paused()) {
+            stop(id, true);
+            return;
+        }
+        String options = quartzOptions.apply(config);
+        if (options.equals(polling.get(id))) {
+            return; // credentials, sinks or tags changed: the client and the account's record are enough
+        }
+        stop(id, polling.containsKey(id)); // a new schedule: the trigger is made again with it
+        try {
+            TemplatedRouteBuilder.builder(context, "poll-conversations").routeId(PmsConfiguration.POLL_ROUTE + id).parameter("accountId", id)
+                    .parameter("quartzOptions", options).add();
+        } catch (Exception e) {
+            throw new IllegalStateException("its poll route could not be added: " + e.getMessage(), e);
+        }
+        polling.put(id, options);
+        LOG.info("Account '{}' ({}) is polled, schedule {}", id, a.source(), a.cron() != null ? "cron " + a.cron() : "every " + a.every());
+    }
+
+    /** Removes the account's poll route here and, with {@code unschedule}, its trigger (shared by every node on PostgreSQL). */
+    private void stop(String id, boolean unschedule) {
+        String routeId = PmsConfiguration.POLL_ROUTE + id;
+        try {
+            if (context.getRoute(routeId) != null) {
+                context.getRouteController().stopRoute(routeId);
+                context.removeRoute(routeId);
+            }
+            if (unschedule) {
+                QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
+                if (quartz.getScheduler() != null) {
+                    quartz.getScheduler().unscheduleJob(new TriggerKey(id, dev.pmsconversations.cluster.PollScheduler.POLL_GROUP));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("its poll route could not be removed: " + e.getMessage(), e);
+        }
+        polling.remove(id);
+    }
+}
