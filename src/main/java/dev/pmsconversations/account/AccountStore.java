@@ -47,6 +47,11 @@ public final class AccountStore {
         return out;
     }
 
+    /** The ids of the live (not removed, paused or not) accounts. */
+    public java.util.Set<String> liveIds() {
+        return new java.util.HashSet<>(jdbc.list("select id from pms_account where removed = false", rs -> rs.getString(1)));
+    }
+
     /** The row, removed or not. */
     public Optional<StoredAccount> load(String id) {
         List<StoredAccount> found = jdbc.list("select " + COLUMNS + " from pms_account where id = ?", this::read, id);
@@ -92,6 +97,21 @@ public final class AccountStore {
                         + "key_id = ?, every_value = ?, cron = ?, sinks = ?, tags = ?, paused = ?, removed = ?, version = ?, updated_at = ? "
                         + "where id = ? and version = ?",
                 v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[16], a.id(), a.version()) == 1;
+    }
+
+    /**
+     * Marks the account of version {@code a.version()} removed (its credentials dropped); {@code purge}: every node erases
+     * its rows once it has stopped working on it. False when it changed meanwhile.
+     */
+    public boolean markRemoved(StoredAccount a, boolean purge, Instant now) {
+        return jdbc.update("update pms_account set removed = true, purge = ?, credentials = '', version = version + 1, updated_at = ? "
+                + "where id = ? and version = ? and removed = false", purge, Timestamp.from(now), a.id(), a.version()) == 1;
+    }
+
+    /** True when the account was removed with its data to be erased. */
+    public boolean purgeRequested(String id) {
+        return jdbc.list("select purge from pms_account where id = ? and removed = true", rs -> rs.getBoolean(1), id).stream()
+                .anyMatch(Boolean::booleanValue);
     }
 
     /** Erases everything stored for the account's conversations (events, sends, webhooks, dead letters, state). */

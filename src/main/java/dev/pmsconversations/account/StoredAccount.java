@@ -19,10 +19,4 @@ public record StoredAccount(String id, String source, String name, String extern
         return new dev.pmsconversations.config.AccountConfig(id, source, baseUrl, timeZone == null ? null : java.time.ZoneId.of(timeZone),
                 secrets, every, cron, sinks, null);
     }
-
-    /** The same account marked removed (written over the row of this version by {@link AccountStore#update}). */
-    public StoredAccount asRemoved() {
-        return new StoredAccount(id, source, name, externalRef, baseUrl, timeZone, Map.of(), every, cron, sinks, tags, paused, true,
-                version, createdAt, updatedAt); // its credentials are not kept
-    }
 }

@@ -68,8 +68,14 @@ public final class AccountApi {
 
     /** POST /v2/accounts: 201 with the account; its credentials are checked against the PMS first (422 when refused). */
     public String create(Exchange ex) {
-        operator(ex, "create accounts");
-        JsonNode body = AccountFields.body(ex);
+        ObjectNode created = create(ApiAuth.scope(ex), AccountFields.body(ex));
+        ex.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+        return Envelope.ok(created).toString();
+    }
+
+    /** Creates the account {@code body} describes (the API's and the CLI's {@code accounts add}); the account as answered. */
+    public ObjectNode create(ApiAuth.Scope scope, JsonNode body) {
+        operator(scope, "create accounts");
         AccountFields.onlyFields(body, CREATE_FIELDS);
         String id = body.hasNonNull("id") ? AccountFields.text(body, "id") : "acc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         if (!id.matches("[A-Za-z0-9_-]{1,128}")) {
@@ -92,19 +98,26 @@ public final class AccountApi {
             throw new ApiException(409, "CONFLICT", "account '" + id + "' exists");
         }
         follow.run();
-        ex.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
-        return Envelope.ok(views.view(stored.find(id).orElseThrow())).toString();
+        return views.view(stored.find(id).orElseThrow());
     }
 
     /** GET /v2/accounts?source&status&tag&externalRef&limit&cursor: both kinds, by id. */
     public String list(Exchange ex) {
-        ApiAuth.Scope scope = ApiAuth.scope(ex);
-        String source = param(ex, "source");
-        String state = param(ex, "status");
-        String tag = param(ex, "tag");
-        String externalRef = param(ex, "externalRef");
-        String cursor = param(ex, "cursor");
-        int limit = limit(param(ex, "limit"));
+        Map<String, String> filters = new LinkedHashMap<>();
+        for (String name : List.of("source", "status", "tag", "externalRef", "cursor", "limit")) {
+            filters.put(name, param(ex, name));
+        }
+        return list(ApiAuth.scope(ex), filters).toString();
+    }
+
+    /** The accounts {@code scope} may see, by id, filtered ({@code source, status, tag, externalRef, cursor, limit}); an envelope with the page. */
+    public ObjectNode list(ApiAuth.Scope scope, Map<String, String> filters) {
+        String source = filters.get("source");
+        String state = filters.get("status");
+        String tag = filters.get("tag");
+        String externalRef = filters.get("externalRef");
+        String cursor = filters.get("cursor");
+        int limit = limit(filters.get("limit"));
         TreeMap<String, ObjectNode> all = new TreeMap<>();
         for (AccountConfig a : accounts.all()) {
             if (accounts.fromConfiguration(a.id())) {
@@ -134,21 +147,27 @@ public final class AccountApi {
         }
         ObjectNode answer = Envelope.ok(out);
         answer.putObject("page").put("limit", limit).put("nextCursor", next);
-        return answer.toString();
+        return answer;
     }
 
     /** GET /v2/accounts/{id}. */
     public String get(Exchange ex) {
-        String id = ex.getIn().getHeader("id", String.class);
-        ApiAuth.scope(ex).narrow(id, known(id));
-        return Envelope.ok(accounts.fromConfiguration(id) ? views.configView(accounts.account(id)) : views.view(stored.find(id).orElseThrow())).toString();
+        return Envelope.ok(get(ApiAuth.scope(ex), ex.getIn().getHeader("id", String.class))).toString();
+    }
+
+    public ObjectNode get(ApiAuth.Scope scope, String id) {
+        scope.narrow(id, known(id));
+        return accounts.fromConfiguration(id) ? views.configView(accounts.account(id)) : views.view(stored.find(id).orElseThrow());
     }
 
     /** PATCH /v2/accounts/{id}: rotate credentials (checked first), change schedule, sinks, tags, name, externalRef, paused. */
     public String patch(Exchange ex) {
-        operator(ex, "change accounts");
-        StoredAccount a = storedOnly(ex.getIn().getHeader("id", String.class));
-        JsonNode body = AccountFields.body(ex);
+        return Envelope.ok(patch(ApiAuth.scope(ex), ex.getIn().getHeader("id", String.class), AccountFields.body(ex))).toString();
+    }
+
+    public ObjectNode patch(ApiAuth.Scope scope, String id, JsonNode body) {
+        operator(scope, "change accounts");
+        StoredAccount a = storedOnly(id);
         AccountFields.onlyFields(body, PATCH_FIELDS);
         SourceDefinition def = fields.source(a.source());
         Map<String, String> credentials = body.has("credentials") ? fields.credentials(def, body.path("credentials"), false) : a.credentials();
@@ -169,24 +188,27 @@ public final class AccountApi {
             throw new ApiException(409, "CONFLICT", "account '" + a.id() + "' was changed meanwhile; read it again and retry");
         }
         follow.run();
-        return Envelope.ok(views.view(stored.find(a.id()).orElseThrow())).toString();
+        return views.view(stored.find(a.id()).orElseThrow());
     }
 
     /** DELETE /v2/accounts/{id}[?purge=true]: polling and sending stop on every node; purge also erases its stored data. */
     public String delete(Exchange ex) {
-        operator(ex, "remove accounts");
-        StoredAccount a = storedOnly(ex.getIn().getHeader("id", String.class));
-        boolean purge = "true".equalsIgnoreCase(param(ex, "purge"));
+        return Envelope.ok(delete(ApiAuth.scope(ex), ex.getIn().getHeader("id", String.class), "true".equalsIgnoreCase(param(ex, "purge"))))
+                .toString();
+    }
+
+    public ObjectNode delete(ApiAuth.Scope scope, String id, boolean purge) {
+        operator(scope, "remove accounts");
+        StoredAccount a = storedOnly(id);
         requireWritable();
-        if (!stored.update(a.asRemoved(), clock.instant())) {
+        if (!stored.markRemoved(a, purge, clock.instant())) {
             throw new ApiException(409, "CONFLICT", "account '" + a.id() + "' was changed meanwhile; retry");
         }
-        follow.run();
+        follow.run(); // this node stops its work on it and, with purge, erases its rows; the others follow
         if (purge) {
-            stored.purgeData(a.id());
+            stored.purgeData(a.id()); // also when no node runs (the CLI)
         }
-        ObjectNode data = Json.MAPPER.createObjectNode().put("id", a.id()).put("removed", true).put("purged", purge);
-        return Envelope.ok(data).toString();
+        return Json.MAPPER.createObjectNode().put("id", a.id()).put("removed", true).put("purged", purge);
     }
 
     /** Body {@code {since?}} (ISO-8601): the account's conversations are read again by its next poll; 202. */
@@ -235,8 +257,7 @@ public final class AccountApi {
         }
     }
 
-    private static void operator(Exchange ex, String what) {
-        ApiAuth.Scope scope = ApiAuth.scope(ex);
+    private static void operator(ApiAuth.Scope scope, String what) {
         if (scope.accounts() != null) {
             throw new ApiException(403, "FORBIDDEN", "token '" + scope.tokenName() + "' is limited to some accounts: only a token for every "
                     + "account may " + what);

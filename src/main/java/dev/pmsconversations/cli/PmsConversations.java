@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pms-conversations", mixinStandardHelpOptions = true, version = PmsConversations.VERSION,
         description = "Sync guest conversations from vacation-rental PMSs into one unified model.",
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, MapCommand.class, SimulateCommand.class, ResyncCommand.class,
-                DlqCommand.class, CoverageCommand.class, StoreCommand.class, PluginsCommand.class})
+                DlqCommand.class, CoverageCommand.class, StoreCommand.class, PluginsCommand.class, AccountsCommand.class})
 public final class PmsConversations implements Runnable {
     /** What {@code --version} prints and the start-up banner names. */
     public static final String VERSION = "pms-conversations 0.1.0";

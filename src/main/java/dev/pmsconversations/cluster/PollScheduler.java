@@ -48,7 +48,7 @@ public final class PollScheduler {
      * how late the polls start.
      */
     public static PollScheduleWatch configure(CamelContext context, DataSource store, boolean clustered, RuntimeConfig.ClusterConfig node,
-                                              List<AccountConfig> accounts) {
+                                              List<AccountConfig> accounts, java.util.function.Supplier<java.util.Set<String>> storedAccounts) {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "pms-conversations");
         p.setProperty("org.quartz.scheduler.instanceId", node.nodeId());
@@ -83,6 +83,7 @@ public final class PollScheduler {
         quartz.addScheduleInitTask(scheduler -> {
             scheduler.getListenerManager().addTriggerListener(watch);
             scheduler.setJobFactory(new PollJobFactory());
+            removeLeftovers(scheduler, accounts, storedAccounts.get());
             spread(scheduler, accounts);
         });
         return watch;
@@ -122,6 +123,21 @@ public final class PollScheduler {
             // the poll template's quartz URI no longer names this group: nothing fails, but polls would all fall due together
             LOG.warn("no poll trigger found in Quartz group '{}' (routes/poll-conversations.camel.yaml must keep "
                     + "quartz:{}/{{{{accountId}}}}): the accounts' polls are not staggered", POLL_GROUP, POLL_GROUP);
+        }
+    }
+
+    /**
+     * Deletes the poll triggers of accounts that are neither in the configuration nor in the store (an account removed
+     * from the file): in a clustered store such a trigger outlived the account and kept firing without effect.
+     */
+    static void removeLeftovers(Scheduler scheduler, List<AccountConfig> accounts, java.util.Set<String> stored) throws SchedulerException {
+        java.util.Set<String> known = new java.util.HashSet<>(stored);
+        accounts.forEach(a -> known.add(a.id()));
+        for (TriggerKey key : scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals(POLL_GROUP))) {
+            if (!known.contains(key.getName())) {
+                scheduler.unscheduleJob(key);
+                LOG.info("Poll trigger of account '{}' removed: the account is no longer configured", key.getName());
+            }
         }
     }
 

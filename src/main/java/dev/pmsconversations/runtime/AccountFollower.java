@@ -30,13 +30,17 @@ public final class AccountFollower {
     private final AccountStore store;
     private final AccountClients clients;
     private final Function<AccountConfig, String> quartzOptions;
+    /** Runs an erasure when no save of this node is in flight (sync.SyncService#erase). */
+    private final java.util.function.Consumer<Runnable> eraser;
     /** Id to the version applied here (negative: removed, as {@link AccountStore#versions}). */
     private final Map<String, Long> applied = new HashMap<>();
     /** The poll options of the accounts this node has a poll route for. */
     private final Map<String, String> polling = new HashMap<>();
 
-    AccountFollower(CamelContext context, AccountStore store, AccountClients clients, Function<AccountConfig, String> quartzOptions) {
+    AccountFollower(CamelContext context, AccountStore store, AccountClients clients, Function<AccountConfig, String> quartzOptions,
+                    java.util.function.Consumer<Runnable> eraser) {
         this.context = context;
+        this.eraser = eraser;
         this.store = store;
         this.clients = clients;
         this.quartzOptions = quartzOptions;
@@ -44,6 +48,9 @@ public final class AccountFollower {
 
     /** Applies what changed in the store since the last call; an account that fails to apply is tried again next time. */
     public synchronized void follow() {
+        if (!context.getStatus().isStarted()) {
+            return; // routes are added to a started context only: the next tick
+        }
         Map<String, Long> versions = store.versions();
         Set<String> gone = new HashSet<>(applied.keySet());
         gone.removeAll(versions.keySet()); // rows deleted outright (a tombstone is normally kept)
@@ -73,7 +80,12 @@ public final class AccountFollower {
         if (row.isEmpty() || row.get().removed()) {
             stop(id, true);
             if (clients.remove(id)) {
-                LOG.info("Account '{}' removed", id);
+                // this node worked on it: with purge, its rows are erased once nothing of this node can write them again
+                boolean purge = store.purgeRequested(id);
+                if (purge) {
+                    eraser.accept(() -> store.purgeData(id));
+                }
+                LOG.info("Account '{}' removed{}", id, purge ? ", its stored data erased" : "");
             }
             return;
         }

@@ -165,8 +165,12 @@ public final class PmsConfiguration implements CamelConfiguration {
         }
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
         dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, dev.pmsconversations.source.RefreshTokens.in(store));
+        // accounts created at run time: in the store, credentials encrypted; every node follows them (routes/accounts.camel.yaml)
+        dev.pmsconversations.config.Secret key = config.store().encryptionKey();
+        dev.pmsconversations.account.AccountStore accountStore = new dev.pmsconversations.account.AccountStore(store.jdbc(),
+                key == null ? null : new dev.pmsconversations.account.CredentialCipher(key.reveal()));
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
-                config.cluster(), config.accounts());
+                config.cluster(), config.accounts(), accountStore::liveIds);
         // an account's sinks as it is now (accounts come and go at run time): read through the clients, made below
         java.util.function.Function<String, java.util.List<String>> accountSinks = id -> {
             AccountConfig a = clients == null ? null : clients.account(id);
@@ -211,11 +215,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 config.cluster().nodeId(), new WebhookInbox(store.jdbc())::countsByStatus));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
                 config.sinksByName().keySet(), clients.ids()));
-        // accounts created at run time: in the store, credentials encrypted; every node follows them (routes/accounts.camel.yaml)
-        dev.pmsconversations.config.Secret key = config.store().encryptionKey();
-        dev.pmsconversations.account.AccountStore accountStore = new dev.pmsconversations.account.AccountStore(store.jdbc(),
-                key == null ? null : new dev.pmsconversations.account.CredentialCipher(key.reveal()));
-        AccountFollower follower = new AccountFollower(context, accountStore, clients, quartzOptions);
+        AccountFollower follower = new AccountFollower(context, accountStore, clients, quartzOptions, sync::erase);
         context.getRegistry().bind("accountFollower", follower);
         context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, clients, accountStore,
                 config.sinksByName().keySet(), sync::status, follower::follow, realTime));

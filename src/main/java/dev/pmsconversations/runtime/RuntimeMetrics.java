@@ -56,7 +56,7 @@ final class RuntimeMetrics {
         sync.drift().onDrift(k -> registry.counter("pms_mapping_drift_total", "source", k.source(), "field", k.field(), "kind", k.kind())
                 .increment());
         sync.onMappingError((account, field) -> registry.counter("pms_mapping_errors_by_field_total", "account", account,
-                "source", String.valueOf(sourceOf.get(account)), "field", field).increment());
+                "source", clients.account(account) == null ? "unknown" : clients.account(account).source(), "field", field).increment());
         for (String source : new java.util.TreeSet<>(sourceOf.values())) {
             for (String outcome : List.of("accepted", "duplicate", "ignored", "rejected", "invalid")) {
                 FunctionCounter.builder("pms_webhooks_received_total", webhooks, w -> w.outcomes(source, outcome))

@@ -82,11 +82,18 @@ public final class AccountClient {
     }
 
     /**
-     * One cheap call with the account's credentials before they are stored: the first page of the source's list call (of
-     * its parent list where threads hang under another record). Throws what the PMS answered, e.g. a refusal.
+     * One cheap call with the account's credentials before they are stored: the source file's {@code api.check}, else the
+     * first page of its list call (of its parent list where threads hang under another record). Throws what the PMS
+     * answered, e.g. a refusal.
      */
     public void checkCredentials() {
         ApiSpec api = pms.source().api();
+        if (api.check() != null) { // any 2xx answer will do: no records to read
+            ApiSpec.Request c = api.check();
+            requester.getJson(c.method(), c.path(), new LinkedHashMap<>(c.query()), RequestTemplates.requestBody(c, Map.of()),
+                    "credential check " + c.method() + " " + c.path());
+            return;
+        }
         ApiSpec.Request first = api.listParent() != null ? api.listParent().request() : api.list();
         if (first == null) {
             throw new UnsupportedOperationException(pms.source().name() + " has no list call to check credentials with");

@@ -25,7 +25,8 @@ public record ApiSpec(
         Map<String, Related> related,
         Incremental incremental,
         SendSpec send,
-        WebhookSpec webhook) {
+        WebhookSpec webhook,
+        Request check) {
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
@@ -137,7 +138,7 @@ public record ApiSpec(
 
     static ApiSpec read(YamlNode api) {
         api.onlyKeys(Set.of("baseUrl", "timeZone", "auth", "headers", "rateLimit", "retry", "list", "get", "messages",
-                "incremental", "send", "webhook", "docs", "related"));
+                "incremental", "send", "webhook", "docs", "related", "check"));
         String baseUrl = api.text("baseUrl");
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw api.get("baseUrl").error("must be an http(s) URL");
@@ -159,7 +160,8 @@ public record ApiSpec(
                 get.isMissing() ? null : request(get, Set.of("record")), get.isMissing() ? null : get.text("record", ""),
                 api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope", "envelopePath")),
                 related(api.get("related")),
-                incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")));
+                incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")),
+                api.get("check").isMissing() ? null : request(api.get("check"), Set.of()));
     }
 
     private static Explode explode(YamlNode e) {

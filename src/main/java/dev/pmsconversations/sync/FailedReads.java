@@ -65,6 +65,10 @@ public final class FailedReads {
     }
 
     private void recordFailure(String source, String accountId, Exception e, String conversationId, String message, String document) {
+        if (accounts.account(accountId) == null) {
+            LOG.info("A read of account '{}' failed after the account was removed: not recorded", accountId);
+            return;
+        }
         String kind = e instanceof MappingException ? "mapping" : "thread";
         String field = e instanceof MappingException m ? m.field() : null;
         if (store.readFailures().record(source, accountId, kind, conversationId, field, message, document)) {

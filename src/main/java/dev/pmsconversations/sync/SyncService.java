@@ -41,6 +41,8 @@ public final class SyncService {
     private static final Logger PROGRESS = LoggerFactory.getLogger("pms.progress");
 
     private final AccountClients accounts;
+    /** Saves of polled threads hold it shared; erasing a removed account's rows holds it alone (see {@link #erase}). */
+    private final java.util.concurrent.locks.ReadWriteLock erasing = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final StateStore store;
     private final java.time.Clock clock;
     private final PollBreakers breakers = new PollBreakers(dev.pmsconversations.config.RuntimeConfig.BreakerConfig.DEFAULT);
@@ -255,7 +257,14 @@ public final class SyncService {
      */
     public void delivered(Exchange exchange) {
         PollRun run = exchange.getProperty(POLL, PollRun.class);
+        erasing.readLock().lock();
         try {
+            if (accounts.account(run.accountId()) == null) {
+                // removed (and maybe erased) while this thread was being read: nothing of it is stored any more
+                LOG.info("Conversation {} of account '{}' not stored: the account was removed", exchange.getIn().getHeader(Headers.CONVERSATION),
+                        run.accountId());
+                return;
+            }
             Pending pending = exchange.getProperty(PENDING, Pending.class);
             exchange.setProperty(dev.pmsconversations.delivery.DeliveryService.QUEUED,
                     deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.saveIfUnchanged(store)));
@@ -266,6 +275,7 @@ public final class SyncService {
                     exchange.getIn().getHeader(Headers.CONVERSATION), run.accountId());
             run.complete = false;
         } finally {
+            erasing.readLock().unlock();
             ConversationLocks.unlock(exchange);
         }
     }
@@ -289,6 +299,20 @@ public final class SyncService {
         } catch (RuntimeException e) {
             ConversationLocks.unlock(exchange);
             throw e;
+        }
+    }
+
+    /**
+     * Runs {@code erase} (deleting a removed account's rows) when no thread of this node is being saved: a save that comes
+     * after it finds the account gone ({@link #delivered}) and stores nothing, so the erasure is not undone by work that
+     * was in flight.
+     */
+    public void erase(Runnable erase) {
+        erasing.writeLock().lock();
+        try {
+            erase.run();
+        } finally {
+            erasing.writeLock().unlock();
         }
     }
 

@@ -96,6 +96,18 @@ class PollSpreadTest {
         assertThat(start("once")).isEqualTo(onceBefore);
     }
 
+    /** A clustered store keeps triggers across restarts: one of an account gone from the file and the store is deleted. */
+    @Test
+    void theTriggerOfAnAccountNoLongerConfiguredOrStoredIsDeleted() throws Exception {
+        scheduler();
+        List<AccountConfig> configured = repeating(2, 60_000); // a0, a1 in the file
+        schedule("from-api", 60_000, org.quartz.SimpleTrigger.REPEAT_INDEFINITELY); // created through the API, in the store
+        schedule("removed-from-file", 60_000, org.quartz.SimpleTrigger.REPEAT_INDEFINITELY);
+        PollScheduler.removeLeftovers(scheduler, configured, java.util.Set.of("from-api"));
+        assertThat(scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals("pms-poll")))
+                .extracting(TriggerKey::getName).containsExactlyInAnyOrder("a0", "a1", "from-api");
+    }
+
     @Test
     void aFireQuartzMakesBeforeTheStartTimeRunsAtItsPlannedTime() throws Exception {
         scheduler();

@@ -19,8 +19,17 @@ public final class TestConfig {
     private final StringBuilder sinks = new StringBuilder();
     private final StringBuilder accounts = new StringBuilder();
 
+    private final String storeUrl;
+    private String encryptionKey;
+
     private TestConfig(String storeUrl) {
-        runtime.append("  store: { url: \"").append(storeUrl).append("\" }\n");
+        this.storeUrl = storeUrl;
+    }
+
+    /** The key the credentials of accounts created through the API are encrypted with ({@code runtime.store.encryptionKey}). */
+    public TestConfig encryptionKey(String key) {
+        this.encryptionKey = key;
+        return this;
     }
 
     /** A configuration on the given state store. */
@@ -92,7 +101,9 @@ public final class TestConfig {
     }
 
     public String yaml() {
-        return "runtime:\n" + runtime + sections + (sinks.isEmpty() ? "" : "sinks:\n" + sinks)
+        String store = "  store: { url: \"" + storeUrl + "\"" + (encryptionKey == null ? "" : ", encryptionKey: { value: \"" + encryptionKey + "\" }")
+                + " }\n";
+        return "runtime:\n" + store + runtime + sections + (sinks.isEmpty() ? "" : "sinks:\n" + sinks)
                 + (accounts.isEmpty() ? "" : "accounts:\n" + accounts);
     }
 

@@ -1,0 +1,67 @@
+package dev.pmsconversations.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.model.Json;
+import dev.pmsconversations.simulator.PmsSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code accounts …} on a configuration's store, without the API running: the same checks as /v2/accounts (the
+ * simulated Hostaway refuses a wrong secret), credentials only by reference, and what it stores is what a node follows.
+ */
+class AccountsCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void accountsAreAddedListedPausedAndRemovedOnTheStore() throws Exception {
+        try (PmsSimulator sim = new PmsSimulator(0, 5)) {
+            sim.source("hostaway").seed("ha-cli", 1, 1);
+            String url = "jdbc:h2:file:" + dir.resolve("store").toString().replace('\\', '/');
+            Path config = dir.resolve("pms.yaml");
+            Files.writeString(config, "runtime:\n  store: { url: \"" + url + "\", encryptionKey: { value: \"cli-test-key-0123456789abcdef\" } }\n"
+                    + "sinks:\n  - { name: files, type: file, directory: out }\n");
+            Files.writeString(dir.resolve("secret.txt"), "hostaway-secret-ha-cli\n");
+            Files.writeString(dir.resolve("wrong.txt"), "not-the-secret\n");
+            String c = config.toString();
+            String[] add = {"accounts", "add", "-c", c, "--id", "ha-cli", "--source", "hostaway", "--base-url", sim.baseUrl("hostaway"),
+                "--credential", "clientId=file:id.txt", "--credential", "clientSecret=file:secret.txt", "--every", "5m", "--tag", "vip"};
+            Files.writeString(dir.resolve("id.txt"), "ha-cli");
+
+            CliTest.Result asValue = CliTest.run("accounts", "add", "-c", c, "--source", "hostaway", "--credential", "clientSecret=hostaway-secret-ha-cli");
+            assertThat(asValue.code()).isEqualTo(2);
+            assertThat(asValue.err()).contains("credentials.clientSecret", "env:NAME", "file:path").doesNotContain("hostaway-secret-ha-cli");
+
+            String[] refused = add.clone();
+            refused[13] = "clientSecret=file:wrong.txt";
+            CliTest.Result no = CliTest.run(refused);
+            assertThat(no.code()).as(no.err()).isEqualTo(1);
+            assertThat(no.err()).contains("CREDENTIALS_REFUSED").doesNotContain("not-the-secret");
+
+            CliTest.Result added = CliTest.run(add);
+            assertThat(added.code()).as(added.err()).isZero();
+            JsonNode a = Json.MAPPER.readTree(added.out());
+            assertThat(a.get("id").asText()).isEqualTo("ha-cli");
+            assertThat(a.at("/schedule/every").asText()).isEqualTo("5m");
+            assertThat(added.out()).doesNotContain("hostaway-secret-ha-cli");
+
+            JsonNode listed = Json.MAPPER.readTree(CliTest.run("accounts", "list", "-c", c, "--tag", "vip").out());
+            assertThat(listed).extracting(x -> x.get("id").asText()).containsExactly("ha-cli");
+
+            CliTest.Result paused = CliTest.run("accounts", "pause", "-c", c, "--id", "ha-cli");
+            assertThat(paused.code()).as(paused.err()).isZero();
+            assertThat(Json.MAPPER.readTree(paused.out()).get("status").asText()).isEqualTo("PAUSED");
+
+            CliTest.Result removed = CliTest.run("accounts", "remove", "-c", c, "--id", "ha-cli", "--purge");
+            assertThat(removed.code()).as(removed.err()).isZero();
+            CliTest.Result gone = CliTest.run("accounts", "show", "-c", c, "--id", "ha-cli");
+            assertThat(gone.code()).isEqualTo(2);
+            assertThat(gone.err()).contains("NOT_FOUND");
+        }
+    }
+}
