@@ -1,8 +1,7 @@
 -- Accounts created at run time (API, CLI): every node follows this table (id -> version) and polls, sends and receives
 -- webhooks for them as for the configuration file's accounts. Credentials are a JSON object encrypted with AES-GCM
 -- (credentials: base64 of iv and ciphertext; key_id names the key that encrypted them). A removed account stays as a
--- row with removed = true (and no credentials) until every node has seen it go (its version moves, so the followers
--- notice); purge = true: each node erases the account's rows once it has stopped its own work on it.
+-- row with removed = true until every node has seen it go (its version moves, so the followers notice).
 create table pms_account (
     id           varchar(128)  primary key,
     source       varchar(64)   not null,
@@ -18,7 +17,6 @@ create table pms_account (
     tags         text          not null,
     paused       boolean       default false not null,
     removed      boolean       default false not null,
-    purge        boolean       default false not null,
     version      bigint        not null,
     created_at   timestamp     not null,
     updated_at   timestamp     not null

@@ -114,6 +114,32 @@ public final class AccountStore {
                 .anyMatch(Boolean::booleanValue);
     }
 
+    /**
+     * Re-encrypts under the current key every live account whose credentials a previous key encrypted ({@code accounts
+     * rekey}); the rows' versions move, so the nodes take them again. Returns how many.
+     */
+    public int rekey(Instant now) {
+        requireKey();
+        int n = 0;
+        for (String id : jdbc.list("select id from pms_account where removed = false and key_id <> ?", rs -> rs.getString(1), cipher.keyId())) {
+            Optional<StoredAccount> a = find(id);
+            if (a.isPresent() && update(a.get(), now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The key ids the live accounts' credentials are encrypted with, and how many each. */
+    public Map<String, Integer> keyIds() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        jdbc.list("select key_id, count(*) from pms_account where removed = false group by key_id order by key_id", rs -> {
+            out.put(rs.getString(1), rs.getInt(2));
+            return null;
+        });
+        return out;
+    }
+
     /** Erases everything stored for the account's conversations (events, sends, webhooks, dead letters, state). */
     public void purgeData(String accountId) {
         jdbc.transaction(() -> ACCOUNT_TABLES.forEach(t -> jdbc.update("delete from " + t + " where account_id = ?", accountId)));

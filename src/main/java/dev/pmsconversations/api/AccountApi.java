@@ -117,7 +117,7 @@ public final class AccountApi {
         String tag = filters.get("tag");
         String externalRef = filters.get("externalRef");
         String cursor = filters.get("cursor");
-        int limit = limit(filters.get("limit"));
+        int limit = PageLimit.parse(filters.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
         TreeMap<String, ObjectNode> all = new TreeMap<>();
         for (AccountConfig a : accounts.all()) {
             if (accounts.fromConfiguration(a.id())) {
@@ -269,20 +269,6 @@ public final class AccountApi {
         return v == null || v.isEmpty() ? null : v;
     }
 
-    private static int limit(String raw) {
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(raw);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalid("limit", "1 to " + MAX_LIMIT);
-    }
 
     private static boolean matches(ObjectNode a, String field, String wanted) {
         return wanted == null || wanted.equals(a.path(field).asText(null));

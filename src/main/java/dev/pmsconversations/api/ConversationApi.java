@@ -396,19 +396,7 @@ public final class ConversationApi {
     }
 
     private static int limit(Exchange ex) {
-        String v = param(ex, "limit");
-        if (v == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiException.invalid("limit", "a whole number from 1 to " + MAX_LIMIT);
+        return PageLimit.parse(param(ex, "limit"), DEFAULT_LIMIT, MAX_LIMIT);
     }
 
     private static Instant instant(String v, String field) {

@@ -10,7 +10,6 @@ import dev.pmsconversations.api.AccountApi;
 import dev.pmsconversations.api.ApiAuth;
 import dev.pmsconversations.api.ApiException;
 import dev.pmsconversations.config.RuntimeConfig;
-import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.source.PmsHttp;
 import dev.pmsconversations.source.RefreshTokens;
@@ -35,9 +34,9 @@ import picocli.CommandLine.ParentCommand;
  * running nodes follow what is done here within seconds. Credentials are given as {@code KEY=env:NAME} or
  * {@code KEY=file:path}, never as values on the command line (they would stay in the shell's history and in ps).
  */
-@Command(name = "accounts", mixinStandardHelpOptions = true, description = "List, show, add, change, pause, resume or remove accounts.",
+@Command(name = "accounts", mixinStandardHelpOptions = true, description = "List, show, add, change, pause, resume, remove or re-encrypt accounts.",
         subcommands = {AccountsCommand.ListAccounts.class, AccountsCommand.Show.class, AccountsCommand.Add.class, AccountsCommand.Update.class,
-                AccountsCommand.Pause.class, AccountsCommand.Resume.class, AccountsCommand.Remove.class})
+                AccountsCommand.Pause.class, AccountsCommand.Resume.class, AccountsCommand.Remove.class, AccountsCommand.Rekey.class})
 public final class AccountsCommand {
     @Option(names = {"-c", "--config"}, defaultValue = "config/pms-conversations.yaml", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "configuration file whose state store to use (default: ${DEFAULT-VALUE})")
@@ -61,7 +60,7 @@ public final class AccountsCommand {
                 System.err.println("error: " + e.code() + ": " + e.getMessage());
                 return e.status() == 422 && !"VALIDATION_ERROR".equals(e.code()) || e.status() == 409 || e.status() >= 500
                         ? PmsConversations.FAILED : PmsConversations.BAD_INPUT;
-            } catch (IOException e) {
+            } catch (IOException | IllegalStateException e) { // e.g. credentials under a key this configuration lacks (named, not shown)
                 System.err.println("error: " + e.getMessage());
                 return PmsConversations.FAILED;
             }
@@ -70,8 +69,7 @@ public final class AccountsCommand {
 
     private static AccountApi api(RuntimeConfig rc, StateStore store, DefaultCamelContext camel) {
         SourceRegistry sources = SourceRegistry.load(rc.mappings(), false);
-        Secret key = rc.store().encryptionKey();
-        AccountStore stored = new AccountStore(store.jdbc(), key == null ? null : new CredentialCipher(key.reveal()));
+        AccountStore stored = new AccountStore(store.jdbc(), CredentialCipher.of(rc.store()));
         dev.pmsconversations.limits.RequestPermits permits = store.jdbc().postgres()
                 ? new dev.pmsconversations.limits.SharedPermits(store.jdbc()) : dev.pmsconversations.limits.RequestPermits.local();
         AccountClients clients = new AccountClients(sources, new PmsHttp(camel, "cli", rc.pmsHttp()), RefreshTokens.in(store), permits,
@@ -195,17 +193,27 @@ public final class AccountsCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "One account (which credential keys are set, never a value).")
-    static final class Show implements Callable<Integer> {
+    /** A subcommand on one account, named by {@code --id}. */
+    abstract static class OnOne implements Callable<Integer> {
         @ParentCommand
         AccountsCommand parent;
 
         @Option(names = "--id", required = true)
         String id;
 
+        abstract JsonNode run(AccountApi api, ApiAuth.Scope scope);
+
         @Override
         public Integer call() {
-            return parent.run((api, scope) -> api.get(scope, id));
+            return parent.run(this::run);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One account (which credential keys are set, never a value).")
+    static final class Show extends OnOne {
+        @Override
+        JsonNode run(AccountApi api, ApiAuth.Scope scope) {
+            return api.get(scope, id);
         }
     }
 
@@ -256,47 +264,59 @@ public final class AccountsCommand {
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop polling an account (every node).")
-    static final class Pause implements Callable<Integer> {
-        @ParentCommand
-        AccountsCommand parent;
-
-        @Option(names = "--id", required = true)
-        String id;
-
+    static final class Pause extends OnOne {
         @Override
-        public Integer call() {
-            return parent.run((api, scope) -> api.patch(scope, id, Json.MAPPER.createObjectNode().put("paused", true)));
+        JsonNode run(AccountApi api, ApiAuth.Scope scope) {
+            return api.patch(scope, id, Json.MAPPER.createObjectNode().put("paused", true));
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Poll a paused account again.")
-    static final class Resume implements Callable<Integer> {
-        @ParentCommand
-        AccountsCommand parent;
-
-        @Option(names = "--id", required = true)
-        String id;
-
+    static final class Resume extends OnOne {
         @Override
-        public Integer call() {
-            return parent.run((api, scope) -> api.patch(scope, id, Json.MAPPER.createObjectNode().put("paused", false)));
+        JsonNode run(AccountApi api, ApiAuth.Scope scope) {
+            return api.patch(scope, id, Json.MAPPER.createObjectNode().put("paused", false));
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an account created at run time; --purge erases its stored data.")
-    static final class Remove implements Callable<Integer> {
-        @ParentCommand
-        AccountsCommand parent;
-
-        @Option(names = "--id", required = true)
-        String id;
-
+    static final class Remove extends OnOne {
         @Option(names = "--purge", description = "also erase its stored conversations, events, sends, webhooks and dead letters")
         boolean purge;
 
         @Override
+        JsonNode run(AccountApi api, ApiAuth.Scope scope) {
+            return api.delete(scope, id, purge);
+        }
+    }
+
+    /**
+     * Re-encrypts the stored credentials under {@code runtime.store.encryptionKey}: the key rotation's middle step, after
+     * every node runs with the new key and the old one in {@code previousEncryptionKeys}, before the old one is dropped.
+     */
+    @Command(name = "rekey", mixinStandardHelpOptions = true, description = "Re-encrypt stored credentials under the current key.")
+    static final class Rekey implements Callable<Integer> {
+        @ParentCommand
+        AccountsCommand parent;
+
+        @Override
         public Integer call() {
-            return parent.run((api, scope) -> api.delete(scope, id, purge));
+            return OperationsStore.with(parent.config, null, (rc, store, ignored) -> {
+                CredentialCipher cipher = CredentialCipher.of(rc.store());
+                if (cipher == null) {
+                    System.err.println("error: runtime.store.encryptionKey is not set in " + parent.config);
+                    return PmsConversations.BAD_INPUT;
+                }
+                AccountStore stored = new AccountStore(store.jdbc(), cipher);
+                try {
+                    int n = stored.rekey(java.time.Instant.now());
+                    System.out.println("re-encrypted " + n + " account(s) under key " + cipher.keyId() + "; accounts by key now: " + stored.keyIds());
+                    return PmsConversations.OK;
+                } catch (IllegalStateException e) { // a key neither current nor previous: named, never shown
+                    System.err.println("error: " + e.getMessage());
+                    return PmsConversations.FAILED;
+                }
+            });
         }
     }
 }

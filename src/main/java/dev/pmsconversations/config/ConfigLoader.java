@@ -187,14 +187,28 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig.StoreConfig store(YamlNode s, Path base, LoadProblems p) {
-        p.onlyKeys(s, Set.of("url", "user", "password", "encryptionKey"));
+        p.onlyKeys(s, Set.of("url", "user", "password", "encryptionKey", "previousEncryptionKeys"));
         String url = s.text("url");
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw s.get("url").error("the state store is H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...)");
         }
         // the store's password is required even for operations commands: they exist to open the store
         return new RuntimeConfig.StoreConfig(url, s.text("user", null), s.has("password") ? secrets.read(s.get("password"), base, p, true) : null,
-                s.has("encryptionKey") ? secrets.read(s.get("encryptionKey"), base, p, true) : null);
+                encryption(s, base, p));
+    }
+
+    private RuntimeConfig.Encryption encryption(YamlNode s, Path base, LoadProblems p) {
+        if (!s.has("encryptionKey")) {
+            if (s.has("previousEncryptionKeys")) {
+                throw s.get("previousEncryptionKeys").error("previous keys only decrypt: set encryptionKey too");
+            }
+            return null;
+        }
+        List<Secret> previous = new ArrayList<>();
+        if (s.has("previousEncryptionKeys")) {
+            s.get("previousEncryptionKeys").items().forEach(k -> previous.add(secrets.read(k, base, p, true)));
+        }
+        return new RuntimeConfig.Encryption(secrets.read(s.get("encryptionKey"), base, p, true), List.copyOf(previous));
     }
 
     private static RuntimeConfig.ClusterConfig cluster(YamlNode c, LoadProblems p) {

@@ -60,8 +60,15 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions ex
     }
 
     /** State store connection; H2 file by default, PostgreSQL by URL. */
-    /** {@code encryptionKey}: the key for the credentials of accounts created at run time (null: none can be created). */
-    public record StoreConfig(String url, String user, Secret password, Secret encryptionKey) {
+    /** {@code encryption}: the key for the credentials of accounts created at run time (null: none can be created). */
+    public record StoreConfig(String url, String user, Secret password, Encryption encryption) {
+    }
+
+    /**
+     * {@code runtime.store.encryptionKey} and {@code previousEncryptionKeys}: the key that encrypts, and keys being replaced
+     * that still decrypt until {@code accounts rekey} has re-encrypted everything under the new one.
+     */
+    public record Encryption(Secret key, List<Secret> previous) {
     }
 
     /**

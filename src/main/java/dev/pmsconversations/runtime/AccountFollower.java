@@ -34,6 +34,11 @@ public final class AccountFollower {
     private final java.util.function.Consumer<Runnable> eraser;
     /** Id to the version applied here (negative: removed, as {@link AccountStore#versions}). */
     private final Map<String, Long> applied = new HashMap<>();
+    /** Id to the version whose failure to apply was logged (retried every pass, logged once). */
+    private final Map<String, Long> warned = new HashMap<>();
+    /** Told of each account this node starts and stops following (its meters): none until {@link #onChange}. */
+    private java.util.function.Consumer<AccountConfig> added = a -> { };
+    private java.util.function.Consumer<String> removed = id -> { };
     /** The poll options of the accounts this node has a poll route for. */
     private final Map<String, String> polling = new HashMap<>();
 
@@ -44,6 +49,13 @@ public final class AccountFollower {
         this.store = store;
         this.clients = clients;
         this.quartzOptions = quartzOptions;
+    }
+
+    /** Sets who is told of accounts added and removed here; told at once of those followed already. */
+    synchronized void onChange(java.util.function.Consumer<AccountConfig> added, java.util.function.Consumer<String> removed) {
+        this.added = added;
+        this.removed = removed;
+        clients.all().stream().filter(a -> !clients.fromConfiguration(a.id())).forEach(added);
     }
 
     /** Applies what changed in the store since the last call; an account that fails to apply is tried again next time. */
@@ -66,8 +78,10 @@ public final class AccountFollower {
                 apply(v.getKey(), store.load(v.getKey()));
                 applied.put(v.getKey(), v.getValue());
             } catch (RuntimeException e) {
-                LOG.warn("Account '{}' (created at run time) could not be applied on this node; tried again shortly: {}", v.getKey(),
-                        e.getMessage());
+                if (!v.getValue().equals(warned.put(v.getKey(), v.getValue()))) {
+                    LOG.warn("Account '{}' (created at run time) could not be applied on this node; tried again every pass: {}", v.getKey(),
+                            e.getMessage());
+                }
             }
         }
     }
@@ -80,6 +94,7 @@ public final class AccountFollower {
         if (row.isEmpty() || row.get().removed()) {
             stop(id, true);
             if (clients.remove(id)) {
+                removed.accept(id);
                 // this node worked on it: with purge, its rows are erased once nothing of this node can write them again
                 boolean purge = store.purgeRequested(id);
                 if (purge) {
@@ -91,7 +106,11 @@ public final class AccountFollower {
         }
         StoredAccount a = row.get();
         AccountConfig config = a.config();
+        boolean isNew = clients.account(id) == null;
         clients.put(config);
+        if (isNew) {
+            added.accept(config);
+        }
         if (a.paused()) {
             stop(id, true);
             return;

@@ -166,9 +166,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
         dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, dev.pmsconversations.source.RefreshTokens.in(store));
         // accounts created at run time: in the store, credentials encrypted; every node follows them (routes/accounts.camel.yaml)
-        dev.pmsconversations.config.Secret key = config.store().encryptionKey();
         dev.pmsconversations.account.AccountStore accountStore = new dev.pmsconversations.account.AccountStore(store.jdbc(),
-                key == null ? null : new dev.pmsconversations.account.CredentialCipher(key.reveal()));
+                dev.pmsconversations.account.CredentialCipher.of(config.store()));
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
                 config.cluster(), config.accounts(), accountStore::liveIds);
         // an account's sinks as it is now (accounts come and go at run time): read through the clients, made below
@@ -229,6 +228,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 io.micrometer.core.instrument.MeterRegistry meters = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
                 if (meters != null) {
                     RuntimeMetrics.bind(meters, sync, clients, webhooks, store.jdbc(), config.accounts(), config.sinks(), schedule);
+                    follower.onChange(a -> RuntimeMetrics.accountMeters(meters, sync, clients, a), id -> RuntimeMetrics.removeAccountMeters(meters, id));
                 }
             }
 

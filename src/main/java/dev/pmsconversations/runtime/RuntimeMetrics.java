@@ -64,27 +64,7 @@ final class RuntimeMetrics {
             }
         }
         for (AccountConfig a : accounts) {
-            Tags tags = Tags.of("account", a.id(), "source", a.source());
-            FunctionCounter.builder("pms_pms_rate_limited_total", clients, c -> c.client(a.id()).rateLimitedCount())
-                    .description("429 answers of the PMS (reads and sends)").tags(tags).register(registry);
-            Gauge.builder("pms_sync_lag_seconds", sync, s -> {
-                java.time.Instant newest = s.newestMessage(a.id());
-                return newest == null ? Double.NaN : java.time.Duration.between(newest, java.time.Instant.now()).toMillis() / 1000.0;
-            }).description("now minus the newest message seen for the account").tags(tags).register(registry);
-            counter(registry, "pms_polls_total", "polls of the account", tags, sync, a.id(), AccountStatus::polls);
-            counter(registry, "pms_poll_failures_total", "polls that failed (PMS down, auth refused)", tags, sync, a.id(),
-                    AccountStatus::failedPolls);
-            counter(registry, "pms_pms_requests_total", "requests sent to the PMS", tags, sync, a.id(), s -> (double) s.requests());
-            counter(registry, "pms_conversations_delivered_total", "conversation changes delivered (events)", tags, sync, a.id(),
-                    AccountStatus::conversations);
-            counter(registry, "pms_messages_mapped_total", "messages mapped", tags, sync, a.id(), AccountStatus::messages);
-            counter(registry, "pms_new_messages_total", "messages seen for the first time", tags, sync, a.id(), AccountStatus::newMessages);
-            counter(registry, "pms_mapping_errors_total", "inputs that went to the dead letters (mapping, bad pages)", tags, sync, a.id(),
-                    AccountStatus::errors);
-            Gauge.builder("pms_account_consecutive_failures", sync, s -> value(s, a.id(), AccountStatus::consecutiveFailures))
-                    .description("failed polls since the last good one").tags(tags).register(registry);
-            Gauge.builder("pms_account_auth_refused", sync, s -> value(s, a.id(), x -> x.authFailed() ? 1 : 0))
-                    .description("1 while the PMS refuses the account's credentials").tags(tags).register(registry);
+            accountMeters(registry, sync, clients, a);
         }
         RuntimeMetrics rows = new RuntimeMetrics(jdbc);
         for (SinkConfig sink : sinks) {
@@ -102,6 +82,36 @@ final class RuntimeMetrics {
             Gauge.builder("pms_webhooks", rows, r -> r.count("webhook/" + status)).description("webhook calls accepted, by state")
                     .tags("status", status).strongReference(true).register(registry);
         }
+    }
+
+    /** The meters of one account (tags account, source): at start for the file's, by the follower for those created later. */
+    static void accountMeters(MeterRegistry registry, SyncService sync, dev.pmsconversations.account.AccountClients clients, AccountConfig a) {
+        Tags tags = Tags.of("account", a.id(), "source", a.source());
+        FunctionCounter.builder("pms_pms_rate_limited_total", clients, c -> c.account(a.id()) == null ? 0 : c.client(a.id()).rateLimitedCount())
+                .description("429 answers of the PMS (reads and sends)").tags(tags).register(registry);
+        Gauge.builder("pms_sync_lag_seconds", sync, s -> {
+            java.time.Instant newest = s.newestMessage(a.id());
+            return newest == null ? Double.NaN : java.time.Duration.between(newest, java.time.Instant.now()).toMillis() / 1000.0;
+        }).description("now minus the newest message seen for the account").tags(tags).register(registry);
+        counter(registry, "pms_polls_total", "polls of the account", tags, sync, a.id(), AccountStatus::polls);
+        counter(registry, "pms_poll_failures_total", "polls that failed (PMS down, auth refused)", tags, sync, a.id(),
+                AccountStatus::failedPolls);
+        counter(registry, "pms_pms_requests_total", "requests sent to the PMS", tags, sync, a.id(), s -> (double) s.requests());
+        counter(registry, "pms_conversations_delivered_total", "conversation changes delivered (events)", tags, sync, a.id(),
+                AccountStatus::conversations);
+        counter(registry, "pms_messages_mapped_total", "messages mapped", tags, sync, a.id(), AccountStatus::messages);
+        counter(registry, "pms_new_messages_total", "messages seen for the first time", tags, sync, a.id(), AccountStatus::newMessages);
+        counter(registry, "pms_mapping_errors_total", "inputs that went to the dead letters (mapping, bad pages)", tags, sync, a.id(),
+                AccountStatus::errors);
+        Gauge.builder("pms_account_consecutive_failures", sync, s -> value(s, a.id(), AccountStatus::consecutiveFailures))
+                .description("failed polls since the last good one").tags(tags).register(registry);
+        Gauge.builder("pms_account_auth_refused", sync, s -> value(s, a.id(), x -> x.authFailed() ? 1 : 0))
+                .description("1 while the PMS refuses the account's credentials").tags(tags).register(registry);
+    }
+
+    /** Removes the meters of a removed account (every meter tagged with it). */
+    static void removeAccountMeters(MeterRegistry registry, String accountId) {
+        registry.getMeters().stream().filter(m -> accountId.equals(m.getId().getTag("account"))).toList().forEach(registry::remove);
     }
 
     private static void counter(MeterRegistry registry, String name, String description, Tags tags, SyncService sync, String account,

@@ -48,8 +48,9 @@ class AccountsApiTest extends RuntimeTestSupport {
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
         RuntimeConfig.StoreConfig s = config.store();
-        return config.withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(), s.password(),
-                new Secret("accounts-test-key-0123456789abcdef", "test")));
+        // the management server on: the metrics of accounts created at run time
+        return config.withManagement(new RuntimeConfig.ManagementConfig(true, "127.0.0.1", TestRuntime.freePort())).withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(), s.password(),
+                new RuntimeConfig.Encryption(new Secret("accounts-test-key-0123456789abcdef", "test"), List.of())));
     }
 
     @Test
@@ -75,6 +76,9 @@ class AccountsApiTest extends RuntimeTestSupport {
         SimThread first = sim.source("hostaway").account(ID).threads.get(0);
         String guest = sim.addMessage("hostaway", ID, first.id, "a question after connecting", true).path("id").asText();
         Awaitility.await("a later guest message delivered").atMost(Duration.ofSeconds(10)).until(() -> newMessageIds(ID).contains(guest));
+
+        // its meters, as the file's accounts have them
+        Awaitility.await("its poll counter").atMost(Duration.ofSeconds(10)).until(() -> polled(ID) > 0);
 
         // listed beside the configuration's accounts, filtered
         assertThat(ids(api.get("/v2/accounts?source=hostaway", TestRuntime.TOKEN))).containsExactly("ha-api-1", "hostaway-1");
@@ -105,9 +109,18 @@ class AccountsApiTest extends RuntimeTestSupport {
         assertThat(resumed.json().at("/data/schedule/every").asText()).isEqualTo("2s");
         Awaitility.await("polled again once resumed").atMost(Duration.ofSeconds(10)).until(() -> polls(ID) > quiet);
 
-        // no credential in the clear anywhere in the accounts table (the ciphertext is bound to the account id)
+        // no credential in the clear in the accounts table (the ciphertext is bound to the account id), nor in any other table
         String dump = dump("pms_account");
         assertThat(dump).contains(ID).doesNotContain(SECRET).doesNotContain("clientSecret");
+        List<String> tables = new ArrayList<>();
+        try (java.sql.Connection c = pms.store().dataSource().getConnection();
+             java.sql.ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                tables.add("\"" + rs.getString("TABLE_NAME") + "\""); // as the store names it (H2: upper case, Flyway's lower)
+            }
+        }
+        assertThat(tables).hasSizeGreaterThan(10);
+        tables.forEach(t -> assertThat(dump(t)).as(t).doesNotContain(SECRET));
 
         // removed with its data: no route, no trigger, no rows, no request
         assertThat(pms.store().conversationCount(ID)).isPositive();
@@ -117,6 +130,7 @@ class AccountsApiTest extends RuntimeTestSupport {
         assertThat(context.getRoute("poll-" + ID)).isNull();
         assertThat(api.get("/v2/accounts/" + ID, TestRuntime.TOKEN).status()).isEqualTo(404);
         assertThat(pms.store().conversationCount(ID)).isZero();
+        assertThat(meters().find("pms_polls_total").tag("account", ID).functionCounter()).as("its meters removed").isNull();
         assertThat(pms.store().jdbc().list("select count(*) from delivery where account_id = ?", rs -> rs.getInt(1), ID)).containsExactly(0);
         int last = polls(ID);
         Awaitility.await("no poll once removed").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> polls(ID) == last);
@@ -219,6 +233,16 @@ class AccountsApiTest extends RuntimeTestSupport {
     private int polls(String accountId) {
         return (int) sim.requests("hostaway", accountId).stream()
                 .filter(r -> r.path().equals("/v1/conversations") && r.query().getOrDefault("offset", "0").equals("0")).count();
+    }
+
+    private io.micrometer.core.instrument.MeterRegistry meters() {
+        return context.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+    }
+
+    /** The account's pms_polls_total, 0 without the meter. */
+    private double polled(String accountId) {
+        var counter = meters().find("pms_polls_total").tag("account", accountId).functionCounter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Every row of a table as text, every column. */

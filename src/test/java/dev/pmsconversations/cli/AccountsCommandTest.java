@@ -53,6 +53,22 @@ class AccountsCommandTest {
             JsonNode listed = Json.MAPPER.readTree(CliTest.run("accounts", "list", "-c", c, "--tag", "vip").out());
             assertThat(listed).extracting(x -> x.get("id").asText()).containsExactly("ha-cli");
 
+            // the key rotated: the new key alone cannot open them; with the old one as previous, rekey moves them over
+            String storeLine = "runtime:\n  store: { url: \"" + url + "\", encryptionKey: { value: \"cli-test-new-key-0123456789\" }";
+            String sinksLine = " }\nsinks:\n  - { name: files, type: file, directory: out }\n";
+            Path newOnly = Files.writeString(dir.resolve("new-only.yaml"), storeLine + sinksLine);
+            Path both = Files.writeString(dir.resolve("both.yaml"), storeLine + ", previousEncryptionKeys: [ { value: \"cli-test-key-0123456789abcdef\" } ]"
+                    + sinksLine);
+            CliTest.Result locked = CliTest.run("accounts", "show", "-c", newOnly.toString(), "--id", "ha-cli");
+            assertThat(locked.code()).isEqualTo(1);
+            assertThat(locked.err()).contains("encrypted with key").doesNotContain("cli-test-key-0123456789abcdef");
+            CliTest.Result rekey = CliTest.run("accounts", "rekey", "-c", both.toString());
+            assertThat(rekey.code()).as(rekey.err()).isZero();
+            assertThat(rekey.out()).contains("re-encrypted 1 account(s)");
+            CliTest.Result opened = CliTest.run("accounts", "show", "-c", newOnly.toString(), "--id", "ha-cli");
+            assertThat(opened.code()).as(opened.err()).isZero();
+            c = newOnly.toString();
+
             CliTest.Result paused = CliTest.run("accounts", "pause", "-c", c, "--id", "ha-cli");
             assertThat(paused.code()).as(paused.err()).isZero();
             assertThat(Json.MAPPER.readTree(paused.out()).get("status").asText()).isEqualTo("PAUSED");
