@@ -228,8 +228,19 @@ public final class PmsConfiguration implements CamelConfiguration {
                 io.micrometer.core.instrument.MeterRegistry meters = ctx.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
                 if (meters != null) {
                     RuntimeMetrics.bind(meters, sync, clients, webhooks, store.jdbc(), config.accounts(), config.sinks(), schedule);
-                    follower.onChange(a -> RuntimeMetrics.accountMeters(meters, sync, clients, a), id -> RuntimeMetrics.removeAccountMeters(meters, id));
                 }
+                // accounts created at run time get the health check and meters the file's accounts get at start
+                follower.onChange(a -> {
+                    RuntimeHealth.accountAdded(ctx, sync, a.id());
+                    if (meters != null) {
+                        RuntimeMetrics.accountMeters(meters, sync, clients, a);
+                    }
+                }, id -> {
+                    RuntimeHealth.accountRemoved(ctx, id);
+                    if (meters != null) {
+                        RuntimeMetrics.removeAccountMeters(meters, id);
+                    }
+                });
             }
 
             @Override

@@ -38,6 +38,17 @@ final class RuntimeHealth {
         }
     }
 
+    /** The check of an account the node started following at run time (created through the API). */
+    static void accountAdded(CamelContext context, SyncService sync, String accountId) {
+        HealthCheckRegistry.get(context).register(new AccountCheck(accountId, sync));
+    }
+
+    /** The check of a removed account goes with it. */
+    static void accountRemoved(CamelContext context, String accountId) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        registry.getCheck("pms-account-" + accountId).ifPresent(registry::unregister);
+    }
+
     /**
      * {@code pms-sink-<name>}: DOWN while the sink's oldest waiting event has failed {@value AccountStatus#FAILURES_DOWN}
      * times or more (a broker or endpoint that is down); details: backlog, dead letters, the last error. Neither

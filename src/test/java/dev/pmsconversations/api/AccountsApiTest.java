@@ -9,6 +9,7 @@ import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.simulator.SimThread;
+import dev.pmsconversations.simulator.SimWebhook;
 import dev.pmsconversations.testing.ApiClient;
 import dev.pmsconversations.testing.RuntimeTestSupport;
 import dev.pmsconversations.testing.TestRuntime;
@@ -79,6 +80,7 @@ class AccountsApiTest extends RuntimeTestSupport {
 
         // its meters, as the file's accounts have them
         Awaitility.await("its poll counter").atMost(Duration.ofSeconds(10)).until(() -> polled(ID) > 0);
+        assertThat(org.apache.camel.health.HealthCheckRegistry.get(context).getCheck("pms-account-" + ID)).as("its health check").isPresent();
 
         // listed beside the configuration's accounts, filtered
         assertThat(ids(api.get("/v2/accounts?source=hostaway", TestRuntime.TOKEN))).containsExactly("ha-api-1", "hostaway-1");
@@ -131,11 +133,37 @@ class AccountsApiTest extends RuntimeTestSupport {
         assertThat(api.get("/v2/accounts/" + ID, TestRuntime.TOKEN).status()).isEqualTo(404);
         assertThat(pms.store().conversationCount(ID)).isZero();
         assertThat(meters().find("pms_polls_total").tag("account", ID).functionCounter()).as("its meters removed").isNull();
+        assertThat(org.apache.camel.health.HealthCheckRegistry.get(context).getCheck("pms-account-" + ID)).as("its health check removed").isEmpty();
         assertThat(pms.store().jdbc().list("select count(*) from delivery where account_id = ?", rs -> rs.getInt(1), ID)).containsExactly(0);
         int last = polls(ID);
         Awaitility.await("no poll once removed").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> polls(ID) == last);
         // and it can be connected again under the same id
         assertThat(api.post("/v2/accounts", TestRuntime.TOKEN, body(SECRET), Map.of()).status()).isEqualTo(201);
+    }
+
+    /** The webhook receiver finds an account created at run time: polled once an hour, its new message comes by webhook. */
+    @Test
+    void anAccountCreatedThroughTheApiReceivesItsWebhooks() throws Exception {
+        sim.source("hostaway").seed(ID, 1, 1);
+        awaitFirstPolls();
+        api = new ApiClient(apiPort);
+        Map<String, String> hooks = TestRuntime.webhookSecrets("hostaway");
+        ObjectNode b = bodyNode(SECRET);
+        hooks.forEach(((ObjectNode) b.get("credentials"))::put);
+        b.putObject("schedule").put("every", "1h");
+        ApiClient.Answer created = api.post("/v2/accounts", TestRuntime.TOKEN, b.toString(), Map.of());
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().at("/data/credentials/keys")).extracting(JsonNode::asText)
+                .containsExactly("clientId", "clientSecret", "webhookPassword", "webhookUser");
+        SimThread thread = sim.source("hostaway").account(ID).threads.get(0);
+        Awaitility.await("its first poll delivered").atMost(Duration.ofSeconds(10)).until(() -> conversationIds(ID).contains(thread.id));
+        int polls = polls(ID);
+
+        sim.registerWebhook("hostaway", ID, "http://127.0.0.1:" + apiPort + created.json().at("/data/webhooks/path").asText(), hooks);
+        String guest = sim.addMessage("hostaway", ID, thread.id, "arrived by webhook", true).path("id").asText();
+        Awaitility.await("the webhook's message delivered").atMost(Duration.ofSeconds(10)).until(() -> newMessageIds(ID).contains(guest));
+        assertThat(sim.webhookCalls()).filteredOn(w -> w.account().equals(ID)).extracting(SimWebhook::status).allSatisfy(st -> assertThat(st).isBetween(200, 299));
+        assertThat(polls(ID)).as("no poll in between: the webhook brought it").isEqualTo(polls);
     }
 
     @Test
