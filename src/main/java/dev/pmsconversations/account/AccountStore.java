@@ -140,6 +140,63 @@ public final class AccountStore {
         return out;
     }
 
+    /**
+     * The live accounts as their rows hold them, for {@code accounts export}: credentials stay encrypted (ciphertext and
+     * key id), so the file opens only where the same key is configured.
+     */
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> exportRows() {
+        return jdbc.list("select " + COLUMNS + " from pms_account where removed = false order by id", rs -> {
+            com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+            for (String c : COLUMNS.split(", ")) {
+                Object v = rs.getObject(c);
+                if (v instanceof Timestamp t) {
+                    o.put(c, t.toInstant().toString());
+                } else if (v instanceof Boolean b) {
+                    o.put(c, b);
+                } else if (v instanceof Number n) {
+                    o.put(c, n.longValue());
+                } else {
+                    o.put(c, v == null ? null : v.toString());
+                }
+            }
+            return o;
+        });
+    }
+
+    /**
+     * Adds exported rows ({@link #exportRows}); an id that exists live is refused unless {@code replace}. Each row's
+     * credentials must open here (the same key, current or previous) before anything is written: nothing half-imported.
+     * Returns the ids written.
+     */
+    public List<String> importRows(List<com.fasterxml.jackson.databind.JsonNode> rows, boolean replace, Instant now) {
+        requireKey();
+        for (com.fasterxml.jackson.databind.JsonNode r : rows) {
+            cipher.decrypt(r.path("id").asText(), r.path("key_id").asText(), r.path("credentials").asText());
+            if (!replace && find(r.path("id").asText()).isPresent()) {
+                throw new IllegalStateException("account '" + r.path("id").asText() + "' exists in this store (--replace to overwrite it)");
+            }
+        }
+        List<String> written = new ArrayList<>();
+        jdbc.transaction(() -> {
+            for (com.fasterxml.jackson.databind.JsonNode r : rows) {
+                String id = r.path("id").asText();
+                long version = load(id).map(e -> e.version() + 1).orElse(1L);
+                jdbc.update("delete from pms_account where id = ?", id);
+                jdbc.update("insert into pms_account (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id,
+                        r.path("source").asText(), text(r, "name"), text(r, "external_ref"), text(r, "base_url"), text(r, "time_zone"),
+                        r.path("credentials").asText(), r.path("key_id").asText(), text(r, "every_value"), text(r, "cron"),
+                        r.path("sinks").asText("[]"), r.path("tags").asText("[]"), r.path("paused").asBoolean(false), false, version,
+                        Timestamp.from(Instant.parse(r.path("created_at").asText(now.toString()))), Timestamp.from(now));
+                written.add(id);
+            }
+        });
+        return written;
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode r, String field) {
+        return r.hasNonNull(field) ? r.get(field).asText() : null;
+    }
+
     /** Erases everything stored for the account's conversations (events, sends, webhooks, dead letters, state). */
     public void purgeData(String accountId) {
         jdbc.transaction(() -> ACCOUNT_TABLES.forEach(t -> jdbc.update("delete from " + t + " where account_id = ?", accountId)));

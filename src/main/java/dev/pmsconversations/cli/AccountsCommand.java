@@ -34,9 +34,11 @@ import picocli.CommandLine.ParentCommand;
  * running nodes follow what is done here within seconds. Credentials are given as {@code KEY=env:NAME} or
  * {@code KEY=file:path}, never as values on the command line (they would stay in the shell's history and in ps).
  */
-@Command(name = "accounts", mixinStandardHelpOptions = true, description = "List, show, add, change, pause, resume, remove or re-encrypt accounts.",
+@Command(name = "accounts", mixinStandardHelpOptions = true,
+        description = "List, show, add, change, pause, resume, remove, re-encrypt, export or import accounts.",
         subcommands = {AccountsCommand.ListAccounts.class, AccountsCommand.Show.class, AccountsCommand.Add.class, AccountsCommand.Update.class,
-                AccountsCommand.Pause.class, AccountsCommand.Resume.class, AccountsCommand.Remove.class, AccountsCommand.Rekey.class})
+                AccountsCommand.Pause.class, AccountsCommand.Resume.class, AccountsCommand.Remove.class, AccountsCommand.Rekey.class,
+                AccountsCommand.Export.class, AccountsCommand.Import.class})
 public final class AccountsCommand {
     @Option(names = {"-c", "--config"}, defaultValue = "config/pms-conversations.yaml", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "configuration file whose state store to use (default: ${DEFAULT-VALUE})")
@@ -313,6 +315,96 @@ public final class AccountsCommand {
                     System.out.println("re-encrypted " + n + " account(s) under key " + cipher.keyId() + "; accounts by key now: " + stored.keyIds());
                     return PmsConversations.OK;
                 } catch (IllegalStateException e) { // a key neither current nor previous: named, never shown
+                    System.err.println("error: " + e.getMessage());
+                    return PmsConversations.FAILED;
+                }
+            });
+        }
+    }
+
+    /** The store's accounts created at run time, to a file readable by its owner only (credentials stay encrypted). */
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the accounts created at run time to a file (owner-only; "
+            + "credentials stay encrypted: the file opens where the same key is configured).")
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        AccountsCommand parent;
+
+        @Option(names = "--file", required = true)
+        Path file;
+
+        @Override
+        public Integer call() {
+            return OperationsStore.with(parent.config, null, (rc, store, ignored) -> {
+                java.util.List<ObjectNode> rows = new AccountStore(store.jdbc(), CredentialCipher.of(rc.store())).exportRows();
+                try {
+                    StoreCommand.writeOwnerOnly(file, out -> {
+                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, Json.MAPPER.createObjectNode().put("format", "pms-accounts/1")
+                                .set("accounts", Json.MAPPER.valueToTree(rows)));
+                        return null;
+                    });
+                } catch (IOException e) {
+                    System.err.println("error: " + e.getMessage());
+                    return PmsConversations.BAD_INPUT;
+                }
+                System.out.println("exported " + rows.size() + " account(s) to " + file + " (readable by its owner only, credentials encrypted)");
+                return PmsConversations.OK;
+            });
+        }
+    }
+
+    /** Accounts from {@code accounts export} into this configuration's store; the nodes follow them. */
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Add the accounts of an export file to the store (the nodes follow them).")
+    static final class Import implements Callable<Integer> {
+        @ParentCommand
+        AccountsCommand parent;
+
+        @Option(names = "--file", required = true)
+        Path file;
+
+        @Option(names = "--replace", description = "overwrite accounts of the same id")
+        boolean replace;
+
+        @Override
+        public Integer call() {
+            JsonNode doc;
+            try {
+                doc = Json.MAPPER.readTree(Files.readString(file));
+            } catch (IOException e) {
+                System.err.println("error: cannot read " + file + ": " + e.getMessage());
+                return PmsConversations.BAD_INPUT;
+            }
+            if (doc == null || !"pms-accounts/1".equals(doc.path("format").asText()) || !doc.path("accounts").isArray()) {
+                System.err.println("error: " + file + " is not an accounts export (format pms-accounts/1)");
+                return PmsConversations.BAD_INPUT;
+            }
+            java.util.List<JsonNode> rows = new java.util.ArrayList<>();
+            doc.path("accounts").forEach(rows::add);
+            return OperationsStore.with(parent.config, null, (rc, store, ignored) -> {
+                SourceRegistry sources = SourceRegistry.load(rc.mappings(), false);
+                for (JsonNode r : rows) { // what this deployment must have for them: their source and their sinks
+                    String id = r.path("id").asText();
+                    if (sources.get(r.path("source").asText()) == null) {
+                        System.err.println("error: account '" + id + "': no source '" + r.path("source").asText() + "' in " + rc.mappings());
+                        return PmsConversations.FAILED;
+                    }
+                    try {
+                        for (JsonNode sink : Json.MAPPER.readTree(r.path("sinks").asText("[]"))) {
+                            if (!rc.sinksByName().containsKey(sink.asText())) {
+                                System.err.println("error: account '" + id + "': no sink '" + sink.asText() + "' in " + parent.config);
+                                return PmsConversations.FAILED;
+                            }
+                        }
+                    } catch (IOException e) {
+                        System.err.println("error: account '" + id + "': its sinks are not a JSON array");
+                        return PmsConversations.BAD_INPUT;
+                    }
+                }
+                try {
+                    java.util.List<String> ids = new AccountStore(store.jdbc(), CredentialCipher.of(rc.store()))
+                            .importRows(rows, replace, java.time.Instant.now());
+                    System.out.println("imported " + ids.size() + " account(s): " + ids);
+                    return PmsConversations.OK;
+                } catch (IllegalStateException e) { // no key, a key this store lacks, or an existing id: nothing written
                     System.err.println("error: " + e.getMessage());
                     return PmsConversations.FAILED;
                 }

@@ -31,8 +31,8 @@ public final class CarriedTables {
                     + "version at its first start",
             "request_permit", "requests granted in the PMSs' current rate-limit windows: PostgreSQL only, an hour at most",
             "flyway_schema_history", "the schema's history: the other store is migrated when it is opened",
-            "pms_account", "accounts created at run time (API): their credentials are encrypted under this deployment's key; "
-                    + "create them again through the API of the new store's runtime");
+            "pms_account", "accounts created at run time (API): `accounts export` / `accounts import` move them (their credentials "
+                    + "stay encrypted: the new store's configuration needs the same key)");
 
     private CarriedTables() {
     }

@@ -69,6 +69,28 @@ class AccountsCommandTest {
             assertThat(opened.code()).as(opened.err()).isZero();
             c = newOnly.toString();
 
+            // exported (credentials still encrypted, owner-only file) and imported into another store with the same key
+            Path export = dir.resolve("accounts.json");
+            CliTest.Result exported = CliTest.run("accounts", "export", "-c", c, "--file", export.toString());
+            assertThat(exported.code()).as(exported.err()).isZero();
+            assertThat(Files.readString(export)).contains("\"ha-cli\"").doesNotContain("hostaway-secret-ha-cli");
+            assertThat(java.nio.file.Files.getPosixFilePermissions(export)).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            String otherUrl = "jdbc:h2:file:" + dir.resolve("other").toString().replace('\\', '/');
+            Path other = Files.writeString(dir.resolve("other.yaml"), "runtime:\n  store: { url: \"" + otherUrl
+                    + "\", encryptionKey: { value: \"cli-test-new-key-0123456789\" }" + sinksLine);
+            Path otherKey = Files.writeString(dir.resolve("other-key.yaml"), "runtime:\n  store: { url: \"" + otherUrl
+                    + "\", encryptionKey: { value: \"some-other-key-0123456789\" }" + sinksLine);
+            CliTest.Result wrongKey = CliTest.run("accounts", "import", "-c", otherKey.toString(), "--file", export.toString());
+            assertThat(wrongKey.code()).as("a store without the key imports nothing").isEqualTo(1);
+            assertThat(wrongKey.err()).contains("encrypted with key");
+            CliTest.Result imported = CliTest.run("accounts", "import", "-c", other.toString(), "--file", export.toString());
+            assertThat(imported.code()).as(imported.err()).isZero();
+            assertThat(imported.out()).contains("imported 1 account(s): [ha-cli]");
+            assertThat(CliTest.run("accounts", "show", "-c", other.toString(), "--id", "ha-cli").code()).isZero();
+            assertThat(CliTest.run("accounts", "import", "-c", other.toString(), "--file", export.toString()).code())
+                    .as("the id exists: refused without --replace").isEqualTo(1);
+
             CliTest.Result paused = CliTest.run("accounts", "pause", "-c", c, "--id", "ha-cli");
             assertThat(paused.code()).as(paused.err()).isZero();
             assertThat(Json.MAPPER.readTree(paused.out()).get("status").asText()).isEqualTo("PAUSED");
