@@ -23,7 +23,7 @@ public final class AccountStore {
     private static final List<String> ACCOUNT_TABLES = List.of("delivery", "outbox", "webhook_event", "dead_letter", "conversation_state",
             "sync_cursor", "refresh_token");
     private static final String COLUMNS = "id, source, name, external_ref, base_url, time_zone, credentials, key_id, every_value, cron, sinks, "
-            + "tags, paused, removed, version, created_at, updated_at";
+            + "tags, paused, removed, version, created_at, updated_at, webhook_id";
     private final Jdbc jdbc;
     private final CredentialCipher cipher;
 
@@ -82,7 +82,7 @@ public final class AccountStore {
                 jdbc.update("delete from pms_account where id = ? and removed = true", a.id());
             }
             long version = existing.map(e -> e.version() + 1).orElse(1L);
-            jdbc.update("insert into pms_account (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            jdbc.update("insert into pms_account (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values(a, version, now, now));
             created[0] = true;
         });
@@ -182,11 +182,11 @@ public final class AccountStore {
                 String id = r.path("id").asText();
                 long version = load(id).map(e -> e.version() + 1).orElse(1L);
                 jdbc.update("delete from pms_account where id = ?", id);
-                jdbc.update("insert into pms_account (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id,
+                jdbc.update("insert into pms_account (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id,
                         r.path("source").asText(), text(r, "name"), text(r, "external_ref"), text(r, "base_url"), text(r, "time_zone"),
                         r.path("credentials").asText(), r.path("key_id").asText(), text(r, "every_value"), text(r, "cron"),
                         r.path("sinks").asText("[]"), r.path("tags").asText("[]"), r.path("paused").asBoolean(false), false, version,
-                        Timestamp.from(Instant.parse(r.path("created_at").asText(now.toString()))), Timestamp.from(now));
+                        Timestamp.from(Instant.parse(r.path("created_at").asText(now.toString()))), Timestamp.from(now), text(r, "webhook_id"));
                 written.add(id);
             }
         });
@@ -199,13 +199,18 @@ public final class AccountStore {
 
     /** Erases everything stored for the account's conversations (events, sends, webhooks, dead letters, state). */
     public void purgeData(String accountId) {
-        jdbc.transaction(() -> ACCOUNT_TABLES.forEach(t -> jdbc.update("delete from " + t + " where account_id = ?", accountId)));
+        jdbc.transaction(() -> {
+            ACCOUNT_TABLES.forEach(t -> jdbc.update("delete from " + t + " where account_id = ?" + (t.equals("delivery")
+                    ? " and event_type not like 'account.%'" : ""), accountId)); // its lifecycle events hold no guest data: delivered still
+            jdbc.update("delete from pms_account_health where account_id = ?", accountId);
+        });
     }
 
     private Object[] values(StoredAccount a, long version, Instant created, Instant updated) {
         String credentials = cipher.encrypt(a.id(), Json.MAPPER.valueToTree(a.credentials()).toString());
         return new Object[] {a.id(), a.source(), a.name(), a.externalRef(), a.baseUrl(), a.timeZone(), credentials, cipher.keyId(), a.every(),
-                a.cron(), json(a.sinks()), json(a.tags()), a.paused(), a.removed(), version, Timestamp.from(created), Timestamp.from(updated)};
+                a.cron(), json(a.sinks()), json(a.tags()), a.paused(), a.removed(), version, Timestamp.from(created), Timestamp.from(updated),
+                a.webhookId()};
     }
 
     private StoredAccount read(ResultSet rs) throws SQLException {
@@ -219,7 +224,7 @@ public final class AccountStore {
                 rs.getString("time_zone"), credentials, rs.getString("every_value"), rs.getString("cron"),
                 parse(rs.getString("sinks"), new TypeReference<ArrayList<String>>() { }), parse(rs.getString("tags"), new TypeReference<ArrayList<String>>() { }),
                 rs.getBoolean("paused"), rs.getBoolean("removed"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), rs.getString("webhook_id"));
     }
 
     private void requireKey() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmsconversations.account.AccountClients;
+import dev.pmsconversations.account.AccountHealth;
 import dev.pmsconversations.account.AccountStore;
 import dev.pmsconversations.account.StoredAccount;
 import dev.pmsconversations.config.AccountConfig;
@@ -11,8 +12,9 @@ import dev.pmsconversations.model.Json;
 import dev.pmsconversations.source.PmsApiException;
 import dev.pmsconversations.source.SourceDefinition;
 import dev.pmsconversations.source.SourceRegistry;
+import dev.pmsconversations.source.AccountClient;
+import dev.pmsconversations.source.WebhookSetup;
 import dev.pmsconversations.store.StateStore;
-import dev.pmsconversations.sync.AccountStatus;
 import dev.pmsconversations.sync.Resync;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,11 +23,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 
 /**
@@ -40,7 +42,8 @@ public final class AccountApi {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
     private static final Set<String> CREATE_FIELDS = Set.of("id", "source", "name", "externalRef", "credentials", "schedule", "sinks",
-            "tags", "baseUrl", "timeZone", "paused");
+            "tags", "baseUrl", "timeZone", "paused", "webhooks");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Set<String> PATCH_FIELDS = Set.of("name", "externalRef", "credentials", "schedule", "sinks", "tags", "paused");
     private final StateStore store;
     private final SourceRegistry sources;
@@ -49,19 +52,24 @@ public final class AccountApi {
     private final Set<String> sinkNames;
     private final AccountFields fields;
     private final AccountViews views;
+    private final AccountHealth health;
     /** Applies the store's changes on this node at once (the other nodes follow within their follow interval). */
     private final Runnable follow;
     private final Clock clock;
+    /** {@code api.publicUrl}: where the PMSs reach the webhook receiver; null: webhooks are registered by hand. */
+    private final String publicUrl;
 
     public AccountApi(StateStore store, SourceRegistry sources, AccountClients accounts, AccountStore stored, Set<String> sinkNames,
-                      Supplier<Map<String, AccountStatus>> status, Runnable follow, Clock clock) {
+                      AccountHealth health, Runnable follow, Clock clock, String publicUrl) {
+        this.publicUrl = publicUrl;
         this.store = store;
         this.sources = sources;
         this.accounts = accounts;
         this.stored = stored;
         this.sinkNames = sinkNames;
         this.fields = new AccountFields(sources, sinkNames);
-        this.views = new AccountViews(sources, status);
+        this.views = new AccountViews(sources, publicUrl);
+        this.health = health;
         this.follow = follow;
         this.clock = clock;
     }
@@ -91,14 +99,78 @@ public final class AccountApi {
         Instant now = clock.instant();
         StoredAccount a = new StoredAccount(id, def.key(), AccountFields.optional(body, "name"), AccountFields.optional(body, "externalRef"), AccountFields.optional(body, "baseUrl"),
                 zone, credentials, schedule[0], schedule[1], fields.sinks(body.path("sinks"), List.copyOf(new TreeSet<>(sinkNames))),
-                AccountFields.strings(body.path("tags"), "tags", List.of()), body.path("paused").asBoolean(false), false, 0, now, now);
+                AccountFields.strings(body.path("tags"), "tags", List.of()), body.path("paused").asBoolean(false), false, 0, now, now, null);
         requireWritable();
         check(a);
-        if (!stored.create(a, now)) {
-            throw new ApiException(409, "CONFLICT", "account '" + id + "' exists");
+        boolean subscribe = body.path("webhooks").path("subscribe").asBoolean(true);
+        AccountClient.Subscription subscription = subscribe ? subscribe(def, a) : null;
+        if (subscription != null) {
+            a = withWebhook(a, subscription);
         }
+        boolean done = false;
+        try {
+            if (!stored.create(a, now)) {
+                throw new ApiException(409, "CONFLICT", "account '" + id + "' exists");
+            }
+            done = true;
+        } finally {
+            if (!done && subscription != null) {
+                unsubscribe(a); // nothing half-made: no subscription without its account
+            }
+        }
+        StoredAccount created = stored.find(id).orElseThrow();
+        health.connected(created);
         follow.run();
-        return views.view(stored.find(id).orElseThrow());
+        return view(created);
+    }
+
+    /**
+     * The account's webhook subscribed through the PMS's API, when the source has one and {@code api.publicUrl} is set:
+     * the secrets the PMS authenticates its calls with are made here (or issued by the PMS). A refusal: 502, nothing stored.
+     */
+    private AccountClient.Subscription subscribe(SourceDefinition def, StoredAccount a) {
+        WebhookSetup setup = def.api().webhookSetup();
+        if (setup == null || !setup.automatic() || publicUrl == null) {
+            return null;
+        }
+        Map<String, String> generated = new LinkedHashMap<>();
+        for (String name : setup.generate()) {
+            byte[] bytes = new byte[24];
+            RANDOM.nextBytes(bytes);
+            generated.put(name, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        }
+        try {
+            AccountClient.Subscription s = accounts.probe(a.config()).subscribeWebhook(receiver(a), generated);
+            Map<String, String> secrets = new LinkedHashMap<>(generated);
+            secrets.putAll(s.issued());
+            return new AccountClient.Subscription(s.id(), secrets);
+        } catch (RuntimeException e) {
+            throw new ApiException(502, "WEBHOOK_SUBSCRIPTION_FAILED", "the PMS did not subscribe the account's webhook (nothing was stored; "
+                    + "\"webhooks\": {\"subscribe\": false} creates it without): " + e.getMessage());
+        }
+    }
+
+    private static StoredAccount withWebhook(StoredAccount a, AccountClient.Subscription s) {
+        Map<String, String> credentials = new LinkedHashMap<>(a.credentials());
+        credentials.putAll(s.issued());
+        return new StoredAccount(a.id(), a.source(), a.name(), a.externalRef(), a.baseUrl(), a.timeZone(), credentials, a.every(), a.cron(),
+                a.sinks(), a.tags(), a.paused(), a.removed(), a.version(), a.createdAt(), a.updatedAt(), s.id());
+    }
+
+    /** Deletes the account's subscription at the PMS; false (logged) when the PMS could not be asked. */
+    private boolean unsubscribe(StoredAccount a) {
+        try {
+            accounts.probe(a.config()).unsubscribeWebhook(a.webhookId());
+            return true;
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AccountApi.class).warn("Account '{}': its webhook subscription {} at {} could not be deleted: {}",
+                    a.id(), a.webhookId(), a.source(), e.getMessage());
+            return false;
+        }
+    }
+
+    private String receiver(StoredAccount a) {
+        return publicUrl + "/webhooks/" + a.source() + "/" + a.id();
     }
 
     /** GET /v2/accounts?source&status&tag&externalRef&limit&cursor: both kinds, by id. */
@@ -119,15 +191,16 @@ public final class AccountApi {
         String cursor = filters.get("cursor");
         int limit = PageLimit.parse(filters.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
         TreeMap<String, ObjectNode> all = new TreeMap<>();
+        Map<String, AccountHealth.Health> healths = health.all();
         for (AccountConfig a : accounts.all()) {
             if (accounts.fromConfiguration(a.id())) {
-                all.put(a.id(), views.configView(a));
+                all.put(a.id(), views.configView(a, healths.get(a.id())));
             }
         }
         String after = null;
         for (List<StoredAccount> page = stored.list(null, 500); !page.isEmpty(); page = stored.list(after, 500)) {
             for (StoredAccount a : page) {
-                all.put(a.id(), views.view(a));
+                all.put(a.id(), views.view(a, healths.get(a.id())));
                 after = a.id();
             }
         }
@@ -156,8 +229,17 @@ public final class AccountApi {
     }
 
     public ObjectNode get(ApiAuth.Scope scope, String id) {
-        scope.narrow(id, known(id));
-        return accounts.fromConfiguration(id) ? views.configView(accounts.account(id)) : views.view(stored.find(id).orElseThrow());
+        if (accounts.fromConfiguration(id)) {
+            scope.narrow(id, Set.of(id));
+            return views.configView(accounts.account(id), health.of(id).orElse(null));
+        }
+        Optional<StoredAccount> a = stored.find(id);
+        scope.narrow(id, a.isPresent() ? Set.of(id) : Set.of());
+        return view(a.orElseThrow());
+    }
+
+    private ObjectNode view(StoredAccount a) {
+        return views.view(a, health.of(a.id()).orElse(null));
     }
 
     /** PATCH /v2/accounts/{id}: rotate credentials (checked first), change schedule, sinks, tags, name, externalRef, paused. */
@@ -178,7 +260,7 @@ public final class AccountApi {
                 body.has("externalRef") ? AccountFields.optional(body, "externalRef") : a.externalRef(), a.baseUrl(), a.timeZone(), merged,
                 schedule[0] != null || schedule[1] != null ? schedule[0] : a.every(), schedule[1], body.has("sinks") ? fields.sinks(body.path("sinks"), a.sinks()) : a.sinks(),
                 body.has("tags") ? AccountFields.strings(body.path("tags"), "tags", a.tags()) : a.tags(),
-                body.has("paused") ? AccountFields.paused(body) : a.paused(), false, a.version(), a.createdAt(), a.updatedAt());
+                body.has("paused") ? AccountFields.paused(body) : a.paused(), false, a.version(), a.createdAt(), a.updatedAt(), a.webhookId());
         requireWritable();
         if (body.has("credentials")) {
             AccountFields.missingCredentials(def, merged);
@@ -187,8 +269,12 @@ public final class AccountApi {
         if (!stored.update(changed, clock.instant())) {
             throw new ApiException(409, "CONFLICT", "account '" + a.id() + "' was changed meanwhile; read it again and retry");
         }
+        StoredAccount updated = stored.find(a.id()).orElseThrow();
+        if (body.has("credentials")) {
+            health.credentialsAccepted(updated); // checked just now: an account whose credentials were refused is recovered
+        }
         follow.run();
-        return views.view(stored.find(a.id()).orElseThrow());
+        return view(updated);
     }
 
     /** DELETE /v2/accounts/{id}[?purge=true]: polling and sending stop on every node; purge also erases its stored data. */
@@ -201,14 +287,24 @@ public final class AccountApi {
         operator(scope, "remove accounts");
         StoredAccount a = storedOnly(id);
         requireWritable();
+        // its subscription first, while its credentials are still there (a PMS that cannot be asked does not keep it alive)
+        Boolean unsubscribed = a.webhookId() == null ? null : unsubscribe(a);
         if (!stored.markRemoved(a, purge, clock.instant())) {
             throw new ApiException(409, "CONFLICT", "account '" + a.id() + "' was changed meanwhile; retry");
         }
+        health.removed(a);
         follow.run(); // this node stops its work on it and, with purge, erases its rows; the others follow
         if (purge) {
             stored.purgeData(a.id()); // also when no node runs (the CLI)
         }
-        return Json.MAPPER.createObjectNode().put("id", a.id()).put("removed", true).put("purged", purge);
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("id", a.id()).put("removed", true).put("purged", purge);
+        if (unsubscribed != null) {
+            answer.put("webhookUnsubscribed", unsubscribed.booleanValue());
+            if (!unsubscribed) {
+                answer.put("note", "the PMS could not be asked to delete webhook subscription " + a.webhookId() + ": delete it there");
+            }
+        }
+        return answer;
     }
 
     /** Body {@code {since?}} (ISO-8601): the account's conversations are read again by its next poll; 202. */
@@ -244,10 +340,6 @@ public final class AccountApi {
             throw new ApiException(409, "MANAGED_BY_CONFIG", "account '" + id + "' is managed by the configuration file: change it there");
         }
         return stored.find(id).orElseThrow(() -> ApiException.notFound("no account '" + id + "'"));
-    }
-
-    private Set<String> known(String id) {
-        return accounts.fromConfiguration(id) || stored.find(id).isPresent() ? Set.of(id) : Set.of();
     }
 
     private void requireWritable() {

@@ -76,8 +76,14 @@ public final class AccountsCommand {
                 ? new dev.pmsconversations.limits.SharedPermits(store.jdbc()) : dev.pmsconversations.limits.RequestPermits.local();
         AccountClients clients = new AccountClients(sources, new PmsHttp(camel, "cli", rc.pmsHttp()), RefreshTokens.in(store), permits,
                 rc.accounts());
+        // lifecycle events are queued in the store: the running nodes' sinks deliver them
+        dev.pmsconversations.delivery.DeliveryService deliveries = new dev.pmsconversations.delivery.DeliveryService(
+                new dev.pmsconversations.delivery.DeliveryStore(store.jdbc()), store.jdbc(), rc.sinksByName(),
+                id -> List.of(), Clock.systemUTC(), java.time.Duration.ofSeconds(rc.delivery().leaseSeconds()), rc.delivery().maxBacklog());
+        var health = new dev.pmsconversations.account.AccountHealth(store.jdbc(), Clock.systemUTC(), clients, stored, deliveries::queue);
         // no poll here: the running nodes follow the store by themselves
-        return new AccountApi(store, sources, clients, stored, rc.sinksByName().keySet(), Map::of, () -> { }, Clock.systemUTC());
+        return new AccountApi(store, sources, clients, stored, rc.sinksByName().keySet(), health, () -> { }, Clock.systemUTC(),
+                rc.api().publicUrl());
     }
 
     /** {@code KEY=env:NAME} / {@code KEY=file:path} → the credentials object; the values are read, never printed. */

@@ -303,7 +303,12 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds, LoadProblems p) {
-        p.onlyKeys(a, Set.of("enabled", "host", "port", "maxBodyBytes", "tokens"));
+        p.onlyKeys(a, Set.of("enabled", "host", "port", "maxBodyBytes", "tokens", "publicUrl"));
+        String publicUrl = p.attempt(() -> a.text("publicUrl", null), null);
+        if (publicUrl != null && !publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            p.add(a.get("publicUrl").error("an http(s) URL without query, e.g. https://pms.example.com"));
+            publicUrl = null;
+        }
         int port = p.attempt(() -> a.integer("port", 8080), 8080);
         if (port < 0 || port > 65535) {
             p.add(a.get("port").error("a TCP port (0-65535)"));
@@ -318,7 +323,7 @@ public final class ConfigLoader {
             p.add(a.get("tokens").error("the API needs at least one token"));
         }
         return new RuntimeConfig.ApiConfig(a.bool("enabled", true), a.text("host", "127.0.0.1"), port,
-                a.integer("maxBodyBytes", 1_048_576), tokens);
+                a.integer("maxBodyBytes", 1_048_576), tokens, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
     }
 
     private RuntimeConfig.ApiToken apiToken(YamlNode t, Set<String> names, Set<String> accountIds, Path base, LoadProblems p) {

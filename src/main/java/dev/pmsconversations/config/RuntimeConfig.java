@@ -75,8 +75,13 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions ex
      * The REST API and webhook receiver (one HTTP server). Disabled when the file has no {@code api:}
      * section; then webhooks cannot be received either.
      */
-    public record ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens) {
-        public static final ApiConfig DISABLED = new ApiConfig(false, "127.0.0.1", 8080, 1_048_576, List.of());
+    /** @param publicUrl where the PMSs reach this API from outside (webhook subscriptions, the connect page); null: not set */
+    public record ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens, String publicUrl) {
+        public static final ApiConfig DISABLED = new ApiConfig(false, "127.0.0.1", 8080, 1_048_576, List.of(), null);
+
+        public ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens) {
+            this(enabled, host, port, maxBodyBytes, tokens, null);
+        }
     }
 
     /** A bearer token for the API; {@code accounts == null} means every account. */

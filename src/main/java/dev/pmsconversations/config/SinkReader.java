@@ -10,6 +10,10 @@ import java.util.Set;
 
 /** One item of the configuration's {@code sinks:}: its type's options, filter, payload and credential. */
 final class SinkReader {
+    /** What a sink's filter may name: the conversations' events and the accounts' lifecycle events. */
+    static final java.util.List<String> EVENT_TYPES = java.util.List.of("conversation.created", "conversation.updated",
+            "account.connected", "account.auth_failed", "account.recovered", "account.removed");
+
     /** Camel endpoints that queue in memory (a sink must hand the event on durably before it counts as delivered). */
     private static final Set<String> IN_MEMORY = Set.of("seda", "vm", "disruptor", "disruptor-vm", "stub");
     private final SecretReader secrets;
@@ -104,8 +108,8 @@ final class SinkReader {
             YamlNode f = s.get("filter").onlyKeys(Set.of("sources", "accounts", "eventTypes", "senderTypes"));
             filter = new SinkConfig.Filter(set(f, "sources"), set(f, "accounts"), set(f, "eventTypes"), set(f, "senderTypes"));
             for (String t : filter.eventTypes()) {
-                if (!t.equals("conversation.created") && !t.equals("conversation.updated")) {
-                    throw f.get("eventTypes").error("unknown event type '" + t + "'; conversation.created or conversation.updated");
+                if (!EVENT_TYPES.contains(t)) {
+                    throw f.get("eventTypes").error("unknown event type '" + t + "'; one of " + String.join(", ", EVENT_TYPES));
                 }
             }
             for (String t : filter.senderTypes()) {

@@ -103,6 +103,29 @@ public final class DeliveryService {
     }
 
     /**
+     * Queues an account's lifecycle event for {@code sinks} (the account's) whose filter accepts it, in the caller's
+     * transaction if there is one. No conversation: its rows keep the account's events in order among themselves.
+     * The sinks' drains deliver it.
+     */
+    public void queue(dev.pmsconversations.model.AccountEvent event, List<String> accountSinks) {
+        String json;
+        try {
+            json = Json.OUTPUT_WITH_DEPRECATED.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Instant now = clock.instant();
+        jdbc.transaction(() -> {
+            for (String sink : accountSinks) {
+                SinkConfig config = sinks.get(sink);
+                if (config != null && config.filter().accepts(event.source(), event.accountId(), event.type(), List.of())) {
+                    store.enqueue(sink, event.id(), event.accountId(), event.source(), "", event.type(), json, now);
+                }
+            }
+        });
+    }
+
+    /**
      * The rows deliver-now tries at once: those just queued (property {@link #QUEUED}); without it, the event's
      * rows as stored. A row some earlier attempt had queued already is left to its sink's drain.
      */
@@ -173,20 +196,22 @@ public final class DeliveryService {
         }
         QueuedEvent queued = exchange.getProperty(QUEUED, QueuedEvent.class);
         DeliveryStore.Row row = queued == null ? null : queued.row(id);
-        ConversationEvent event;
+        Object event;
         if (row != null) {
             event = queued.event();
         } else {
             row = store.row(id).orElseThrow();
+            boolean account = row.eventType().startsWith(dev.pmsconversations.model.AccountEvent.PREFIX);
             try {
-                event = Json.MAPPER.readValue(row.event(), ConversationEvent.class);
+                event = account ? Json.MAPPER.readValue(row.event(), dev.pmsconversations.model.AccountEvent.class)
+                        : Json.MAPPER.readValue(row.event(), ConversationEvent.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("queued event " + row.eventId() + " unreadable", e);
             }
         }
         SinkConfig sink = sinks.get(row.sink());
-        if (sink.payload() == SinkConfig.Payload.NEW_MESSAGES) {
-            event = onlyNewMessages(event);
+        if (sink.payload() == SinkConfig.Payload.NEW_MESSAGES && event instanceof ConversationEvent c) {
+            event = onlyNewMessages(c);
         }
         exchange.setProperty(ROW, row);
         exchange.getIn().setBody(event);

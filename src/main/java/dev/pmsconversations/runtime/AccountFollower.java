@@ -39,12 +39,15 @@ public final class AccountFollower {
     /** Told of each account this node starts and stops following (its meters): none until {@link #onChange}. */
     private java.util.function.Consumer<AccountConfig> added = a -> { };
     private java.util.function.Consumer<String> removed = id -> { };
+    /** Told of each version of an account applied here (its poll breaker starts again: new credentials get polled). */
+    private final java.util.function.Consumer<String> changed;
     /** The poll options of the accounts this node has a poll route for. */
     private final Map<String, String> polling = new HashMap<>();
 
     AccountFollower(CamelContext context, AccountStore store, AccountClients clients, Function<AccountConfig, String> quartzOptions,
-                    java.util.function.Consumer<Runnable> eraser) {
+                    java.util.function.Consumer<Runnable> eraser, java.util.function.Consumer<String> changed) {
         this.context = context;
+        this.changed = changed;
         this.eraser = eraser;
         this.store = store;
         this.clients = clients;
@@ -108,6 +111,7 @@ public final class AccountFollower {
         AccountConfig config = a.config();
         boolean isNew = clients.account(id) == null;
         clients.put(config);
+        changed.accept(id);
         if (isNew) {
             added.accept(config);
         }

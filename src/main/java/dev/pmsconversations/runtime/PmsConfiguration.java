@@ -214,10 +214,14 @@ public final class PmsConfiguration implements CamelConfiguration {
                 config.cluster().nodeId(), new WebhookInbox(store.jdbc())::countsByStatus));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
                 config.sinksByName().keySet(), clients.ids()));
-        AccountFollower follower = new AccountFollower(context, accountStore, clients, quartzOptions, sync::erase);
+        AccountFollower follower = new AccountFollower(context, accountStore, clients, quartzOptions, sync::erase, sync::accountChanged);
         context.getRegistry().bind("accountFollower", follower);
+        // each account's status for the whole cluster, and the lifecycle events (account.*) to its sinks
+        dev.pmsconversations.account.AccountHealth health = new dev.pmsconversations.account.AccountHealth(store.jdbc(), realTime, clients,
+                accountStore, deliveries::queue);
+        sync.useHealth(health);
         context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, clients, accountStore,
-                config.sinksByName().keySet(), sync::status, follower::follow, realTime));
+                config.sinksByName().keySet(), health, follower::follow, realTime, config.api().publicUrl()));
         context.getRegistry().bind("routeAccess", new dev.pmsconversations.api.RouteAccess());
         context.getRegistry().bind("conversationApi", new ConversationApi(store, clients, outbox, config.includeDeprecated()));
         RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());

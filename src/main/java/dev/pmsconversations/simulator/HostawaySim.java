@@ -115,6 +115,26 @@ final class HostawaySim extends SimSource {
         }
         SimAccount account = admission.account();
         String[] p = path.split("/");
+        // unified webhooks (_webhook_unifiedWebhookCreate.md): POST {isEnabled, url, login, password}; DELETE by id
+        if (ex.method().equals("POST") && path.equals("/v1/webhooks/unifiedWebhooks")) {
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            if (req == null || !req.path("url").isTextual()) {
+                return SimResponse.json(400, "{\"status\":\"fail\",\"message\":\"url is required\"}");
+            }
+            java.util.Map<String, String> basic = new java.util.HashMap<>();
+            basic.put("webhookUser", req.path("login").asText(""));
+            basic.put("webhookPassword", req.path("password").asText(""));
+            String id = ex.simulator().subscribeWebhook(key(), account.id, req.path("url").asText(), basic);
+            ObjectNode hook = Json.MAPPER.createObjectNode().put("id", Integer.parseInt(id)).put("accountId", 10001)
+                    .put("isEnabled", req.path("isEnabled").asInt(1)).put("url", req.path("url").asText())
+                    .put("login", req.path("login").asText(null)).putNull("password");
+            return SimResponse.json(200, Json.MAPPER.createObjectNode().put("status", "success").set("result", hook).toString());
+        }
+        if (ex.method().equals("DELETE") && p.length == 5 && path.startsWith("/v1/webhooks/unifiedWebhooks/")) {
+            return ex.simulator().unsubscribeWebhook(key(), account.id, p[4])
+                    ? SimResponse.json(200, "{\"status\":\"success\",\"result\":[]}")
+                    : SimResponse.json(404, "{\"status\":\"fail\",\"message\":\"Webhook not found\"}");
+        }
         // POST /v1/conversations/{id}/messages: send (docs: _conversation_sendConversationMessage.md)
         if (ex.method().equals("POST") && p.length == 5 && p[1].equals("v1") && p[2].equals("conversations") && p[4].equals("messages")) {
             SimThread thread = account.thread(p[3]);

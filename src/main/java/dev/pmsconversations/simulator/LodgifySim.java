@@ -163,6 +163,23 @@ final class LodgifySim extends SimSource {
         }
         SimAccount account = admission.account();
         String[] p = ex.path().split("/");
+        // webhooks: POST /webhooks/v1/subscribe {target_url, event} -> {id, secret}; DELETE /webhooks/v1/unsubscribe {id}
+        if (ex.method().equals("POST") && ex.path().equals("/webhooks/v1/subscribe")) {
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            if (req == null || !req.path("target_url").isTextual() || !req.path("event").isTextual()) {
+                return error(400, "target_url and event are required", 400);
+            }
+            String secret = "lodgify-whsec-" + java.util.UUID.randomUUID();
+            String id = ex.simulator().subscribeWebhook(key(), account.id, req.path("target_url").asText(), Map.of("webhookSecret", secret));
+            return SimResponse.json(200, Json.MAPPER.createObjectNode().put("id", "wh_" + id).put("event", req.path("event").asText())
+                    .put("target_url", req.path("target_url").asText()).put("secret", secret).toString());
+        }
+        if (ex.method().equals("DELETE") && ex.path().equals("/webhooks/v1/unsubscribe")) {
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            String id = req == null ? "" : req.path("id").asText("").replaceFirst("^wh_", "");
+            return ex.simulator().unsubscribeWebhook(key(), account.id, id) ? SimResponse.json(200, "{}")
+                    : error(404, "Webhook not found", 404);
+        }
         // POST /v1/reservation/booking/{id}/messages [{subject, message, type, send_notification}] -> 200, empty body
         if (ex.method().equals("POST") && p.length == 6 && p[1].equals("v1") && p[2].equals("reservation")
                 && p[3].equals("booking") && p[5].equals("messages")) {

@@ -39,6 +39,9 @@ public final class PmsSimulator implements AutoCloseable {
     private final List<SimSend> sends = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> lastAdded = new ConcurrentHashMap<>();
     private final Map<String, Registration> webhooks = new ConcurrentHashMap<>();
+    /** Subscriptions made through the simulated webhook APIs: source/account to the subscription's id. */
+    private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong subscriptionIds = new java.util.concurrent.atomic.AtomicLong(7000);
     private final List<SimWebhook> webhookCalls = new CopyOnWriteArrayList<>();
     private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
             .connectTimeout(java.time.Duration.ofSeconds(5)).build();
@@ -182,6 +185,31 @@ public final class PmsSimulator implements AutoCloseable {
      */
     public void registerWebhook(String source, String account, String url, Map<String, String> secrets) {
         webhooks.put(source + "/" + account, new Registration(url, Map.copyOf(secrets)));
+    }
+
+    /**
+     * A subscription made through a simulated PMS's own webhook API (the runtime subscribes an account it creates): the
+     * account's webhooks go to {@code url} from now on. Returns the subscription's id.
+     */
+    public String subscribeWebhook(String source, String account, String url, Map<String, String> secrets) {
+        String id = Long.toString(subscriptionIds.incrementAndGet());
+        registerWebhook(source, account, url, secrets);
+        subscriptions.put(source + "/" + account, id);
+        return id;
+    }
+
+    /** Deletes the subscription {@code id} through the simulated API: false when the account has no such subscription. */
+    public boolean unsubscribeWebhook(String source, String account, String id) {
+        if (!subscriptions.remove(source + "/" + account, id)) {
+            return false;
+        }
+        unregisterWebhook(source, account);
+        return true;
+    }
+
+    /** The id of the account's subscription made through the simulated API; null without one (tests). */
+    public String webhookSubscription(String source, String account) {
+        return subscriptions.get(source + "/" + account);
     }
 
     /** Stops sending webhooks for one account: its changes are then found by polling only. */

@@ -101,6 +101,53 @@ public final class AccountClient {
         pager(first, Map.of(), Map.of()).next();
     }
 
+    /** A webhook subscription made at the PMS: its id there and the secrets the PMS issued for it (by credential name). */
+    public record Subscription(String id, Map<String, String> issued) {
+    }
+
+    /**
+     * Subscribes {@code url} to the PMS's webhooks through its API ({@code api.webhook.subscribe.create}), the account's
+     * credentials authenticating the call; {@code generated} fills the body's {@code ${name}} secrets. Throws what the PMS
+     * answered, or a {@link PmsApiException} when the answer lacks the id or an issued secret.
+     */
+    public Subscription subscribeWebhook(String url, Map<String, String> generated) {
+        WebhookSetup setup = pms.source().api().webhookSetup();
+        ApiSpec.Request c = setup.create();
+        Map<String, Object> values = new LinkedHashMap<>(generated);
+        values.put("url", url);
+        JsonNode answer = requester.getJson(c.method(), c.path(), new LinkedHashMap<>(c.query()),
+                c.body() == null ? null : BodyTemplate.render(c.body(), values), "webhook subscription " + c.method() + " " + c.path());
+        JsonNode id = answer.at(com.fasterxml.jackson.core.JsonPointer.compile(setup.idPath()));
+        if (!id.isValueNode() || id.asText().isEmpty()) {
+            throw pms.error("webhook subscription: the answer has no id at " + setup.idPath(), 200);
+        }
+        Map<String, String> issued = new LinkedHashMap<>();
+        setup.issued().forEach((name, pointer) -> {
+            JsonNode v = answer.at(com.fasterxml.jackson.core.JsonPointer.compile(pointer));
+            if (!v.isValueNode() || v.asText().isEmpty()) {
+                throw pms.error("webhook subscription: the answer has no " + name + " at " + pointer, 200);
+            }
+            issued.put(name, v.asText());
+        });
+        return new Subscription(id.asText(), issued);
+    }
+
+    /** Deletes the subscription {@code id} ({@code api.webhook.subscribe.delete}); a 404 means it is gone already. */
+    public void unsubscribeWebhook(String id) {
+        ApiSpec.Request d = pms.source().api().webhookSetup().delete();
+        try {
+            requester.getJson(d.method(), d.path().replace("{subscriptionId}", java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)),
+                    new LinkedHashMap<>(d.query()), d.body() == null ? null : BodyTemplate.render(d.body(), Map.of("subscriptionId", id)),
+                    "webhook unsubscription " + d.method() + " " + d.path());
+        } catch (PmsApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        } catch (MalformedPageException e) {
+            // a 2xx answer without a JSON body (e.g. 204): deleted
+        }
+    }
+
     /** All messages of one thread (every page); {@code record} fills {@code {/pointer}} placeholders. */
     public List<JsonNode> messages(String conversationId, JsonNode record) {
         return readMessages(conversationId, record, null);

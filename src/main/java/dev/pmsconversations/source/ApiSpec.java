@@ -26,7 +26,8 @@ public record ApiSpec(
         Incremental incremental,
         SendSpec send,
         WebhookSpec webhook,
-        Request check) {
+        Request check,
+        WebhookSetup webhookSetup) {
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
@@ -161,7 +162,7 @@ public record ApiSpec(
                 api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope", "envelopePath")),
                 related(api.get("related")),
                 incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")),
-                api.get("check").isMissing() ? null : request(api.get("check"), Set.of()));
+                api.get("check").isMissing() ? null : request(api.get("check"), Set.of()), WebhookSetup.read(api.get("webhook")));
     }
 
     private static Explode explode(YamlNode e) {

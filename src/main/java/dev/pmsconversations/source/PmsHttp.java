@@ -30,7 +30,8 @@ public final class PmsHttp {
     /** {@code nodeId}: named in the User-Agent (unless the source file sets its own), so a PMS can tell nodes apart. */
     public PmsHttp(CamelContext context, String nodeId, dev.pmsconversations.config.RuntimeConfig.PmsHttpConfig timeouts) {
         this.template = context.createProducerTemplate();
-        this.endpoint = "http://pms-api?throwExceptionOnFailure=false&connectTimeout=" + timeouts.connectTimeoutMillis()
+        // deleteWithBody: some PMSs take the id of what to delete in a DELETE's body (Lodgify's webhook unsubscribe)
+        this.endpoint = "http://pms-api?throwExceptionOnFailure=false&deleteWithBody=true&connectTimeout=" + timeouts.connectTimeoutMillis()
                 + "&responseTimeout=" + timeouts.responseTimeoutMillis();
         this.userAgent = "pms-conversations/0.1 (node " + nodeId + ")";
     }

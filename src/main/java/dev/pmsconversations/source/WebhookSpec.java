@@ -72,7 +72,7 @@ public record WebhookSpec(String auth, List<String> credentials, String tokenHea
             return null;
         }
         w.onlyKeys(Set.of("auth", "event", "accept", "conversationId", "conversationIdPattern", "dedupeHeader", "note", "unwrap",
-                "confirm"));
+                "confirm", "subscribe", "manual")); // the last two: WebhookSetup
         YamlNode a = w.get("auth").object();
         String type = a.text("type");
         List<String> conversationPaths = w.get("conversationId").isArray() ? w.get("conversationId").textList()

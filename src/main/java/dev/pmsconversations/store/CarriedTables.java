@@ -32,7 +32,8 @@ public final class CarriedTables {
             "request_permit", "requests granted in the PMSs' current rate-limit windows: PostgreSQL only, an hour at most",
             "flyway_schema_history", "the schema's history: the other store is migrated when it is opened",
             "pms_account", "accounts created at run time (API): `accounts export` / `accounts import` move them (their credentials "
-                    + "stay encrypted: the new store's configuration needs the same key)");
+                    + "stay encrypted: the new store's configuration needs the same key)",
+            "pms_account_health", "each account's state and last polls: written again by its first poll on the new store");
 
     private CarriedTables() {
     }

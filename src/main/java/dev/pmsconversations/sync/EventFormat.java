@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pmsconversations.model.ConversationEvent;
 import dev.pmsconversations.model.Json;
 
-/** Sink payloads: the conversation document, or the event as one NDJSON line. */
+/** Sink payloads: the conversation document, or the event (a conversation's or an account's) as one NDJSON line. */
 public final class EventFormat {
     private final boolean includeDeprecated;
 
@@ -16,7 +16,8 @@ public final class EventFormat {
         return Json.output(includeDeprecated).writerWithDefaultPrettyPrinter().writeValueAsString(event.data()) + "\n";
     }
 
-    public String event(ConversationEvent event) throws JsonProcessingException {
+    /** A conversation's or an account's event ({@link dev.pmsconversations.model.AccountEvent}). */
+    public String event(Object event) throws JsonProcessingException {
         return Json.output(includeDeprecated).writeValueAsString(event) + "\n";
     }
 }

@@ -66,6 +66,11 @@ final class PollBreakers {
         }
     }
 
+    /** The account's breaker starts again, closed (its credentials or settings changed: the next poll is not held back). */
+    void forget(String accountId) {
+        breakers.remove(accountId);
+    }
+
     /** CLOSED, OPEN or HALF_OPEN. */
     String state(String accountId) {
         return breaker(accountId).getState().name();

@@ -57,6 +57,7 @@ public final class SyncService {
     private final ConversationLocks locks = new ConversationLocks();
     private final FailedReads failures;
     private final MappingDrift drift = new MappingDrift();
+    private volatile dev.pmsconversations.account.AccountHealth health;
 
     /** What one finished poll did, for progress output. */
     public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
@@ -361,11 +362,22 @@ public final class SyncService {
         if (run == null) {
             AccountConfig a = accounts.account(accountId);
             status.computeIfPresent(accountId, (k, s) -> s.failedEarly(message, isAuthFailure(e)));
+            recordHealth(accountId, true, isAuthFailure(e), message);
             pollListener.accept(new PollSummary(accountId, a == null ? null : a.source(), true, 0, 0, 0, 0, 1, 0, 0, message));
             return;
         }
         breakers.failed(accountId, java.time.Duration.between(run.startedAt, Instant.now()), e, isAuthFailure(e));
         report(run, true, message, isAuthFailure(e));
+    }
+
+    /** Where each poll's outcome is recorded for the cluster (status, lifecycle events); none until set. */
+    public void useHealth(dev.pmsconversations.account.AccountHealth health) {
+        this.health = health;
+    }
+
+    /** An account's credentials or settings changed (the store's account was applied again): its breaker starts closed. */
+    public void accountChanged(String accountId) {
+        breakers.forget(accountId);
     }
 
     /** The per-account poll breakers' settings (runtime.breaker). */
@@ -390,6 +402,7 @@ public final class SyncService {
     private void report(PollRun run, boolean failed, String error, boolean auth) {
         status.compute(run.accountId(), (k, s) -> (s == null ? AccountStatus.initial(run.accountId(), run.source()) : s)
                 .plus(run, failed, error, auth));
+        recordHealth(run.accountId(), failed, auth, error);
         long millis = java.time.Duration.between(run.startedAt, Instant.now()).toMillis();
         PollSummary summary = new PollSummary(run.accountId(), run.source(), failed, run.listed.get(), run.delivered.get(),
                 run.messages.get(), run.newMessages.get(), run.errors.get() + (failed ? 1 : 0), run.requests(), millis, error);
@@ -397,6 +410,13 @@ public final class SyncService {
                 run.source(), run.accountId(), failed ? "FAILED" : "done", summary.listed(), summary.delivered(),
                 summary.messages(), summary.newMessages(), summary.errors(), summary.requests(), millis);
         pollListener.accept(summary);
+    }
+
+    private void recordHealth(String accountId, boolean failed, boolean auth, String error) {
+        dev.pmsconversations.account.AccountHealth h = health;
+        if (h != null) {
+            h.polled(accountId, failed, auth, error);
+        }
     }
 
     private java.time.ZoneId zone(AccountClient client) {
