@@ -15,7 +15,7 @@ public final class ResponseHeaders implements Processor {
     private static final Set<String> KEPT = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
-        KEPT.addAll(Set.of(Exchange.HTTP_RESPONSE_CODE, "Idempotent-Replayed", "WWW-Authenticate"));
+        KEPT.addAll(Set.of(Exchange.HTTP_RESPONSE_CODE, "Idempotent-Replayed", "WWW-Authenticate", "Location"));
     }
 
     @Override

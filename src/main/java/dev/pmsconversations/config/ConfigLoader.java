@@ -303,7 +303,9 @@ public final class ConfigLoader {
     }
 
     private RuntimeConfig.ApiConfig api(YamlNode a, Path base, Set<String> accountIds, LoadProblems p) {
-        p.onlyKeys(a, Set.of("enabled", "host", "port", "maxBodyBytes", "tokens", "publicUrl"));
+        p.onlyKeys(a, Set.of("enabled", "host", "port", "maxBodyBytes", "tokens", "publicUrl", "connect"));
+        RuntimeConfig.Connect connect = a.has("connect") ? p.attempt(() -> connect(a.get("connect"), base, p), RuntimeConfig.Connect.DEFAULT)
+                : RuntimeConfig.Connect.DEFAULT;
         String publicUrl = p.attempt(() -> a.text("publicUrl", null), null);
         if (publicUrl != null && !publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
             p.add(a.get("publicUrl").error("an http(s) URL without query, e.g. https://pms.example.com"));
@@ -323,7 +325,20 @@ public final class ConfigLoader {
             p.add(a.get("tokens").error("the API needs at least one token"));
         }
         return new RuntimeConfig.ApiConfig(a.bool("enabled", true), a.text("host", "127.0.0.1"), port,
-                a.integer("maxBodyBytes", 1_048_576), tokens, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
+                a.integer("maxBodyBytes", 1_048_576), tokens, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), connect);
+    }
+
+    private RuntimeConfig.Connect connect(YamlNode c, Path base, LoadProblems p) {
+        p.onlyKeys(c, Set.of("sessionTtlSeconds", "oauth"));
+        Map<String, RuntimeConfig.OAuthApp> apps = new java.util.LinkedHashMap<>();
+        if (c.has("oauth")) {
+            c.get("oauth").entries().forEach((source, app) -> p.attempt(() -> {
+                p.onlyKeys(app, Set.of("clientId", "clientSecret"));
+                apps.put(source, new RuntimeConfig.OAuthApp(secrets.read(app.get("clientId"), base, p, false),
+                        secrets.read(app.get("clientSecret"), base, p, false)));
+            }));
+        }
+        return new RuntimeConfig.Connect(positive(c, "sessionTtlSeconds", 3600), Map.copyOf(apps));
     }
 
     private RuntimeConfig.ApiToken apiToken(YamlNode t, Set<String> names, Set<String> accountIds, Path base, LoadProblems p) {

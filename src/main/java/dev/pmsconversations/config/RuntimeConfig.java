@@ -75,13 +75,32 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions ex
      * The REST API and webhook receiver (one HTTP server). Disabled when the file has no {@code api:}
      * section; then webhooks cannot be received either.
      */
-    /** @param publicUrl where the PMSs reach this API from outside (webhook subscriptions, the connect page); null: not set */
-    public record ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens, String publicUrl) {
-        public static final ApiConfig DISABLED = new ApiConfig(false, "127.0.0.1", 8080, 1_048_576, List.of(), null);
+    /**
+     * @param publicUrl where the PMSs and hosts reach this API from outside (webhook subscriptions, the connect page); null: not set
+     * @param connect   the connect page's settings
+     */
+    public record ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens, String publicUrl,
+                            Connect connect) {
+        public static final ApiConfig DISABLED = new ApiConfig(false, "127.0.0.1", 8080, 1_048_576, List.of(), null, Connect.DEFAULT);
 
         public ApiConfig(boolean enabled, String host, int port, long maxBodyBytes, List<ApiToken> tokens) {
-            this(enabled, host, port, maxBodyBytes, tokens, null);
+            this(enabled, host, port, maxBodyBytes, tokens, null, Connect.DEFAULT);
         }
+
+        public ApiConfig withPublicUrl(String url, Connect settings) {
+            return new ApiConfig(enabled, host, port, maxBodyBytes, tokens, url, settings);
+        }
+    }
+
+    /**
+     * {@code api.connect}: how long a connect link stays valid, and our OAuth application at the PMSs whose accounts connect
+     * by OAuth (its client id and secret, by source).
+     */
+    public record Connect(int sessionTtlSeconds, Map<String, OAuthApp> oauth) {
+        public static final Connect DEFAULT = new Connect(3600, Map.of());
+    }
+
+    public record OAuthApp(Secret clientId, Secret clientSecret) {
     }
 
     /** A bearer token for the API; {@code accounts == null} means every account. */

@@ -185,7 +185,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         // several nodes share one PostgreSQL: the PMSs' limits are counted there, so together they stay under them
         dev.pmsconversations.limits.RequestPermits permits = store.jdbc().postgres()
                 ? new dev.pmsconversations.limits.SharedPermits(store.jdbc()) : dev.pmsconversations.limits.RequestPermits.local();
-        clients = new dev.pmsconversations.account.AccountClients(sources, new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp()),
+        PmsHttp pmsHttp = new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp());
+        clients = new dev.pmsconversations.account.AccountClients(sources, pmsHttp,
                 dev.pmsconversations.source.RefreshTokens.in(store), permits, config.accounts());
         sync = new SyncService(clients, store, clock, deliveries);
         sync.useBreakers(config.breaker());
@@ -220,8 +221,12 @@ public final class PmsConfiguration implements CamelConfiguration {
         dev.pmsconversations.account.AccountHealth health = new dev.pmsconversations.account.AccountHealth(store.jdbc(), realTime, clients,
                 accountStore, deliveries::queue);
         sync.useHealth(health);
-        context.getRegistry().bind("accountApi", new dev.pmsconversations.api.AccountApi(store, sources, clients, accountStore,
-                config.sinksByName().keySet(), health, follower::follow, realTime, config.api().publicUrl()));
+        var accountApi = new dev.pmsconversations.api.AccountApi(store, sources, clients, accountStore,
+                config.sinksByName().keySet(), health, follower::follow, realTime, config.api().publicUrl());
+        context.getRegistry().bind("accountApi", accountApi);
+        // the connect page for hosts: one-time links, API-key form or the PMS's OAuth, then the account as the API makes it
+        context.getRegistry().bind("connectApi", new dev.pmsconversations.api.ConnectApi(new dev.pmsconversations.account.ConnectSessions(
+                store.jdbc(), realTime), accountApi, sources, config.sinksByName().keySet(), config.api(), pmsHttp, realTime));
         context.getRegistry().bind("routeAccess", new dev.pmsconversations.api.RouteAccess());
         context.getRegistry().bind("conversationApi", new ConversationApi(store, clients, outbox, config.includeDeprecated()));
         RuntimeHealth.register(context, store, sync, config.accounts(), config.sinks());

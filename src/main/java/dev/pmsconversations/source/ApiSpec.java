@@ -27,7 +27,8 @@ public record ApiSpec(
         SendSpec send,
         WebhookSpec webhook,
         Request check,
-        WebhookSetup webhookSetup) {
+        WebhookSetup webhookSetup,
+        ConnectSpec connect) {
 
     public record Auth(String type, String tokenUrl, Map<String, String> form, String clientIdCredential,
                        String clientSecretCredential, String tokenPath, long readyAfterMillis, String header,
@@ -139,7 +140,7 @@ public record ApiSpec(
 
     static ApiSpec read(YamlNode api) {
         api.onlyKeys(Set.of("baseUrl", "timeZone", "auth", "headers", "rateLimit", "retry", "list", "get", "messages",
-                "incremental", "send", "webhook", "docs", "related", "check"));
+                "incremental", "send", "webhook", "docs", "related", "check", "connect"));
         String baseUrl = api.text("baseUrl");
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw api.get("baseUrl").error("must be an http(s) URL");
@@ -152,7 +153,8 @@ public record ApiSpec(
         }
         YamlNode list = api.get("list");
         YamlNode get = api.get("get");
-        return new ApiSpec(baseUrl.replaceAll("/+$", ""), zone, auth(api.get("auth")),
+        Auth auth = auth(api.get("auth"));
+        return new ApiSpec(baseUrl.replaceAll("/+$", ""), zone, auth,
                 api.has("headers") ? api.get("headers").stringMap() : Map.of(),
                 rateLimits(api.get("rateLimit")), retry(api.get("retry")),
                 request(list, Set.of("id", "explode", "parent")), list.text("id", "/id"), explode(list.get("explode")),
@@ -162,7 +164,8 @@ public record ApiSpec(
                 api.get("messages").isMissing() ? null : request(api.get("messages"), Set.of("envelope", "envelopePath")),
                 related(api.get("related")),
                 incremental(api.get("incremental")), SendSpec.read(api.get("send")), WebhookSpec.read(api.get("webhook")),
-                api.get("check").isMissing() ? null : request(api.get("check"), Set.of()), WebhookSetup.read(api.get("webhook")));
+                api.get("check").isMissing() ? null : request(api.get("check"), Set.of()), WebhookSetup.read(api.get("webhook")),
+                ConnectSpec.read(api.get("connect"), auth));
     }
 
     private static Explode explode(YamlNode e) {

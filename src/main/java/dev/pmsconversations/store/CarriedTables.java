@@ -20,20 +20,21 @@ public final class CarriedTables {
     public static final List<String> CARRIED = List.of("sync_cursor", "refresh_token", "conversation_state");
 
     private static final String SCHEDULER_PREFIX = "qrtz_";
-    private static final Map<String, String> LEFT = Map.of(
-            "delivery", "the sinks' queue: let the runtime drain it first; its DEAD rows, the sinks' dead letters, stay in "
-                    + "the old store",
-            "outbox", "sends through the API: wait until none is PENDING or SENDING",
-            "webhook_event", "webhooks received but not yet processed: the account's polls find the same changes",
-            "dead_letter", "inputs that could not be mapped: a record for diagnosis; a thread that still fails is flagged in "
-                    + "its carried conversation_state and read again on the new store",
-            "mapping_version", "which source files mapped the stored conversations: the new store records the running "
-                    + "version at its first start",
-            "request_permit", "requests granted in the PMSs' current rate-limit windows: PostgreSQL only, an hour at most",
-            "flyway_schema_history", "the schema's history: the other store is migrated when it is opened",
-            "pms_account", "accounts created at run time (API): `accounts export` / `accounts import` move them (their credentials "
-                    + "stay encrypted: the new store's configuration needs the same key)",
-            "pms_account_health", "each account's state and last polls: written again by its first poll on the new store");
+    private static final Map<String, String> LEFT = Map.ofEntries(
+            Map.entry("delivery", "the sinks' queue: let the runtime drain it first; its DEAD rows, the sinks' dead letters, stay in "
+                    + "the old store"),
+            Map.entry("outbox", "sends through the API: wait until none is PENDING or SENDING"),
+            Map.entry("webhook_event", "webhooks received but not yet processed: the account's polls find the same changes"),
+            Map.entry("dead_letter", "inputs that could not be mapped: a record for diagnosis; a thread that still fails is flagged in "
+                    + "its carried conversation_state and read again on the new store"),
+            Map.entry("mapping_version", "which source files mapped the stored conversations: the new store records the running "
+                    + "version at its first start"),
+            Map.entry("request_permit", "requests granted in the PMSs' current rate-limit windows: PostgreSQL only, an hour at most"),
+            Map.entry("flyway_schema_history", "the schema's history: the other store is migrated when it is opened"),
+            Map.entry("pms_account", "accounts created at run time (API): `accounts export` / `accounts import` move them (their credentials "
+                    + "stay encrypted: the new store's configuration needs the same key)"),
+            Map.entry("pms_account_health", "each account's state and last polls: written again by its first poll on the new store"),
+            Map.entry("pms_connect_session", "one-time connect links: made for the store they were made on"));
 
     private CarriedTables() {
     }

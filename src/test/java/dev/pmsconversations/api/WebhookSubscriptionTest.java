@@ -46,8 +46,7 @@ class WebhookSubscriptionTest extends RuntimeTestSupport {
     protected RuntimeConfig adjust(RuntimeConfig config) {
         RuntimeConfig.StoreConfig s = config.store();
         RuntimeConfig.ApiConfig a = config.api();
-        return config.withApi(new RuntimeConfig.ApiConfig(a.enabled(), a.host(), a.port(), a.maxBodyBytes(), a.tokens(),
-                        "http://127.0.0.1:" + apiPort))
+        return config.withApi(a.withPublicUrl("http://127.0.0.1:" + apiPort, a.connect()))
                 .withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(), s.password(),
                         new RuntimeConfig.Encryption(new Secret("subscription-test-key-0123456789ab", "test"), List.of())));
     }
@@ -75,6 +74,8 @@ class WebhookSubscriptionTest extends RuntimeTestSupport {
         String thread = pmsSide.threads.get(0).id;
         Awaitility.await("its first poll delivered").atMost(Duration.ofSeconds(10))
                 .until(() -> events(id).stream().anyMatch(e -> e.at("/data/id").asText().equals(thread)));
+        // (the poll's outcome is recorded after its deliveries)
+        Awaitility.await("its first poll recorded").atMost(Duration.ofSeconds(10)).until(() -> pms.sync().status().get(id) != null);
         int polls = pms.sync().status().get(id).polls();
         String guest = sim.addMessage(source, id, thread, "arrived through the subscription", true).path("id").asText();
         Awaitility.await("the webhook's message delivered").atMost(Duration.ofSeconds(10)).until(() -> newMessageIds(id).contains(guest));
