@@ -71,7 +71,8 @@ class AccountsClusterTest {
             try {
                 for (int n = 0; n < ports.size(); n++) {
                     TestConfig config = TestConfig.onStore(store).encryptionKey(KEY).runtime("cluster: { pollThreads: 4, checkinMillis: 1000 }")
-                            .api(ports.get(n), false).section("delivery", "drainMillis: 200").httpSink("consumer", consumer.url(), "");
+                            .api(ports.get(n), false, "http://127.0.0.1:" + ports.get(n)).section("delivery", "drainMillis: 200")
+                            .httpSink("consumer", consumer.url(), "");
                     nodes.add(RuntimeProcess.start(config.write(dir.resolve("node-" + (n + 1) + ".yaml")), "node-" + (n + 1)));
                 }
                 List<ApiClient> apis = ports.stream().map(ApiClient::new).toList();
@@ -92,6 +93,8 @@ class AccountsClusterTest {
                 // (the requests before the 201 are the credentials' check)
                 Awaitility.await("every account polled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                         .until(() -> accounts.stream().allMatch(id -> firstPollAt(sim, id, createdAt.get(id)) != null));
+                assertThat(List.of("hostaway-a9", "hostaway-a10").stream().map(id -> sim.webhookSubscription("hostaway", id)))
+                        .as("subscribed at Hostaway").doesNotContainNull();
                 Map<String, Duration> firstPoll = new TreeMap<>();
                 accounts.forEach(id -> firstPoll.put(id, Duration.between(createdAt.get(id), firstPollAt(sim, id, createdAt.get(id)))));
 
@@ -128,11 +131,17 @@ class AccountsClusterTest {
                     removedAt.put(id, Instant.now());
                 }
                 Instant lastRemoval = Instant.now();
+                long hooksAtRemoval = sim.webhookCalls().stream().filter(w -> removed.contains(w.account())).count();
                 // the first node follows within its follow interval; a poll it had begun may still end: 5 s after the last
                 // removal, nothing more is asked of the PMS for them
                 Awaitility.await("no request for a removed account").pollDelay(Duration.ofSeconds(5)).during(Duration.ofSeconds(4))
                         .atMost(Duration.ofSeconds(15)).until(() -> requestsAfter(sim, removed, lastRemoval.plusSeconds(5)).isEmpty());
                 assertThat(triggers(store, removed)).as("removed accounts' poll triggers").isZero();
+                // the removed Hostaway accounts had their webhooks subscribed through Hostaway's API: unsubscribed there
+                assertThat(removed.stream().filter(id -> id.startsWith("hostaway-")).map(id -> sim.webhookSubscription("hostaway", id)))
+                        .as("webhook subscriptions left at the PMS").containsOnlyNulls().hasSize(2);
+                assertThat(sim.webhookCalls().stream().filter(w -> removed.contains(w.account())).count())
+                        .as("webhook calls for removed accounts after their removal").isEqualTo(hooksAtRemoval);
                 assertThat(rows(store, "conversation_state", "hostaway-a10")).as("purged").isZero();
                 assertThat(rows(store, "conversation_state", "hostaway-a9")).as("removed, kept").isPositive();
 
@@ -185,6 +194,9 @@ class AccountsClusterTest {
         ObjectNode credentials = b.putObject("credentials");
         sim.source(source(id)).account(id).credentials.forEach(credentials::put);
         b.putObject("schedule").put("every", "2s");
+        // the ones removed later are subscribed to their PMS's webhooks where it has the API (Hostaway): they must be
+        // unsubscribed; the kept ones are not (their polls alone are checked for overlaps)
+        b.putObject("webhooks").put("subscribe", id.endsWith("-a9") || id.endsWith("-a10"));
         return b.toString();
     }
 

@@ -50,7 +50,16 @@ public final class TestConfig {
 
     /** The API on {@code port} with {@link TestRuntime#TOKEN} and, if {@code scoped}, {@link TestRuntime#SCOPED_TOKEN} (hostaway-1). */
     public TestConfig api(int port, boolean scoped) {
-        sections.append("api:\n  port: ").append(port).append("\n  maxBodyBytes: 65536\n  tokens:\n")
+        return api(port, scoped, null);
+    }
+
+    /** @param publicUrl {@code api.publicUrl} (webhook subscriptions of accounts created through the API), null: none */
+    public TestConfig api(int port, boolean scoped, String publicUrl) {
+        sections.append("api:\n  port: ").append(port).append("\n  maxBodyBytes: 65536\n");
+        if (publicUrl != null) {
+            sections.append("  publicUrl: ").append(publicUrl).append('\n');
+        }
+        sections.append("  tokens:\n")
                 .append("    - { name: test, token: { value: \"").append(TestRuntime.TOKEN).append("\" } }\n");
         if (scoped) {
             sections.append("    - { name: scoped, token: { value: \"").append(TestRuntime.SCOPED_TOKEN).append("\" }, accounts: [hostaway-1] }\n");
