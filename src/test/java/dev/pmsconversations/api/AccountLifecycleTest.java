@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.RuntimeConfig;
-import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.simulator.SimAccount;
 import dev.pmsconversations.testing.ApiClient;
-import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.AccountsTestSupport;
 import dev.pmsconversations.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -29,19 +26,9 @@ import org.junit.jupiter.api.Test;
  * next, given by PATCH, makes one {@code account.recovered} and polling resumes (a new guest message is delivered);
  * DELETE makes {@code account.removed}. A sink filtered to these event types gets them and nothing else.
  */
-class AccountLifecycleTest extends RuntimeTestSupport {
+class AccountLifecycleTest extends AccountsTestSupport {
     private static final String ID = "sm-life-1";
     private static final String KEY = "smoobu-key-" + ID; // what the simulated Smoobu issued to this account
-
-    @Override
-    protected boolean withApi() {
-        return true;
-    }
-
-    @Override
-    protected Function<AccountConfig, String> quartzOptions() {
-        return AccountConfig::quartzOptions;
-    }
 
     @Override
     protected String extraSinks() {
@@ -51,10 +38,8 @@ class AccountLifecycleTest extends RuntimeTestSupport {
 
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
-        RuntimeConfig.StoreConfig s = config.store();
         // a refused account is asked again every second (the default waits a minute): many refusals, one event
-        return config.withBreaker(new RuntimeConfig.BreakerConfig(3, 1, 1)).withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(),
-                s.password(), new RuntimeConfig.Encryption(new Secret("lifecycle-test-key-0123456789abcdef", "test"), List.of())));
+        return withKey(config.withBreaker(new RuntimeConfig.BreakerConfig(3, 1, 1)), "lifecycle-test-key-0123456789abcdef");
     }
 
     @Test

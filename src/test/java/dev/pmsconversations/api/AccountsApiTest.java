@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.RuntimeConfig;
-import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.simulator.SimThread;
 import dev.pmsconversations.simulator.SimWebhook;
 import dev.pmsconversations.testing.ApiClient;
-import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.AccountsTestSupport;
 import dev.pmsconversations.testing.TestRuntime;
 import java.sql.ResultSetMetaData;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -31,27 +28,16 @@ import org.junit.jupiter.api.Test;
  * PMS (the simulator's Hostaway refuses a wrong secret), stored with its credentials encrypted, polled on its own
  * schedule, paused, resumed, and removed with its data; the simulator's request log is the proof of what was polled.
  */
-class AccountsApiTest extends RuntimeTestSupport {
+class AccountsApiTest extends AccountsTestSupport {
     private static final String ID = "ha-api-1";
     private static final String SECRET = "hostaway-secret-" + ID; // what the simulated Hostaway issued to this account
     private ApiClient api;
 
     @Override
-    protected boolean withApi() {
-        return true;
-    }
-
-    @Override
-    protected Function<AccountConfig, String> quartzOptions() {
-        return AccountConfig::quartzOptions; // the accounts' own schedules
-    }
-
-    @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
-        RuntimeConfig.StoreConfig s = config.store();
         // the management server on: the metrics of accounts created at run time
-        return config.withManagement(new RuntimeConfig.ManagementConfig(true, "127.0.0.1", TestRuntime.freePort())).withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(), s.password(),
-                new RuntimeConfig.Encryption(new Secret("accounts-test-key-0123456789abcdef", "test"), List.of())));
+        return withKey(config.withManagement(new RuntimeConfig.ManagementConfig(true, "127.0.0.1", TestRuntime.freePort())),
+                "accounts-test-key-0123456789abcdef");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.model.Json;
@@ -14,7 +13,7 @@ import dev.pmsconversations.simulator.SimAccount;
 import dev.pmsconversations.source.PmsHttp;
 import dev.pmsconversations.testing.ApiClient;
 import dev.pmsconversations.testing.HeadlessChromium;
-import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.AccountsTestSupport;
 import dev.pmsconversations.testing.TestRuntime;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,30 +36,16 @@ import org.junit.jupiter.api.Test;
  * exchanged for a refresh token and the account is created. Both accounts are then polled. A used link is refused.
  * The form's screenshot is target/connect-page.png (kept as docs/img/connect-page.png).
  */
-class ConnectPageTest extends RuntimeTestSupport {
+class ConnectPageTest extends AccountsTestSupport {
     private HttpServer backend;
     /** The query strings the operator's redirectUrl received (the host's browser landing there). */
     private final List<String> landed = new CopyOnWriteArrayList<>();
 
     @Override
-    protected boolean withApi() {
-        return true;
-    }
-
-    @Override
-    protected Function<AccountConfig, String> quartzOptions() {
-        return AccountConfig::quartzOptions;
-    }
-
-    @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
-        RuntimeConfig.StoreConfig s = config.store();
-        RuntimeConfig.ApiConfig a = config.api();
         RuntimeConfig.Connect connect = new RuntimeConfig.Connect(600, Map.of("bookingsync", new RuntimeConfig.OAuthApp(
                 new Secret(PmsSimulator.BOOKINGSYNC_APP_CLIENT_ID, "test"), new Secret(PmsSimulator.BOOKINGSYNC_APP_CLIENT_SECRET, "test"))));
-        return config.withApi(a.withPublicUrl("http://127.0.0.1:" + apiPort, connect))
-                .withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(), s.password(),
-                        new RuntimeConfig.Encryption(new Secret("connect-test-key-0123456789abcdef", "test"), List.of())));
+        return withKey(config.withApi(config.api().withPublicUrl("http://127.0.0.1:" + apiPort, connect)), "connect-test-key-0123456789abcdef");
     }
 
     @AfterEach

@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pmsconversations.config.AccountConfig;
 import dev.pmsconversations.config.RuntimeConfig;
-import dev.pmsconversations.config.Secret;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.simulator.SimAccount;
 import dev.pmsconversations.simulator.SimFault;
 import dev.pmsconversations.simulator.SimWebhook;
 import dev.pmsconversations.testing.ApiClient;
-import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.AccountsTestSupport;
 import dev.pmsconversations.testing.TestRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,25 +27,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * with are made by the runtime or issued by the PMS, kept encrypted and never answered; DELETE removes the subscription at
  * the PMS (no call after). A PMS that refuses the subscription leaves nothing: 502, no account, no subscription.
  */
-class WebhookSubscriptionTest extends RuntimeTestSupport {
-
-    @Override
-    protected boolean withApi() {
-        return true;
-    }
-
-    @Override
-    protected Function<AccountConfig, String> quartzOptions() {
-        return AccountConfig::quartzOptions;
-    }
+class WebhookSubscriptionTest extends AccountsTestSupport {
 
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
-        RuntimeConfig.StoreConfig s = config.store();
         RuntimeConfig.ApiConfig a = config.api();
-        return config.withApi(a.withPublicUrl("http://127.0.0.1:" + apiPort, a.connect()))
-                .withStore(new RuntimeConfig.StoreConfig(s.url(), s.user(), s.password(),
-                        new RuntimeConfig.Encryption(new Secret("subscription-test-key-0123456789ab", "test"), List.of())));
+        return withKey(config.withApi(a.withPublicUrl("http://127.0.0.1:" + apiPort, a.connect())), "subscription-test-key-0123456789ab");
     }
 
     @ParameterizedTest(name = "{0}")
