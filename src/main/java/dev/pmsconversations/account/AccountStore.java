@@ -65,8 +65,13 @@ public final class AccountStore {
 
     /** Live accounts, by id, after {@code afterId} (exclusive, null: from the start), at most {@code limit}. */
     public List<StoredAccount> list(String afterId, int limit) {
+        return list(afterId, limit, true);
+    }
+
+    /** As {@link #list(String, int)}; without {@code decrypt} the credentials are left out (an empty map): a listing's filters need none. */
+    public List<StoredAccount> list(String afterId, int limit, boolean decrypt) {
         return jdbc.list("select " + COLUMNS + " from pms_account where removed = false and id > ? order by id fetch first " + limit
-                + " rows only", this::read, afterId == null ? "" : afterId);
+                + " rows only", rs -> read(rs, decrypt), afterId == null ? "" : afterId);
     }
 
     /** Adds {@code a} (version 1, or after its tombstone's); false when a live account has that id. */
@@ -214,9 +219,13 @@ public final class AccountStore {
     }
 
     private StoredAccount read(ResultSet rs) throws SQLException {
+        return read(rs, true);
+    }
+
+    private StoredAccount read(ResultSet rs, boolean decrypt) throws SQLException {
         String id = rs.getString("id");
         Map<String, String> credentials = Map.of();
-        if (cipher != null && !rs.getBoolean("removed")) {
+        if (decrypt && cipher != null && !rs.getBoolean("removed")) {
             String plain = cipher.decrypt(id, rs.getString("key_id"), rs.getString("credentials"));
             credentials = parse(plain, new TypeReference<LinkedHashMap<String, String>>() { });
         }

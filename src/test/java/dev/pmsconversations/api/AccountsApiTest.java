@@ -71,6 +71,8 @@ class AccountsApiTest extends AccountsTestSupport {
         // listed beside the configuration's accounts, filtered
         assertThat(ids(api.get("/v2/accounts?source=hostaway", TestRuntime.TOKEN))).containsExactly("ha-api-1", "hostaway-1");
         assertThat(ids(api.get("/v2/accounts?tag=vip", TestRuntime.TOKEN))).containsExactly(ID);
+        assertThat(api.get("/v2/accounts?tag=vip", TestRuntime.TOKEN).json().at("/data/0/credentials/keys")).as("the listing's keys too")
+                .extracting(JsonNode::asText).containsExactly("clientId", "clientSecret");
         assertThat(ids(api.get("/v2/accounts?externalRef=host-42", TestRuntime.TOKEN))).containsExactly(ID);
         assertThat(api.get("/v2/accounts/hostaway-1", TestRuntime.TOKEN).json().at("/data/managedBy").asText()).isEqualTo("config");
         JsonNode page = api.get("/v2/accounts?limit=2", TestRuntime.TOKEN).json();
