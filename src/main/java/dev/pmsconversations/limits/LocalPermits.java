@@ -32,7 +32,7 @@ final class LocalPermits implements RequestPermits {
     @Override
     public void await(String key, List<RateLimit> limits) {
         GrantLog[] keyLogs = logs.computeIfAbsent(new Key(key, limits), k -> limits.stream()
-                .map(l -> new GrantLog(l.requests(), TimeUnit.SECONDS.toNanos(l.perSeconds()))).toArray(GrantLog[]::new));
+                .map(l -> new GrantLog(l.requests(), TimeUnit.MILLISECONDS.toNanos(l.windowMillis()))).toArray(GrantLog[]::new));
         while (true) {
             long wait = 0;
             synchronized (keyLogs) { // every limit of the key grants together, or none does

@@ -13,8 +13,6 @@ import java.util.List;
  * are not held up. The clock is the database's, so nodes whose clocks differ still count the same window.
  */
 public final class SharedPermits implements RequestPermits {
-    /** Requests granted this far apart reach the PMS closer together when the first one travels slower. */
-    static final long MARGIN_MILLIS = 150;
 
     private final Jdbc jdbc;
 
@@ -54,7 +52,7 @@ public final class SharedPermits implements RequestPermits {
         jdbc.transaction(() -> {
             jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> null, "pms-permit:" + key);
             for (RateLimit limit : limits) {
-                long windowMillis = limit.perSeconds() * 1000L + MARGIN_MILLIS;
+                long windowMillis = limit.windowMillis();
                 // the n-th newest grant of the window: while it exists, one more would make n + 1
                 Long millis = jdbc.query("select cast(extract(epoch from (granted_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000 as bigint) "
                                 + "from request_permit where permit_key = ? and granted_at > clock_timestamp() - ? * interval '1 millisecond' "
@@ -77,7 +75,7 @@ public final class SharedPermits implements RequestPermits {
             if (wait[0] == 0) {
                 granted[0] = jdbc.query("insert into request_permit (permit_key, granted_at) values (?, clock_timestamp()) returning granted_at",
                         rs -> rs.next() ? rs.getTimestamp(1).toInstant() : null, key);
-                long longest = limits.stream().mapToLong(l -> l.perSeconds() * 1000L + MARGIN_MILLIS).max().orElse(0);
+                long longest = limits.stream().mapToLong(RateLimit::windowMillis).max().orElse(0);
                 jdbc.update("delete from request_permit where permit_key = ? and granted_at < clock_timestamp() - ? * interval '1 millisecond'",
                         key, longest);
             }

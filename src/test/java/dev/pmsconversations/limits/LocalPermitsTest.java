@@ -48,12 +48,15 @@ class LocalPermitsTest {
 
     @Test
     void threadsOfOneAccountStayUnderEveryLimitTogether() throws Exception {
-        // 3 per second and 4 per 2 s, by GrantLog's rules: up to half of a budget at once, then spaced perSeconds /
-        // requests apart, never more than the limit in any window. So: the 1st at 0; the 2nd a third of a second
-        // later (3 per s past its half); the 3rd half a second after that (4 per 2 s past its half); the 4th half a
-        // second later again (3 per s would allow it at 1 s); the 5th at 2 s, when the 1st leaves the 2 s window.
+        // 3 per second and 4 per 2 s, by GrantLog's rules, each window counted RateLimit.TRIP_MARGIN_MILLIS longer (w1 =
+        // 1.15 s, w2 = 2.15 s): up to half of a budget at once, then spaced window / requests apart, never more than the
+        // limit in any window. So: the 1st at 0; the 2nd w1/3 later (3 per s past its half); the 3rd w2/4 after that (4
+        // per 2 s past its half); the 4th w2/4 later again (3 per s would allow it at w1); the 5th at w2, when the 1st
+        // leaves the 2 s window.
         List<RateLimit> limits = List.of(new RateLimit(3, 1), new RateLimit(4, 2));
-        long[] grantsAt = {0, SECOND / 3, SECOND / 3 + SECOND / 2, SECOND / 3 + SECOND, 2 * SECOND};
+        long w1 = SECOND + RateLimit.TRIP_MARGIN_MILLIS * 1_000_000;
+        long w2 = 2 * SECOND + RateLimit.TRIP_MARGIN_MILLIS * 1_000_000;
+        long[] grantsAt = {0, w1 / 3, w1 / 3 + w2 / 4, w1 / 3 + 2 * (w2 / 4), w2};
         LocalPermits permits = new LocalPermits(clock);
         clock.set(0);
         for (int i = 0; i < grantsAt.length; i++) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedPermitsTest {
     private static final List<RateLimit> LIMITS = List.of(new RateLimit(3, 1), new RateLimit(5, 3));
-    private static final long MARGIN_MICROS = SharedPermits.MARGIN_MILLIS * 1000;
+    private static final long MARGIN_MICROS = RateLimit.TRIP_MARGIN_MILLIS * 1000;
 
     @Test
     void nodesTogetherStayUnderEveryLimitOfTheAccount() throws Exception {

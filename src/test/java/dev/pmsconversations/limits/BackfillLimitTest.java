@@ -1,0 +1,53 @@
+package dev.pmsconversations.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pmsconversations.config.RuntimeConfig;
+import dev.pmsconversations.simulator.SimRequest;
+import dev.pmsconversations.testing.RuntimeTestSupport;
+import dev.pmsconversations.testing.TestMappings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A small first sync (issue "Performance": the backfill at the PMS's own limit), not timed: a Hostaway account with 150
+ * conversations is read for the first time against the simulator enforcing the limit its source file publishes (here
+ * 20 requests per second, the same on both sides), beside the 14 other accounts. Every conversation arrives, and the PMS
+ * answers no 429: no request went beyond the limit (the simulator refuses, and counts, every one that would have).
+ */
+class BackfillLimitTest extends RuntimeTestSupport {
+    private static final int LIMIT = 20;
+    private static final int THREADS = 150;
+
+    @Override
+    protected RuntimeConfig adjust(RuntimeConfig config) {
+        try {
+            Path mappings = TestMappings.withRateLimit(Files.createTempDirectory("backfill-mappings"), "hostaway", LIMIT, 1);
+            sim.rateLimit("hostaway", LIMIT, 1);
+            return config.withMappings(mappings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aFirstSyncOfManyConversationsStaysWithinThePublishedLimit() {
+        sim.source("hostaway").seed("hostaway-1", THREADS, 2);
+        Set<String> held = Set.copyOf(sim.threadIds("hostaway", "hostaway-1"));
+        assertThat(held).hasSizeGreaterThanOrEqualTo(THREADS);
+
+        awaitFirstPolls();
+
+        Set<String> delivered = events("hostaway-1").stream().map(e -> e.at("/data/id").asText()).collect(Collectors.toSet());
+        assertThat(delivered).as("every conversation of the first sync").containsAll(held);
+        List<SimRequest> requests = sim.requests("hostaway", "hostaway-1");
+        assertThat(requests).as("a list call and one messages call per conversation, at least").hasSizeGreaterThan(THREADS);
+        assertThat(sim.throttled()).as("429 answers of the enforced limit (" + LIMIT + " per second)").isZero();
+    }
+}
