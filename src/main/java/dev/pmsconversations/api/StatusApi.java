@@ -94,7 +94,11 @@ public final class StatusApi {
 
     private void accounts(ArrayNode accounts, Set<String> only) {
         Instant now = Instant.now();
-        sync.status().values().stream().filter(s -> only == null || only.contains(s.accountId()))
+        Map<String, AccountStatus> known = new java.util.HashMap<>(sync.status());
+        Map<String, dev.pmsconversations.sync.PollRun.Progress> running = sync.progress();
+        // an account in its first poll (created at run time) has no totals yet: shown with its progress
+        running.forEach((id, p) -> known.putIfAbsent(id, AccountStatus.initial(id, p.source())));
+        known.values().stream().filter(s -> only == null || only.contains(s.accountId()))
                 .sorted(Comparator.comparing(AccountStatus::accountId)).forEach(s -> {
             String down = s.downReason();
             Instant newest = sync.newestMessage(s.accountId());
@@ -107,6 +111,14 @@ public final class StatusApi {
                 a.putNull("newestMessageAt").putNull("syncLagSeconds");
             } else {
                 a.put("newestMessageAt", newest.toString()).put("syncLagSeconds", Duration.between(newest, now).toSeconds());
+            }
+            dev.pmsconversations.sync.PollRun.Progress p = running.get(s.accountId());
+            if (p == null) {
+                a.putNull("sync");
+            } else {
+                a.putObject("sync").put("kind", p.fromScratch() ? "first sync" : "poll").put("startedAt", p.startedAt().toString())
+                        .put("threadsDone", p.threadsDone()).put("threadsListed", p.threadsListed()).put("listComplete", p.listComplete())
+                        .put("requests", p.requests()).put("etaSeconds", p.etaSeconds());
             }
         });
     }

@@ -10,7 +10,7 @@ public record AccountStatus(String accountId, String source, int polls, int fail
                             int messages, int newMessages, int errors, long requests, String lastPollAt,
                             String lastError, int consecutiveFailures, String lastSuccessAt, boolean authFailed) {
 
-    static AccountStatus initial(String accountId, String source) {
+    public static AccountStatus initial(String accountId, String source) {
         return new AccountStatus(accountId, source, 0, 0, 0, 0, 0, 0, 0, null, null, 0, null, false);
     }
 

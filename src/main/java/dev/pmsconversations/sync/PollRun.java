@@ -18,6 +18,12 @@ public final class PollRun {
     /** The breaker was open: nothing was asked of the PMS, and nothing counts as a poll. */
     volatile boolean skipped;
     volatile String newestSeen;
+    /** Threads taken from the listing so far (each then read, or skipped as unchanged). */
+    final AtomicInteger taken = new AtomicInteger();
+    /** The whole listing has been read: {@link #listed} is every thread of this poll. */
+    volatile boolean listComplete;
+    /** No cursor at the start: a first sync, or a resync (everything the listing reaches is read). */
+    volatile boolean fromScratch;
 
     PollRun(AccountClient client) {
         this.client = client;
@@ -34,5 +40,36 @@ public final class PollRun {
 
     public long requests() {
         return client.requestCount() - requestsBefore;
+    }
+
+    /**
+     * Where a running poll is: threads done and known to be left, and the time left at the PMS's published limit (the
+     * requests a thread has taken so far, times the threads left, at the slowest of the account's limits); null until
+     * a thread is done.
+     */
+    public Progress progress() {
+        int done = Math.max(0, taken.get() - 1); // the one taken last is still being read
+        int known = listed.get();
+        long reqs = requests();
+        Long eta = null;
+        double perSecond = client.source().api().rateLimits().stream().mapToDouble(l -> (double) l.requests() / l.perSeconds()).min()
+                .orElse(Double.POSITIVE_INFINITY);
+        if (done > 0 && perSecond > 0 && !Double.isInfinite(perSecond)) {
+            eta = (long) Math.ceil((known - done) * ((double) reqs / done) / perSecond);
+        }
+        return new Progress(accountId(), source(), fromScratch, startedAt, done, known, listComplete, reqs, eta);
+    }
+
+    /** @param etaSeconds at the PMS's limit, for the threads known so far ({@code listComplete}: all of them) */
+    public record Progress(String accountId, String source, boolean fromScratch, Instant startedAt, int threadsDone, int threadsListed,
+                           boolean listComplete, long requests, Long etaSeconds) {
+        /** 42 s, 7 min, 2 h 5 min. */
+        public static String human(long seconds) {
+            if (seconds < 60) {
+                return seconds + " s";
+            }
+            long minutes = (seconds + 59) / 60;
+            return minutes < 60 ? minutes + " min" : minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+        }
     }
 }

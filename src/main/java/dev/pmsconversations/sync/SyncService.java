@@ -57,6 +57,8 @@ public final class SyncService {
     private final ConversationLocks locks = new ConversationLocks();
     private final FailedReads failures;
     private final MappingDrift drift = new MappingDrift();
+    /** The polls running on this node, by account: their progress (status page, /v2/status, progress lines). */
+    private final Map<String, PollRun> running = new ConcurrentHashMap<>();
     private volatile dev.pmsconversations.account.AccountHealth health;
 
     /** What one finished poll did, for progress output. */
@@ -143,6 +145,13 @@ public final class SyncService {
         return Map.copyOf(status);
     }
 
+    /** Where the polls running on this node are, by account. */
+    public Map<String, PollRun.Progress> progress() {
+        Map<String, PollRun.Progress> out = new java.util.TreeMap<>();
+        running.values().forEach(r -> out.put(r.accountId(), r.progress()));
+        return out;
+    }
+
     /** Route step 1: the threads to look at, as a lazy iterator for a streaming split. */
     public Iterator<ThreadRef> startPoll(Exchange exchange) {
         String accountId = exchange.getIn().getHeader(Headers.ACCOUNT, String.class);
@@ -166,6 +175,8 @@ public final class SyncService {
             return java.util.Collections.emptyIterator();
         }
         String cursor = store.cursor(accountId).orElse(null);
+        run.fromScratch = cursor == null;
+        running.put(accountId, run);
         return new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e));
     }
 
@@ -180,6 +191,9 @@ public final class SyncService {
         String accountId = run.accountId();
         LogContext.account(accountId, def.key());
         LogContext.conversation(ref.conversationId());
+        if (run.fromScratch && run.taken.get() % PROGRESS_EVERY == 0) {
+            logProgress(run.progress());
+        }
         if (exchange.getProperty(LOCK) == null) { // a directed read took it before reading the record
             locks.lock(exchange, accountId, ref.conversationId());
         }
@@ -356,6 +370,9 @@ public final class SyncService {
         if (exchange.getContext().isStopping()) {
             // cut off by a stop (a forced shutdown after its timeout): nothing advanced, the next poll does it again
             LOG.info("Poll cut off by the stop; handed back to the next poll ({})", message);
+            if (run != null) {
+                running.remove(run.accountId(), run);
+            }
             return;
         }
         LOG.error("Poll failed: {}", message);
@@ -400,6 +417,7 @@ public final class SyncService {
     }
 
     private void report(PollRun run, boolean failed, String error, boolean auth) {
+        running.remove(run.accountId(), run);
         status.compute(run.accountId(), (k, s) -> (s == null ? AccountStatus.initial(run.accountId(), run.source()) : s)
                 .plus(run, failed, error, auth));
         recordHealth(run.accountId(), failed, auth, error);
@@ -410,6 +428,15 @@ public final class SyncService {
                 run.source(), run.accountId(), failed ? "FAILED" : "done", summary.listed(), summary.delivered(),
                 summary.messages(), summary.newMessages(), summary.errors(), summary.requests(), millis);
         pollListener.accept(summary);
+    }
+
+    /** A first sync or resync says where it is every this many threads. */
+    private static final int PROGRESS_EVERY = 100;
+
+    private static void logProgress(PollRun.Progress p) {
+        PROGRESS.info("[{}/{}] first sync: {} of {}{} threads done, {} requests{}", p.source(), p.accountId(), p.threadsDone(),
+                p.threadsListed(), p.listComplete() ? "" : "+ (still listing)", p.requests(),
+                p.etaSeconds() == null ? "" : ", about " + PollRun.Progress.human(p.etaSeconds()) + " left at the PMS's limit");
     }
 
     private void recordHealth(String accountId, boolean failed, boolean auth, String error) {

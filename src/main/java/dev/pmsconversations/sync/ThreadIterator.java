@@ -217,6 +217,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
+        run.taken.incrementAndGet();
         return buffer.poll();
     }
 
@@ -227,7 +228,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         List<JsonNode> page;
         try {
             if (pager == null && !nextParent()) {
-                exhausted = true;
+                exhausted = run.listComplete = true;
                 return;
             }
             page = pager.next();
@@ -236,7 +237,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
             run.complete = false;
             onBadPage.accept(e);
             if (++badPagesInARow >= MAX_BAD_PAGES_IN_A_ROW) {
-                exhausted = true;
+                exhausted = run.listComplete = true;
             }
             return;
         }
@@ -245,7 +246,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
                 pager = null; // this parent's list is done: on to the next parent
                 return;
             }
-            exhausted = true;
+            exhausted = run.listComplete = true;
             return;
         }
         if (activityTime != null) {
@@ -267,7 +268,7 @@ final class ThreadIterator implements Iterator<ThreadRef> {
                     if (cursor != null && at.isBefore(cursor) && incremental.strategy().equals("sortedDesc")) {
                         // sorted newest activity first: everything from here on was seen by an earlier poll
                         pager.stop();
-                        exhausted = true;
+                        exhausted = run.listComplete = true;
                         break;
                     }
                     if (run.newestSeen == null || at.isAfter(Instant.parse(run.newestSeen))) {

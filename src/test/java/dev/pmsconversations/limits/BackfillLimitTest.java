@@ -10,7 +10,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmsconversations.testing.ApiClient;
+import dev.pmsconversations.testing.TestRuntime;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -36,13 +43,42 @@ class BackfillLimitTest extends RuntimeTestSupport {
         }
     }
 
+    @Override
+    protected boolean withApi() {
+        return true;
+    }
+
     @Test
-    void aFirstSyncOfManyConversationsStaysWithinThePublishedLimit() {
+    void aFirstSyncOfManyConversationsStaysWithinThePublishedLimit() throws Exception {
         sim.source("hostaway").seed("hostaway-1", THREADS, 2);
         Set<String> held = Set.copyOf(sim.threadIds("hostaway", "hostaway-1"));
         assertThat(held).hasSizeGreaterThanOrEqualTo(THREADS);
 
-        awaitFirstPolls();
+        CompletableFuture<Void> firstPolls = CompletableFuture.runAsync(this::awaitFirstPolls);
+        // meanwhile /v2/status shows where the first sync is, and the time left at the limit for the threads known
+        ApiClient api = new ApiClient(apiPort);
+        JsonNode[] seen = {null};
+        Awaitility.await("the first sync's progress").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    for (JsonNode a : api.get("/v2/status", TestRuntime.TOKEN).json().at("/data/accounts")) {
+                        if (a.path("accountId").asText().equals("hostaway-1") && a.path("sync").path("threadsDone").asInt() >= 20) {
+                            seen[0] = a.get("sync");
+                        }
+                    }
+                    return seen[0] != null;
+                });
+        JsonNode sync = seen[0];
+        int left = sync.get("threadsListed").asInt() - sync.get("threadsDone").asInt();
+        assertThat(sync.get("kind").asText()).isEqualTo("first sync");
+        assertThat(left).as(sync.toString()).isPositive();
+        // each thread takes one request at least (its messages) and far fewer than 20: between 1 and 20 per thread at 20/s
+        assertThat(sync.get("etaSeconds").asLong()).as(sync.toString()).isBetween((long) Math.ceil(left / (double) LIMIT), (long) left);
+        firstPolls.get(60, TimeUnit.SECONDS);
+        JsonNode after = null;
+        for (JsonNode a : api.get("/v2/status", TestRuntime.TOKEN).json().at("/data/accounts")) {
+            after = a.path("accountId").asText().equals("hostaway-1") ? a : after;
+        }
+        assertThat(after.get("sync").isNull()).as("no poll running once it is done").isTrue();
 
         Set<String> delivered = events("hostaway-1").stream().map(e -> e.at("/data/id").asText()).collect(Collectors.toSet());
         assertThat(delivered).as("every conversation of the first sync").containsAll(held);
