@@ -38,6 +38,11 @@ public final class SimulateCommand implements Callable<Integer> {
             + "configuration to this file (and print one line per source instead of one per account)")
     Path accountsYaml;
 
+    @Option(names = "--enforce-limits", arity = "0..1", fallbackValue = "mappings", paramLabel = "MAPPINGS",
+            description = "answer 429 beyond each source's published limit per account, as its source file in MAPPINGS "
+                    + "(default: mappings) states it (the slowest of its limits over at most 5 minutes)")
+    Path limitsFrom;
+
     @Override
     public Integer call() throws Exception {
         PmsSimulator sim;
@@ -48,6 +53,22 @@ public final class SimulateCommand implements Callable<Integer> {
             return PmsConversations.BAD_INPUT;
         }
         List<String> sources = only == null ? sim.sourceKeys() : only;
+        if (limitsFrom != null) {
+            dev.pmsconversations.source.SourceRegistry registry = dev.pmsconversations.source.SourceRegistry.load(limitsFrom, false);
+            for (String source : sources) {
+                var def = registry.get(source);
+                // one limit per source here: the slowest of those counted over 5 minutes at most (an hourly budget binds
+                // only after hours of work), else the slowest
+                var limits = def == null ? java.util.List.<dev.pmsconversations.limits.RateLimit>of() : def.api().rateLimits();
+                var shortOnes = limits.stream().filter(l -> l.perSeconds() <= 300).toList();
+                var slowest = (shortOnes.isEmpty() ? limits : shortOnes).stream()
+                        .min(java.util.Comparator.comparingDouble(l -> (double) l.requests() / l.perSeconds())).orElse(null);
+                if (slowest != null) {
+                    sim.rateLimit(source, slowest.requests(), slowest.perSeconds());
+                    System.out.println(source + ": " + slowest.requests() + " requests per " + slowest.perSeconds() + " s per account, 429 beyond");
+                }
+            }
+        }
         for (String source : sources) {
             for (int i = 1; i <= accounts; i++) {
                 var a = sim.source(source).seed("sim-" + source + "-" + i, threads, messages);

@@ -528,7 +528,16 @@ public final class PmsSimulator implements AutoCloseable {
                 return SimResponse.error(400, e.getMessage());
             }
         }
-        return SimResponse.error(404, "control API: POST /_sim/<source>/<account>/threads/<id>/messages");
+        if (method.equals("GET") && path.equals("/stats")) { // what a benchmark reads: requests per account, 429s of the limits
+            com.fasterxml.jackson.databind.node.ObjectNode stats = Json.MAPPER.createObjectNode().put("throttled", throttled());
+            com.fasterxml.jackson.databind.node.ObjectNode per = stats.putObject("requests");
+            for (SimRequest r : requests) {
+                String k = r.source() + "/" + r.account();
+                per.put(k, per.path(k).asInt() + 1);
+            }
+            return SimResponse.json(200, stats.toString());
+        }
+        return SimResponse.error(404, "control API: POST /_sim/<source>/<account>/threads/<id>/messages, GET /_sim/stats");
     }
 
     static Map<String, String> parseQuery(String raw) {
