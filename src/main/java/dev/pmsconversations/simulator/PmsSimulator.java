@@ -530,6 +530,7 @@ public final class PmsSimulator implements AutoCloseable {
         }
         if (method.equals("GET") && path.equals("/stats")) { // what a benchmark reads: requests per account, 429s of the limits
             com.fasterxml.jackson.databind.node.ObjectNode stats = Json.MAPPER.createObjectNode().put("throttled", throttled());
+            throttledEarlyMillis().forEach(stats.putArray("throttledEarlyMillis")::add);
             com.fasterxml.jackson.databind.node.ObjectNode per = stats.putObject("requests");
             for (SimRequest r : requests) {
                 String k = r.source() + "/" + r.account();
