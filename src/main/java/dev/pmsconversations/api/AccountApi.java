@@ -53,14 +53,14 @@ public final class AccountApi {
     private final AccountFields fields;
     private final AccountViews views;
     private final AccountHealth health;
-    /** Applies the store's changes on this node at once (the other nodes follow within their follow interval). */
-    private final Runnable follow;
+    /** Applies one account's change on this node at once (the other nodes follow within their follow interval). */
+    private final java.util.function.Consumer<String> follow;
     private final Clock clock;
     /** {@code api.publicUrl}: where the PMSs reach the webhook receiver; null: webhooks are registered by hand. */
     private final String publicUrl;
 
     public AccountApi(StateStore store, SourceRegistry sources, AccountClients accounts, AccountStore stored, Set<String> sinkNames,
-                      AccountHealth health, Runnable follow, Clock clock, String publicUrl) {
+                      AccountHealth health, java.util.function.Consumer<String> follow, Clock clock, String publicUrl) {
         this.publicUrl = publicUrl;
         this.store = store;
         this.sources = sources;
@@ -120,7 +120,7 @@ public final class AccountApi {
         }
         StoredAccount created = stored.find(id).orElseThrow();
         health.connected(created);
-        follow.run();
+        follow.accept(id);
         return view(created);
     }
 
@@ -275,7 +275,7 @@ public final class AccountApi {
         if (body.has("credentials")) {
             health.credentialsAccepted(updated); // checked just now: an account whose credentials were refused is recovered
         }
-        follow.run();
+        follow.accept(a.id());
         return view(updated);
     }
 
@@ -295,7 +295,7 @@ public final class AccountApi {
             throw new ApiException(409, "CONFLICT", "account '" + a.id() + "' was changed meanwhile; retry");
         }
         health.removed(a);
-        follow.run(); // this node stops its work on it and, with purge, erases its rows; the others follow
+        follow.accept(a.id()); // this node stops its work on it and, with purge, erases its rows; the others follow
         if (purge) {
             stored.purgeData(a.id()); // also when no node runs (the CLI)
         }

@@ -82,7 +82,7 @@ public final class AccountsCommand {
                 id -> List.of(), Clock.systemUTC(), java.time.Duration.ofSeconds(rc.delivery().leaseSeconds()), rc.delivery().maxBacklog());
         var health = new dev.pmsconversations.account.AccountHealth(store.jdbc(), Clock.systemUTC(), clients, stored, deliveries::queue);
         // no poll here: the running nodes follow the store by themselves
-        return new AccountApi(store, sources, clients, stored, rc.sinksByName().keySet(), health, () -> { }, Clock.systemUTC(),
+        return new AccountApi(store, sources, clients, stored, rc.sinksByName().keySet(), health, id -> { }, Clock.systemUTC(),
                 rc.api().publicUrl());
     }
 

@@ -41,6 +41,17 @@ public final class AccountFollower {
     private java.util.function.Consumer<String> removed = id -> { };
     /** Told of each version of an account applied here (its poll breaker starts again: new credentials get polled). */
     private final java.util.function.Consumer<String> changed;
+    private static final String SUMMARY_NOTIFIER = "org.apache.camel.component.platform.http.main.MainHttpServerUtil$";
+    /** The event notifiers of the started context, before this node added any route (see {@link #pruneSummaryNotifiers}). */
+    private Set<org.apache.camel.spi.EventNotifier> startupNotifiers;
+
+    /** Notes the started context's notifiers once, before the first route is added here. */
+    private void noteStartupNotifiers() {
+        if (startupNotifiers == null) {
+            startupNotifiers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            startupNotifiers.addAll(context.getManagementStrategy().getEventNotifiers());
+        }
+    }
     /** The poll options of the accounts this node has a poll route for. */
     private final Map<String, String> polling = new HashMap<>();
 
@@ -61,11 +72,35 @@ public final class AccountFollower {
         clients.all().stream().filter(a -> !clients.fromConfiguration(a.id())).forEach(added);
     }
 
+    /**
+     * Applies one account's row now (the API's own change: reading every row's version for it would make creating N
+     * accounts cost N² reads); the periodic {@link #follow} catches anything this misses.
+     */
+    public synchronized void followOne(String id) {
+        if (!context.getStatus().isStarted()) {
+            return;
+        }
+        noteStartupNotifiers();
+        Optional<StoredAccount> row = store.load(id);
+        try {
+            apply(id, row);
+            if (row.isPresent()) {
+                applied.put(id, row.get().removed() ? -row.get().version() : row.get().version()); // as versions() has it
+            } else {
+                applied.remove(id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Account '{}' (created at run time) could not be applied on this node; tried again every pass: {}", id, e.getMessage());
+        }
+        pruneSummaryNotifiers();
+    }
+
     /** Applies what changed in the store since the last call; an account that fails to apply is tried again next time. */
     public synchronized void follow() {
         if (!context.getStatus().isStarted()) {
             return; // routes are added to a started context only: the next tick
         }
+        noteStartupNotifiers();
         Map<String, Long> versions = store.versions();
         Set<String> gone = new HashSet<>(applied.keySet());
         gone.removeAll(versions.keySet()); // rows deleted outright (a tombstone is normally kept)
@@ -85,6 +120,23 @@ public final class AccountFollower {
                     LOG.warn("Account '{}' (created at run time) could not be applied on this node; tried again every pass: {}", v.getKey(),
                             e.getMessage());
                 }
+            }
+        }
+        pruneSummaryNotifiers();
+    }
+
+    /**
+     * Camel 4.14's platform-http-main registers a startup listener that adds an event notifier (to log its HTTP endpoints
+     * summary) each time routes start in a started context: two more per poll route added here (one per HTTP server),
+     * each asked about every exchange event. With 10,000 accounts created through the API that was 20,000 notifiers and
+     * five times the CPU of polling the same accounts from the file (bench/scale). The summary was logged at start: the
+     * copies added later are dropped.
+     */
+    private void pruneSummaryNotifiers() {
+        var strategy = context.getManagementStrategy();
+        for (org.apache.camel.spi.EventNotifier n : java.util.List.copyOf(strategy.getEventNotifiers())) {
+            if (n.getClass().getName().startsWith(SUMMARY_NOTIFIER) && !startupNotifiers.contains(n)) {
+                strategy.removeEventNotifier(n);
             }
         }
     }

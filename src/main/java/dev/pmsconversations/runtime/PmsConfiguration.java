@@ -222,7 +222,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 accountStore, deliveries::queue);
         sync.useHealth(health);
         var accountApi = new dev.pmsconversations.api.AccountApi(store, sources, clients, accountStore,
-                config.sinksByName().keySet(), health, follower::follow, realTime, config.api().publicUrl());
+                config.sinksByName().keySet(), health, follower::followOne, realTime, config.api().publicUrl());
         context.getRegistry().bind("accountApi", accountApi);
         // the connect page for hosts: one-time links, API-key form or the PMS's OAuth, then the account as the API makes it
         context.getRegistry().bind("connectApi", new dev.pmsconversations.api.ConnectApi(new dev.pmsconversations.account.ConnectSessions(
