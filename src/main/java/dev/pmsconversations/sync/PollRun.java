@@ -60,9 +60,19 @@ public final class PollRun {
         return new Progress(accountId(), source(), fromScratch, startedAt, done, known, listComplete, reqs, eta);
     }
 
+    /** A first sync or resync logs its progress every this many threads. */
+    static final int PROGRESS_EVERY = 100;
+
     /** @param etaSeconds at the PMS's limit, for the threads known so far ({@code listComplete}: all of them) */
     public record Progress(String accountId, String source, boolean fromScratch, Instant startedAt, int threadsDone, int threadsListed,
                            boolean listComplete, long requests, Long etaSeconds) {
+        /** The progress line: "[source/account] first sync: 300 of 1200 threads done, 305 requests, about 20 min left …". */
+        public String line() {
+            return "[" + source + "/" + accountId + "] first sync: " + threadsDone + " of " + threadsListed
+                    + (listComplete ? "" : "+ (still listing)") + " threads done, " + requests + " requests"
+                    + (etaSeconds == null ? "" : ", about " + human(etaSeconds) + " left at the PMS's limit");
+        }
+
         /** 42 s, 7 min, 2 h 5 min. */
         public static String human(long seconds) {
             if (seconds < 60) {

@@ -191,8 +191,8 @@ public final class SyncService {
         String accountId = run.accountId();
         LogContext.account(accountId, def.key());
         LogContext.conversation(ref.conversationId());
-        if (run.fromScratch && run.taken.get() % PROGRESS_EVERY == 0) {
-            logProgress(run.progress());
+        if (run.fromScratch && run.taken.get() % PollRun.PROGRESS_EVERY == 0) { // a first sync or resync says where it is
+            PROGRESS.info(run.progress().line());
         }
         if (exchange.getProperty(LOCK) == null) { // a directed read took it before reading the record
             locks.lock(exchange, accountId, ref.conversationId());
@@ -428,15 +428,6 @@ public final class SyncService {
                 run.source(), run.accountId(), failed ? "FAILED" : "done", summary.listed(), summary.delivered(),
                 summary.messages(), summary.newMessages(), summary.errors(), summary.requests(), millis);
         pollListener.accept(summary);
-    }
-
-    /** A first sync or resync says where it is every this many threads. */
-    private static final int PROGRESS_EVERY = 100;
-
-    private static void logProgress(PollRun.Progress p) {
-        PROGRESS.info("[{}/{}] first sync: {} of {}{} threads done, {} requests{}", p.source(), p.accountId(), p.threadsDone(),
-                p.threadsListed(), p.listComplete() ? "" : "+ (still listing)", p.requests(),
-                p.etaSeconds() == null ? "" : ", about " + PollRun.Progress.human(p.etaSeconds()) + " left at the PMS's limit");
     }
 
     private void recordHealth(String accountId, boolean failed, boolean auth, String error) {

@@ -65,6 +65,9 @@ class TenantIsolationTest extends RuntimeTestSupport {
         cases.put("POST /v2/accounts", () -> api.post("/v2/accounts", SCOPED, "{\"source\":\"hostaway\",\"credentials\":{}}", Map.of()));
         cases.put("PATCH /v2/accounts/{id}", () -> api.patch("/v2/accounts/" + FOREIGN_ACCOUNT, SCOPED, "{\"paused\":true}"));
         cases.put("DELETE /v2/accounts/{id}", () -> api.delete("/v2/accounts/" + FOREIGN_ACCOUNT, SCOPED));
+        // so is a connect link (it creates an account)
+        cases.put("POST /v2/connect-sessions", () -> api.post("/v2/connect-sessions", SCOPED,
+                "{\"source\":\"smoobu\",\"redirectUrl\":\"http://127.0.0.1/done\"}", Map.of()));
 
         // the list is the one operation that answers a limited token: with its own accounts only (below)
         assertThat(cases.keySet()).as("every /v2 operation of the OpenAPI document has a case").containsExactlyInAnyOrderElementsOf(
