@@ -57,15 +57,17 @@ public final class SimulateCommand implements Callable<Integer> {
             dev.pmsconversations.source.SourceRegistry registry = dev.pmsconversations.source.SourceRegistry.load(limitsFrom, false);
             for (String source : sources) {
                 var def = registry.get(source);
-                // one limit per source here: the slowest of those counted over 5 minutes at most (an hourly budget binds
-                // only after hours of work), else the slowest
+                // the limits counted over 5 minutes at most (an hourly budget binds only after hours of work), else
+                // the slowest; each by its scope (per account, or per IP: every account's requests together)
                 var limits = def == null ? java.util.List.<dev.pmsconversations.limits.RateLimit>of() : def.api().rateLimits();
                 var shortOnes = limits.stream().filter(l -> l.perSeconds() <= 300).toList();
-                var slowest = (shortOnes.isEmpty() ? limits : shortOnes).stream()
-                        .min(java.util.Comparator.comparingDouble(l -> (double) l.requests() / l.perSeconds())).orElse(null);
-                if (slowest != null) {
-                    sim.rateLimit(source, slowest.requests(), slowest.perSeconds());
-                    System.out.println(source + ": " + slowest.requests() + " requests per " + slowest.perSeconds() + " s per account, 429 beyond");
+                var enforced = !shortOnes.isEmpty() ? shortOnes : limits.stream()
+                        .min(java.util.Comparator.comparingDouble(l -> (double) l.requests() / l.perSeconds())).stream().toList();
+                for (var l : enforced) {
+                    boolean perIp = l.scope() != dev.pmsconversations.limits.RateLimit.Scope.ACCOUNT;
+                    sim.addRateLimit(source, l.requests(), l.perSeconds(), perIp);
+                    System.out.println(source + ": " + l.requests() + " requests per " + l.perSeconds() + " s per "
+                            + (perIp ? "IP (all accounts together)" : "account") + ", 429 beyond");
                 }
             }
         }

@@ -30,29 +30,52 @@ final class LocalPermits implements RequestPermits {
     }
 
     @Override
-    public void await(String key, List<RateLimit> limits) {
-        GrantLog[] keyLogs = logs.computeIfAbsent(new Key(key, limits), k -> limits.stream()
-                .map(l -> new GrantLog(l.requests(), TimeUnit.MILLISECONDS.toNanos(l.windowMillis()))).toArray(GrantLog[]::new));
+    public void await(List<Counted> keys) {
+        GrantLog[][] keyLogs = new GrantLog[keys.size()][];
+        for (int i = 0; i < keys.size(); i++) {
+            Counted c = keys.get(i);
+            keyLogs[i] = logs.computeIfAbsent(new Key(c.key(), c.limits()), k -> k.limits().stream()
+                    .map(l -> new GrantLog(l.requests(), TimeUnit.MILLISECONDS.toNanos(l.windowMillis()))).toArray(GrantLog[]::new));
+        }
         while (true) {
-            long wait = 0;
-            synchronized (keyLogs) { // every limit of the key grants together, or none does
-                long now = nanoClock.getAsLong();
-                for (GrantLog log : keyLogs) {
-                    wait = Math.max(wait, log.waitNanos(now));
-                }
-                if (wait == 0) {
-                    for (GrantLog log : keyLogs) {
-                        log.grant(now);
-                    }
-                    return;
-                }
+            long wait = tryGrant(keyLogs, 0);
+            if (wait == 0) {
+                return;
             }
             try {
                 TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(5)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a request permit of " + key, e);
+                throw new IllegalStateException("interrupted while waiting for a request permit of " + keys.get(0).key(), e);
             }
+        }
+    }
+
+    /**
+     * Every limit of every key grants together, or none does: the keys' locks are taken one inside the other, in the
+     * keys' order (RequestPermits.keysOf sorts them), so two callers never hold each other's. Returns 0 when granted,
+     * else the nanoseconds until it could be.
+     */
+    private long tryGrant(GrantLog[][] keyLogs, int from) {
+        if (from == keyLogs.length) {
+            long now = nanoClock.getAsLong();
+            long wait = 0;
+            for (GrantLog[] key : keyLogs) {
+                for (GrantLog log : key) {
+                    wait = Math.max(wait, log.waitNanos(now));
+                }
+            }
+            if (wait == 0) {
+                for (GrantLog[] key : keyLogs) {
+                    for (GrantLog log : key) {
+                        log.grant(now);
+                    }
+                }
+            }
+            return wait;
+        }
+        synchronized (keyLogs[from]) {
+            return tryGrant(keyLogs, from + 1);
         }
     }
 }

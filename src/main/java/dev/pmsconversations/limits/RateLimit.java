@@ -1,7 +1,29 @@
 package dev.pmsconversations.limits;
 
-/** A PMS's published limit: at most {@code requests} requests per {@code perSeconds} seconds (a source file's api.rateLimit). */
-public record RateLimit(int requests, int perSeconds) {
+/**
+ * A PMS's published limit: at most {@code requests} requests per {@code perSeconds} seconds (a source file's
+ * api.rateLimit), counted over what its {@code scope} says: one account's requests, or every request this deployment
+ * makes to the PMS (a limit per IP address or per application).
+ */
+public record RateLimit(int requests, int perSeconds, Scope scope) {
+
+    /** What a PMS counts a limit over. */
+    public enum Scope {
+        /** Each account's requests alone (its token, its account id). */
+        ACCOUNT,
+        /**
+         * The requests of every account of the source from this deployment's address: counted across the cluster on
+         * PostgreSQL, as nodes behind one egress address (NAT) are one client to the PMS.
+         */
+        IP,
+        /** The requests of every account made with this deployment's application credentials (a partner app's quota). */
+        APP
+    }
+
+    public RateLimit(int requests, int perSeconds) {
+        this(requests, perSeconds, Scope.ACCOUNT);
+    }
+
     /**
      * Requests granted a window apart reach the PMS closer together when the first one travels slower: the window the
      * permits count is longer than the published one by this much at least, on one node ({@link LocalPermits}) and
@@ -18,5 +40,14 @@ public record RateLimit(int requests, int perSeconds) {
      */
     public long windowMillis() {
         return perSeconds * 1000L + Math.max(TRIP_MARGIN_MILLIS, perSeconds * 10L);
+    }
+
+    /** The key the permits count this limit under, for an account of a source: the account's own, or the source's. */
+    public String key(String sourceKey, String accountKey) {
+        return switch (scope) {
+            case ACCOUNT -> accountKey;
+            case IP -> sourceKey + "@ip";
+            case APP -> sourceKey + "@app";
+        };
     }
 }

@@ -25,14 +25,18 @@ public final class SharedPermits implements RequestPermits {
     }
 
     @Override
-    public void await(String key, List<RateLimit> limits) {
-        awaitGrant(key, limits);
+    public void await(List<Counted> keys) {
+        awaitGrant(keys);
     }
 
     /** {@link #await}, returning when the permit was granted by the database's clock, the one the limits are counted by. */
     Instant awaitGrant(String key, List<RateLimit> limits) {
+        return awaitGrant(List.of(new Counted(key, limits)));
+    }
+
+    Instant awaitGrant(List<Counted> keys) {
         while (true) {
-            Attempt attempt = tryGrant(key, limits);
+            Attempt attempt = tryGrant(keys);
             if (attempt.at() != null) {
                 return attempt.at();
             }
@@ -40,46 +44,67 @@ public final class SharedPermits implements RequestPermits {
                 Thread.sleep(Math.min(attempt.waitMillis(), 5_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a request permit of " + key, e);
+                throw new IllegalStateException("interrupted while waiting for a request permit of " + keys.get(0).key(), e);
             }
         }
     }
 
     /** Grants one request, or says how many milliseconds until one could be granted. */
     Attempt tryGrant(String key, List<RateLimit> limits) {
+        return tryGrant(List.of(new Counted(key, limits)));
+    }
+
+    /**
+     * Grants one request under every key at once, or none: the keys' advisory locks are taken in the keys' order
+     * (RequestPermits.keysOf sorts them), so two nodes never hold each other's.
+     */
+    private Attempt tryGrant(List<Counted> keys) {
         long[] wait = {0};
         Instant[] granted = {null};
         jdbc.transaction(() -> {
-            jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> null, "pms-permit:" + key);
-            for (RateLimit limit : limits) {
-                long windowMillis = limit.windowMillis();
-                // the n-th newest grant of the window: while it exists, one more would make n + 1
-                Long millis = jdbc.query("select cast(extract(epoch from (granted_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000 as bigint) "
-                                + "from request_permit where permit_key = ? and granted_at > clock_timestamp() - ? * interval '1 millisecond' "
-                                + "order by granted_at desc offset ? limit 1",
-                        rs -> rs.next() ? rs.getLong(1) : null, windowMillis, key, windowMillis, limit.requests() - 1);
-                if (millis != null) {
-                    wait[0] = Math.max(wait[0], Math.max(1, millis));
-                }
-                // past half the budget, grants are spaced perSeconds / requests apart (GrantLog: a saturated budget is
-                // spread through the window, not spent in its first seconds)
-                long spacingMillis = limit.perSeconds() * 1000L / limit.requests();
-                Long paced = jdbc.query("select case when count(*) >= ? then cast(extract(epoch from (max(granted_at) + ? * interval '1 millisecond' "
-                                + "- clock_timestamp())) * 1000 as bigint) end from request_permit where permit_key = ? "
-                                + "and granted_at > clock_timestamp() - ? * interval '1 millisecond'",
-                        rs -> rs.next() ? (Long) rs.getObject(1, Long.class) : null, Math.max(1, limit.requests() / 2), spacingMillis, key, windowMillis);
-                if (paced != null && paced > 0) {
-                    wait[0] = Math.max(wait[0], paced);
-                }
+            for (Counted c : keys) {
+                jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> null, "pms-permit:" + c.key());
+            }
+            for (Counted c : keys) {
+                wait[0] = Math.max(wait[0], waitMillis(c.key(), c.limits()));
             }
             if (wait[0] == 0) {
-                granted[0] = jdbc.query("insert into request_permit (permit_key, granted_at) values (?, clock_timestamp()) returning granted_at",
-                        rs -> rs.next() ? rs.getTimestamp(1).toInstant() : null, key);
-                long longest = limits.stream().mapToLong(RateLimit::windowMillis).max().orElse(0);
-                jdbc.update("delete from request_permit where permit_key = ? and granted_at < clock_timestamp() - ? * interval '1 millisecond'",
-                        key, longest);
+                for (Counted c : keys) {
+                    granted[0] = jdbc.query("insert into request_permit (permit_key, granted_at) values (?, clock_timestamp()) returning granted_at",
+                            rs -> rs.next() ? rs.getTimestamp(1).toInstant() : null, c.key());
+                    long longest = c.limits().stream().mapToLong(RateLimit::windowMillis).max().orElse(0);
+                    jdbc.update("delete from request_permit where permit_key = ? and granted_at < clock_timestamp() - ? * interval '1 millisecond'",
+                            c.key(), longest);
+                }
             }
         });
         return new Attempt(granted[0], wait[0]);
+    }
+
+    /** Milliseconds until the key's limits allow one more request; 0 when they do now. */
+    private long waitMillis(String key, List<RateLimit> limits) {
+        long wait = 0;
+        for (RateLimit limit : limits) {
+            long windowMillis = limit.windowMillis();
+            // the n-th newest grant of the window: while it exists, one more would make n + 1
+            Long millis = jdbc.query("select cast(extract(epoch from (granted_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000 as bigint) "
+                            + "from request_permit where permit_key = ? and granted_at > clock_timestamp() - ? * interval '1 millisecond' "
+                            + "order by granted_at desc offset ? limit 1",
+                    rs -> rs.next() ? rs.getLong(1) : null, windowMillis, key, windowMillis, limit.requests() - 1);
+            if (millis != null) {
+                wait = Math.max(wait, Math.max(1, millis));
+            }
+            // past half the budget, grants are spaced perSeconds / requests apart (GrantLog: a saturated budget is
+            // spread through the window, not spent in its first seconds)
+            long spacingMillis = limit.perSeconds() * 1000L / limit.requests();
+            Long paced = jdbc.query("select case when count(*) >= ? then cast(extract(epoch from (max(granted_at) + ? * interval '1 millisecond' "
+                            + "- clock_timestamp())) * 1000 as bigint) end from request_permit where permit_key = ? "
+                            + "and granted_at > clock_timestamp() - ? * interval '1 millisecond'",
+                    rs -> rs.next() ? (Long) rs.getObject(1, Long.class) : null, Math.max(1, limit.requests() / 2), spacingMillis, key, windowMillis);
+            if (paced != null && paced > 0) {
+                wait = Math.max(wait, paced);
+            }
+        }
+        return wait;
     }
 }

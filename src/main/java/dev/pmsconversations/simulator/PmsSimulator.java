@@ -30,7 +30,8 @@ public final class PmsSimulator implements AutoCloseable {
     private final Map<String, SimSource> sources = new LinkedHashMap<>();
     private final List<SimRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<SimFault>> faults = new ConcurrentHashMap<>();
-    private final Map<String, int[]> rateLimits = new ConcurrentHashMap<>();
+    /** Per source, the limits enforced: {requests, perSeconds, 1 when counted over every account (per IP) else 0}. */
+    private final Map<String, List<int[]>> rateLimits = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
     private final java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, java.util.List<Long>> recentCalls = new ConcurrentHashMap<>();
@@ -319,9 +320,17 @@ public final class PmsSimulator implements AutoCloseable {
         }
     }
 
-    /** Enforce a request limit per account of {@code source}, answering 429 with Retry-After beyond it. */
+    /** Enforce a request limit per account of {@code source} (instead of any set before), answering 429 with Retry-After beyond it. */
     public void rateLimit(String source, int requests, int perSeconds) {
-        rateLimits.put(source, new int[] {requests, perSeconds});
+        rateLimits.put(source, new CopyOnWriteArrayList<>(List.<int[]>of(new int[] {requests, perSeconds, 0})));
+    }
+
+    /**
+     * Enforce one more limit on {@code source}: per account, or ({@code perIp}) over the requests of all its accounts
+     * together, as a PMS counting its callers' address does (every runtime reaches the simulator from 127.0.0.1).
+     */
+    public void addRateLimit(String source, int requests, int perSeconds, boolean perIp) {
+        rateLimits.computeIfAbsent(source, k -> new CopyOnWriteArrayList<>()).add(new int[] {requests, perSeconds, perIp ? 1 : 0});
     }
 
     /** Every PMS request takes this long before it is handled (a remote PMS's round trip; polls last a while). */
@@ -371,24 +380,50 @@ public final class PmsSimulator implements AutoCloseable {
     }
 
     /**
-     * Applies the configured rate limit; returns a 429 response or null. A request counts at its arrival (before
-     * any simulated latency or slow answer), and is refused when a window of the limit's length holding it would
-     * hold more than the limit, as a PMS counting arrivals does.
+     * Applies the configured rate limits; returns a 429 response or null. A request counts at its arrival (before
+     * any simulated latency or slow answer), and is refused when, for one of the limits, a window of its length holding
+     * it would hold more than the limit, as a PMS counting arrivals does. A refused request counts under none of them.
      */
     SimResponse throttle(String source, String account) {
-        int[] limit = rateLimits.get(source);
-        if (limit == null) {
+        List<int[]> limits = rateLimits.get(source);
+        if (limits == null || limits.isEmpty()) {
             return null;
         }
-        java.util.List<Long> calls = recentCalls.computeIfAbsent(source + "/" + account, k -> new ArrayList<>());
         Long arrived = arrival.get();
         long at = arrived != null ? arrived : System.currentTimeMillis();
-        long window = limit[1] * 1000L;
-        synchronized (calls) {
-            calls.removeIf(t -> t < at - 2 * window);
-            int pos = java.util.Collections.binarySearch(calls, at);
-            pos = pos < 0 ? -pos - 1 : pos;
-            calls.add(pos, at);
+        synchronized (recentCalls) { // the limits of one request are checked and counted together
+            List<List<Long>> counted = new ArrayList<>();
+            for (int[] limit : limits) {
+                String key = source + "/" + (limit[2] == 1 ? "*ip" : account) + "/" + limit[0] + "/" + limit[1];
+                List<Long> calls = recentCalls.computeIfAbsent(key, k -> new ArrayList<>());
+                long early = earlyBy(calls, at, limit[0], limit[1] * 1000L);
+                if (early >= 0) {
+                    throttledEarly.add(early);
+                    throttled.incrementAndGet();
+                    return new SimResponse(429, "application/json", "{\"message\":\"Too Many Requests\"}",
+                            Map.of("Retry-After", Long.toString(limit[1])));
+                }
+                counted.add(calls);
+            }
+            for (List<Long> calls : counted) {
+                int pos = java.util.Collections.binarySearch(calls, at);
+                calls.add(pos < 0 ? -pos - 1 : pos, at);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * With an arrival at {@code at} added to {@code calls} (sorted arrival times), would some window of {@code window}
+     * ms holding it hold more than {@code limit}? Then how many ms too early it came (the time until the limit-th
+     * arrival before it leaves the window), else -1. Arrivals older than two windows are dropped.
+     */
+    private static long earlyBy(List<Long> calls, long at, int limit, long window) {
+        calls.removeIf(t -> t < at - 2 * window);
+        int pos = java.util.Collections.binarySearch(calls, at);
+        pos = pos < 0 ? -pos - 1 : pos;
+        calls.add(pos, at);
+        try {
             // the fullest window of the limit's length that holds this arrival
             int fullest = 0;
             for (int start = 0; start <= pos; start++) {
@@ -404,16 +439,10 @@ public final class PmsSimulator implements AutoCloseable {
                     fullest = Math.max(fullest, end - start);
                 }
             }
-            if (fullest > limit[0]) {
-                // the limit-th arrival before it opens the window this one could have used
-                throttledEarly.add(pos >= limit[0] ? calls.get(pos - limit[0]) + window - at : window);
-                calls.remove(pos); // refused: it does not count
-                throttled.incrementAndGet();
-                return new SimResponse(429, "application/json", "{\"message\":\"Too Many Requests\"}",
-                        Map.of("Retry-After", Long.toString(limit[1])));
-            }
+            return fullest > limit ? (pos >= limit ? calls.get(pos - limit) + window - at : window) : -1;
+        } finally {
+            calls.remove(pos);
         }
-        return null;
     }
 
     private SimFault fault(String source, String method, String path) {

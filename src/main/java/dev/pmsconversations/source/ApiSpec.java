@@ -244,13 +244,20 @@ public record ApiSpec(
     }
 
     private static RateLimit rateLimit(YamlNode r) {
-        r.onlyKeys(Set.of("requests", "perSeconds", "note"));
+        r.onlyKeys(Set.of("requests", "perSeconds", "scope", "note"));
         int requests = r.integer("requests", 10);
         int per = r.integer("perSeconds", 1);
         if (requests < 1 || per < 1) {
             throw r.error("requests and perSeconds must be at least 1");
         }
-        return new RateLimit(requests, per);
+        String scope = r.text("scope", "account");
+        return switch (scope) {
+            case "account" -> new RateLimit(requests, per, RateLimit.Scope.ACCOUNT);
+            case "ip" -> new RateLimit(requests, per, RateLimit.Scope.IP);
+            case "app" -> new RateLimit(requests, per, RateLimit.Scope.APP);
+            default -> throw r.get("scope").error("unknown rate limit scope '" + scope + "'; one of account (each account's requests), "
+                    + "ip (every account's, from this deployment's address), app (every account's, under this deployment's application)");
+        };
     }
 
     private static Retry retry(YamlNode r) {

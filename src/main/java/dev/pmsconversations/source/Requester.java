@@ -22,11 +22,14 @@ final class Requester {
     private final Authenticator auth;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
+    /** The keys each read is counted under: the account's, and the source's for a limit per IP or per app. */
+    private final List<RequestPermits.Counted> readKeys;
 
     Requester(PmsAccount pms, PmsHttp http, RefreshTokens refreshTokens, RequestPermits permits) {
         this.pms = pms;
         this.http = http;
         this.permits = permits;
+        this.readKeys = RequestPermits.keysOf(pms.source().key(), pms.id(), pms.source().api().rateLimits());
         this.auth = new Authenticator(pms, http, refreshTokens, this::beforeRequest);
     }
 
@@ -37,12 +40,12 @@ final class Requester {
     }
 
     void awaitPermits() {
-        permits.await(pms.id(), pms.source().api().rateLimits());
+        permits.await(readKeys);
     }
 
-    /** Waits for limits of their own (a send call's), counted under {@code key}. */
-    void awaitPermits(String key, List<RateLimit> limits) {
-        permits.await(key, limits);
+    /** Waits for limits of their own (a send call's: {@code purpose} "send"), counted apart from the reads'. */
+    void awaitPermits(String purpose, List<RateLimit> limits) {
+        permits.await(RequestPermits.keysOf(pms.source().key() + "/" + purpose, pms.id() + "/" + purpose, limits));
     }
 
     /** A request whose answer must be JSON; a 2xx answer that is not is a {@link MalformedPageException}. */

@@ -25,7 +25,7 @@ final class Sender {
         requester.awaitPermits();
         SendSpec spec = pms.source().api().send();
         if (spec != null && !spec.rateLimits().isEmpty()) {
-            requester.awaitPermits(pms.id() + "/send", spec.rateLimits());
+            requester.awaitPermits("send", spec.rateLimits());
         }
     }
 

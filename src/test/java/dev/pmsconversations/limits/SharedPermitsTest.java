@@ -74,6 +74,49 @@ class SharedPermitsTest {
         }
     }
 
+    /**
+     * A limit per IP (RateLimit.Scope.IP) is counted over every account of the source: two accounts on two nodes, each
+     * under 10 per second of its own, together never get more than the 3 per second of the address they share.
+     */
+    @Test
+    void accountsOnTwoNodesShareTheirSourcesLimitPerIp() throws Exception {
+        String url = TestRuntime.postgresStoreUrl();
+        List<RateLimit> limits = List.of(new RateLimit(3, 1, RateLimit.Scope.IP), new RateLimit(10, 1));
+        try (StateStore nodeA = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null));
+             StateStore nodeB = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null))) {
+            String source = "src-" + System.nanoTime(); // its own keys: rows of an earlier run do not count
+            List<SharedPermits> nodes = List.of(new SharedPermits(nodeA.jdbc()), new SharedPermits(nodeB.jdbc()));
+            List<Instant> granted = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            int wanted = 8;
+            for (int i = 0; i < 4; i++) {
+                SharedPermits node = nodes.get(i % 2);
+                List<RequestPermits.Counted> keys = RequestPermits.keysOf(source, "acct-" + (i % 2), limits);
+                Thread t = new Thread(() -> {
+                    try {
+                        while (granted.size() < wanted) {
+                            granted.add(node.awaitGrant(keys));
+                        }
+                    } catch (RuntimeException e) {
+                        // the interrupt that ends a wait for a permit no longer needed
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            await("8 grants").atMost(Duration.ofSeconds(60)).until(() -> granted.size() >= wanted);
+            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            List<Instant> sorted = new ArrayList<>(granted);
+            Collections.sort(sorted);
+            List<Long> micros = sorted.stream().map(t -> ChronoUnit.MICROS.between(sorted.get(0), t)).toList();
+            assertThat(GrantLogTest.maxInWindow(micros, 1_000_000 + MARGIN_MICROS)).as("both accounts' grants in any 1.15 s " + micros)
+                    .isLessThanOrEqualTo(3);
+        }
+    }
+
     @Test
     void anotherAccountIsNotHeldUp() throws Exception {
         // one request per hour: acct-1's first takes the hour's budget, a second waits for the hour to pass
