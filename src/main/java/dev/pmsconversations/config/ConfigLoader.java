@@ -212,14 +212,14 @@ public final class ConfigLoader {
     }
 
     private static RuntimeConfig.ClusterConfig cluster(YamlNode c, LoadProblems p) {
-        p.onlyKeys(c, Set.of("nodeId", "pollThreads", "checkinMillis"));
+        p.onlyKeys(c, Set.of("nodeId", "pollThreads", "checkinMillis", "readsInParallel"));
         RuntimeConfig.ClusterConfig d = RuntimeConfig.ClusterConfig.defaults();
         String nodeId = c.text("nodeId", d.nodeId());
         if (!nodeId.matches("[A-Za-z0-9_.-]{1,100}")) {
             throw c.get("nodeId").error("a node id uses letters, digits, '.', '-' and '_' (at most 100)");
         }
         return new RuntimeConfig.ClusterConfig(nodeId, positive(c, "pollThreads", d.pollThreads()),
-                positive(c, "checkinMillis", d.checkinMillis()));
+                positive(c, "checkinMillis", d.checkinMillis()), positive(c, "readsInParallel", d.readsInParallel()));
     }
 
     private static RuntimeConfig.BreakerConfig breaker(YamlNode b, LoadProblems p) {

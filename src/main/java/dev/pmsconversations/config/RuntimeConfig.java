@@ -28,9 +28,18 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions ex
      * checks in with the clustered Quartz scheduler (a node silent for longer is taken for dead and its
      * accounts' polls move to the others).
      */
-    public record ClusterConfig(String nodeId, int pollThreads, int checkinMillis) {
+    public record ClusterConfig(String nodeId, int pollThreads, int checkinMillis, int readsInParallel) {
+        public ClusterConfig(String nodeId, int pollThreads, int checkinMillis) {
+            this(nodeId, pollThreads, checkinMillis, 4);
+        }
+
         public static ClusterConfig defaults() {
-            return new ClusterConfig(defaultNodeId(), 10, 5000);
+            return new ClusterConfig(defaultNodeId(), 10, 5000, 4);
+        }
+
+        /** Threads of the poll workers: each running poll reads up to {@code readsInParallel} threads, and lists on one more. */
+        public int pollWorkers() {
+            return pollThreads * (readsInParallel + 1);
         }
 
         /** host name and process id: unique per process, readable in logs. */

@@ -138,7 +138,8 @@ public final class PmsConfiguration implements CamelConfiguration {
         }
         // retries are the engine's (per-account limits, Retry-After, backoff, 429 counted): HttpClient must not
         // silently re-send a 429/503 itself, neither to a PMS nor to an HTTP sink
-        int connections = config.cluster().pollThreads() + 10; // a poll at a time per thread, sends and sinks beside
+        // each poll thread's poll reads up to readsInParallel threads at once; sends and sinks beside
+        int connections = config.cluster().pollThreads() * config.cluster().readsInParallel() + 10;
         for (String scheme : new String[] {"http", "https"}) {
             var http = context.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class);
             http.setAutomaticRetriesDisabled(true);
@@ -190,6 +191,16 @@ public final class PmsConfiguration implements CamelConfiguration {
                 dev.pmsconversations.source.RefreshTokens.in(store), permits, config.accounts());
         sync = new SyncService(clients, store, clock, deliveries);
         sync.useBreakers(config.breaker());
+        sync.readInParallel(config.cluster().readsInParallel());
+        // the poll workers (routes/sync-account.camel.yaml's split): an unbounded queue, as ReadSlots bounds what each
+        // poll hands them; one thread more per poll than it reads at once, for the one that waits for a slot
+        var workers = new org.apache.camel.spi.ThreadPoolProfile("pollWorkers");
+        workers.setPoolSize(config.cluster().pollWorkers());
+        workers.setMaxPoolSize(config.cluster().pollWorkers());
+        workers.setMaxQueueSize(-1);
+        workers.setAllowCoreThreadTimeOut(true);
+        workers.setKeepAliveTime(60L);
+        context.getRegistry().bind("pollWorkers", context.getExecutorServiceManager().newThreadPool(sync, "pollWorkers", workers));
         // a source file that changed since the store's conversations were mapped has them mapped again
         sources.all().values().stream().filter(d -> d.messaging()).forEach(sync.failures()::mappingVersion);
         sources.onReload(sync.failures()::mappingVersion);

@@ -18,16 +18,31 @@ public final class PollRun {
     /** The breaker was open: nothing was asked of the PMS, and nothing counts as a poll. */
     volatile boolean skipped;
     volatile String newestSeen;
-    /** Threads taken from the listing so far (each then read, or skipped as unchanged). */
-    final AtomicInteger taken = new AtomicInteger();
+    /** Threads whose read (or skip as unchanged) has ended, whichever way. */
+    final AtomicInteger done = new AtomicInteger();
     /** The whole listing has been read: {@link #listed} is every thread of this poll. */
     volatile boolean listComplete;
     /** No cursor at the start: a first sync, or a resync (everything the listing reaches is read). */
     volatile boolean fromScratch;
 
+    /** A poll's read slots ({@link ReadSlots}); null for a single thread's read. */
+    private volatile java.util.concurrent.Semaphore slots;
+
     PollRun(AccountClient client) {
         this.client = client;
         this.requestsBefore = client.requestCount();
+    }
+
+    java.util.concurrent.Semaphore slots(int count) {
+        slots = new java.util.concurrent.Semaphore(count);
+        return slots;
+    }
+
+    void releaseSlot() {
+        java.util.concurrent.Semaphore s = slots;
+        if (s != null) {
+            s.release();
+        }
     }
 
     public String accountId() {
@@ -48,7 +63,7 @@ public final class PollRun {
      * a thread is done.
      */
     public Progress progress() {
-        int done = Math.max(0, taken.get() - 1); // the one taken last is still being read
+        int done = this.done.get();
         int known = listed.get();
         long reqs = requests();
         Long eta = null;

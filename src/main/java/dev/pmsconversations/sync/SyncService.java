@@ -60,6 +60,8 @@ public final class SyncService {
     /** The polls running on this node, by account: their progress (status page, /v2/status, progress lines). */
     private final Map<String, PollRun> running = new ConcurrentHashMap<>();
     private volatile dev.pmsconversations.account.AccountHealth health;
+    /** Threads one poll reads at once (runtime.cluster.readsInParallel). */
+    private volatile int readsInParallel = 1;
 
     /** What one finished poll did, for progress output. */
     public record PollSummary(String accountId, String source, boolean failed, int listed, int delivered, int messages,
@@ -177,7 +179,25 @@ public final class SyncService {
         String cursor = store.cursor(accountId).orElse(null);
         run.fromScratch = cursor == null;
         running.put(accountId, run);
-        return new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e));
+        return new ReadSlots(new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e)), run.slots(readsInParallel));
+    }
+
+    /**
+     * Route step 2b, per thread of a poll, whatever became of it (delivered, unchanged, dead-lettered): its read slot is
+     * free for the next thread ({@link ReadSlots}), and a first sync or resync says where it is every 100 threads.
+     */
+    public void threadDone(Exchange exchange) {
+        PollRun run = exchange.getProperty(POLL, PollRun.class);
+        int done = run.done.incrementAndGet();
+        run.releaseSlot();
+        if (run.fromScratch && done % PollRun.PROGRESS_EVERY == 0) {
+            PROGRESS.info(run.progress().line());
+        }
+    }
+
+    /** Threads one poll reads at once, within the account's rate limits (runtime.cluster.readsInParallel). */
+    public void readInParallel(int threads) {
+        this.readsInParallel = threads;
     }
 
     /**
@@ -191,9 +211,6 @@ public final class SyncService {
         String accountId = run.accountId();
         LogContext.account(accountId, def.key());
         LogContext.conversation(ref.conversationId());
-        if (run.fromScratch && run.taken.get() % PollRun.PROGRESS_EVERY == 0) { // a first sync or resync says where it is
-            PROGRESS.info(run.progress().line());
-        }
         if (exchange.getProperty(LOCK) == null) { // a directed read took it before reading the record
             locks.lock(exchange, accountId, ref.conversationId());
         }

@@ -217,7 +217,6 @@ final class ThreadIterator implements Iterator<ThreadRef> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        run.taken.incrementAndGet();
         return buffer.poll();
     }
 

@@ -42,7 +42,7 @@ class StatusPageTest extends RuntimeTestSupport {
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
         RuntimeConfig.ClusterConfig c = config.cluster();
-        return config.withCluster(new RuntimeConfig.ClusterConfig(NODE, c.pollThreads(), c.checkinMillis()));
+        return config.withCluster(new RuntimeConfig.ClusterConfig(NODE, c.pollThreads(), c.checkinMillis(), c.readsInParallel()));
     }
 
     private void start() {
