@@ -107,6 +107,44 @@ final class GuestySim extends SimSource {
         return post;
     }
 
+    /** Per subscribed URL, the signing secret Guesty's secret endpoint answers (Svix: one per endpoint). */
+    private final Map<String, String> webhookSecrets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Guesty's webhooks API (its OpenAPI definition; docs/research/webhook-subscription-guesty.md): POST /v1/webhooks
+     * {url, events} → 201 {_id, accountId, url, events}, no secret in it; GET /v1/webhooks-v2/secret?url= → {key} (a
+     * whsec_ secret); DELETE /v1/webhooks/{_id} → 204. Null for any other request.
+     */
+    private SimResponse webhooks(SimExchange ex, SimAccount account, String[] p) {
+        if (ex.method().equals("POST") && ex.path().equals("/v1/webhooks")) {
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            if (req == null || !req.path("url").isTextual() || !req.path("events").isArray() || req.path("events").isEmpty()) {
+                return SimResponse.json(400, "{\"message\":\"url and events are required\"}");
+            }
+            String url = req.path("url").asText();
+            byte[] raw = new byte[24];
+            new java.security.SecureRandom().nextBytes(raw);
+            String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(raw);
+            webhookSecrets.put(url, secret);
+            String id = ex.simulator().subscribeWebhook(key(), account.id, url, Map.of("webhookSecret", secret));
+            ObjectNode o = Json.MAPPER.createObjectNode().put("accountId", account.id).put("_id", String.format("%024d", Long.parseLong(id)))
+                    .put("url", url);
+            o.set("events", req.path("events"));
+            return SimResponse.json(201, o.toString());
+        }
+        if (ex.method().equals("GET") && ex.path().equals("/v1/webhooks-v2/secret")) {
+            String secret = webhookSecrets.get(ex.query().getOrDefault("url", ""));
+            return secret == null ? SimResponse.json(404, "{\"message\":\"No endpoint for this url\"}")
+                    : SimResponse.json(200, Json.MAPPER.createObjectNode().put("key", secret).toString());
+        }
+        if (ex.method().equals("DELETE") && p.length == 4 && p[1].equals("v1") && p[2].equals("webhooks")) {
+            String id = p[3].matches("[0-9]{1,24}") ? Long.toString(Long.parseLong(p[3])) : "";
+            return ex.simulator().unsubscribeWebhook(key(), account.id, id) ? new SimResponse(204, "application/json", "", Map.of())
+                    : SimResponse.json(404, "{\"message\":\"Webhook not found\"}");
+        }
+        return null;
+    }
+
     @Override
     public SimResponse handle(SimExchange ex) {
         if (ex.method().equals("POST") && ex.path().equals("/oauth2/token")) {
@@ -119,6 +157,10 @@ final class GuestySim extends SimSource {
         }
         SimAccount account = admission.account();
         String[] p = ex.path().split("/");
+        SimResponse webhooks = webhooks(ex, account, p);
+        if (webhooks != null) {
+            return webhooks;
+        }
         // POST /v1/communication/conversations/{id}/send-message {module: {type}, body, subject}
         if (ex.method().equals("POST") && p.length == 6 && p[1].equals("v1") && p[3].equals("conversations") && p[5].equals("send-message")) {
             SimThread thread = account.thread(p[4]);

@@ -170,6 +170,41 @@ final class HostfullySim extends SimSource {
         return m;
     }
 
+    /**
+     * Hostfully's webhooks (clients calling the live API; docs/research/webhook-subscription-hostfully.md): POST /webhooks
+     * {agencyUid, objectUid, eventType, callbackUrl, webhookType} → {webhook: {uid, …}}; DELETE /webhooks/{uid} → 204.
+     * Hostfully calls the callback URL as given; a token in its query is how the receiver knows the call (no signature).
+     */
+    private SimResponse webhooks(SimExchange ex, SimAccount account, String agencyUid, String[] p) {
+        if (ex.method().equals("POST") && p.length == 4) {
+            com.fasterxml.jackson.databind.JsonNode req = readJson(ex.body());
+            if (req == null || !agencyUid.equals(req.path("agencyUid").asText()) || !req.path("eventType").isTextual()
+                    || !req.path("callbackUrl").isTextual()) {
+                return error(ex, 400, "Bad Request", "agencyUid, eventType and callbackUrl are required");
+            }
+            java.net.URI callback = java.net.URI.create(req.path("callbackUrl").asText());
+            String token = callback.getQuery() == null ? null : java.util.Arrays.stream(callback.getQuery().split("&"))
+                    .filter(x -> x.startsWith("token=")).map(x -> x.substring(6)).findFirst().orElse(null);
+            if (token == null) {
+                return error(ex, 400, "Bad Request", "this simulator delivers to callback URLs that carry ?token=");
+            }
+            String base = req.path("callbackUrl").asText().substring(0, req.path("callbackUrl").asText().indexOf('?'));
+            String id = ex.simulator().subscribeWebhook(key(), account.id, base, Map.of("webhookToken", token));
+            ObjectNode hook = Json.MAPPER.createObjectNode().put("uid", "wh-" + id).put("agencyUid", agencyUid)
+                    .put("webhookType", req.path("webhookType").asText("POST_JSON")).put("eventType", req.path("eventType").asText())
+                    .put("callbackUrl", req.path("callbackUrl").asText()).put("objectUid", req.path("objectUid").asText(agencyUid))
+                    .put("creatorIdentifier", "api-key");
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.set("webhook", hook);
+            return SimResponse.json(201, o.toString());
+        }
+        if (ex.method().equals("DELETE") && p.length == 5) {
+            return ex.simulator().unsubscribeWebhook(key(), account.id, p[4].replaceFirst("^wh-", ""))
+                    ? new SimResponse(204, "application/json", "", Map.of()) : error(ex, 404, "Not Found", "webhook " + p[4] + " not found");
+        }
+        return error(ex, 405, "Method Not Allowed", "Request method '" + ex.method() + "' is not supported");
+    }
+
     @Override
     public SimResponse handle(SimExchange ex) {
         String key = ex.header("X-HOSTFULLY-APIKEY");
@@ -193,6 +228,9 @@ final class HostfullySim extends SimSource {
             return error(ex, 403, "Forbidden", "Access to agency " + q.get("agencyUid") + " is denied");
         }
         String resource = p[3];
+        if (resource.equals("webhooks")) {
+            return webhooks(ex, account, agencyUid, p);
+        }
         if (ex.method().equals("POST") && resource.equals("messages") && p.length == 4) {
             return send(ex, account);
         }

@@ -115,21 +115,45 @@ public final class AccountClient {
         ApiSpec.Request c = setup.create();
         Map<String, Object> values = new LinkedHashMap<>(generated);
         values.put("url", url);
+        for (String name : setup.credentials()) {
+            values.put(name, pms.credential(name).reveal());
+        }
         JsonNode answer = requester.getJson(c.method(), c.path(), new LinkedHashMap<>(c.query()),
                 c.body() == null ? null : BodyTemplate.render(c.body(), values), "webhook subscription " + c.method() + " " + c.path());
         JsonNode id = answer.at(com.fasterxml.jackson.core.JsonPointer.compile(setup.idPath()));
         if (!id.isValueNode() || id.asText().isEmpty()) {
             throw pms.error("webhook subscription: the answer has no id at " + setup.idPath(), 200);
         }
-        Map<String, String> issued = new LinkedHashMap<>();
-        setup.issued().forEach((name, pointer) -> {
-            JsonNode v = answer.at(com.fasterxml.jackson.core.JsonPointer.compile(pointer));
-            if (!v.isValueNode() || v.asText().isEmpty()) {
-                throw pms.error("webhook subscription: the answer has no " + name + " at " + pointer, 200);
+        JsonNode secrets = answer;
+        ApiSpec.Request by = setup.issuedBy();
+        if (by != null) { // the PMS answers its secrets at a call of their own
+            Map<String, String> query = new LinkedHashMap<>();
+            by.query().forEach((k, v) -> query.put(k, v.replace("${url}", url)));
+            try {
+                secrets = requester.getJson(by.method(), by.path(), query, null, "webhook secret " + by.method() + " " + by.path());
+            } catch (RuntimeException e) {
+                unsubscribeQuietly(id.asText()); // nothing half-made: a subscription whose calls could not be checked
+                throw e;
             }
-            issued.put(name, v.asText());
-        });
+        }
+        Map<String, String> issued = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : setup.issued().entrySet()) {
+            JsonNode v = secrets.at(com.fasterxml.jackson.core.JsonPointer.compile(e.getValue()));
+            if (!v.isValueNode() || v.asText().isEmpty()) {
+                unsubscribeQuietly(id.asText());
+                throw pms.error("webhook subscription: the answer has no " + e.getKey() + " at " + e.getValue(), 200);
+            }
+            issued.put(e.getKey(), v.asText());
+        }
         return new Subscription(id.asText(), issued);
+    }
+
+    private void unsubscribeQuietly(String id) {
+        try {
+            unsubscribeWebhook(id);
+        } catch (RuntimeException ignored) {
+            // the account is not created; the failure reported is the subscription's
+        }
     }
 
     /** Deletes the subscription {@code id} ({@code api.webhook.subscribe.delete}); a 404 means it is gone already. */

@@ -15,11 +15,14 @@ import java.util.Set;
  * with, e.g. Hostaway's Basic login); {@code create.id} points at the subscription's id in the answer, {@code issued} at
  * secrets the PMS makes itself (e.g. Lodgify's signing secret), kept as the account's credentials of those names.
  * {@code subscribe.delete} removes it: {@code {subscriptionId}} in its path, {@code ${subscriptionId}} in its body.
+ * {@code credentials} names account credentials the create body uses as {@code ${name}} (e.g. Hostfully's agencyUid);
+ * {@code issuedBy} is a request made after the create call whose answer holds the {@code issued} secrets instead (Guesty
+ * answers its signing secret at {@code GET /webhooks-v2/secret?url=…}); its query values may use {@code ${url}}.
  *
  * @param manual what the user registers by hand where there is no such API (null: there is one)
  */
 public record WebhookSetup(ApiSpec.Request create, String idPath, ApiSpec.Request delete, List<String> generate,
-                           Map<String, String> issued, String manual) {
+                           Map<String, String> issued, String manual, List<String> credentials, ApiSpec.Request issuedBy) {
 
     public boolean automatic() {
         return create != null;
@@ -32,15 +35,21 @@ public record WebhookSetup(ApiSpec.Request create, String idPath, ApiSpec.Reques
         YamlNode s = webhook.get("subscribe");
         String manual = webhook.text("manual", null);
         if (s.isMissing()) {
-            return new WebhookSetup(null, null, null, List.of(), Map.of(), manual);
+            return new WebhookSetup(null, null, null, List.of(), Map.of(), manual, List.of(), null);
         }
-        s.onlyKeys(Set.of("create", "delete", "generate", "issued"));
+        s.onlyKeys(Set.of("create", "delete", "generate", "issued", "credentials", "issuedBy"));
         List<String> generate = s.has("generate") ? s.get("generate").textList() : List.of();
+        List<String> credentials = s.has("credentials") ? s.get("credentials").textList() : List.of();
         Set<String> createVariables = new java.util.HashSet<>(generate);
+        createVariables.addAll(credentials);
         createVariables.add("url");
         ApiSpec.Request create = ApiSpec.request(s.get("create").object(), Set.of("id"), createVariables);
         ApiSpec.Request delete = ApiSpec.request(s.get("delete").object(), Set.of(), Set.of("subscriptionId"));
         Map<String, String> issued = s.has("issued") ? new LinkedHashMap<>(s.get("issued").stringMap()) : Map.of();
-        return new WebhookSetup(create, s.get("create").text("id"), delete, generate, issued, manual);
+        ApiSpec.Request issuedBy = s.has("issuedBy") ? ApiSpec.request(s.get("issuedBy").object(), Set.of(), Set.of("url")) : null;
+        if (issuedBy != null && issued.isEmpty()) {
+            throw s.get("issuedBy").error("issuedBy is the request whose answer holds the issued secrets: name them in issued");
+        }
+        return new WebhookSetup(create, s.get("create").text("id"), delete, generate, issued, manual, credentials, issuedBy);
     }
 }

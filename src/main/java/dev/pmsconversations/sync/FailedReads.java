@@ -43,7 +43,7 @@ public final class FailedReads {
         Exception e = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         PollRun run = exchange.getProperty(SyncService.POLL, PollRun.class);
         ThreadRef ref = exchange.getIn().getBody() instanceof ThreadRef t ? t : null;
-        SyncService.Pending pending = exchange.getProperty(SyncService.PENDING, SyncService.Pending.class);
+        Pending pending = exchange.getProperty(SyncService.PENDING, Pending.class);
         run.errors.incrementAndGet();
         String message = e == null ? "unknown failure" : e.getMessage();
         NativeBundle bundle = exchange.getProperty("pmsNative", NativeBundle.class);

@@ -68,30 +68,6 @@ public final class SyncService {
                               int newMessages, int errors, long requests, long millis, String error) {
     }
 
-    /** Pending state write for one delivered (or re-checked) thread. */
-    record Pending(String accountId, String source, String conversationId, String marker, Conversation conversation,
-                   String hash, String snapshot, String previousHash) {
-        void save(StateStore store) {
-            store.saveConversation(accountId, source, conversationId, marker, hash, snapshot, conversation.reservationId(),
-                    conversation.propertyId(), Changes.lastActivity(conversation));
-        }
-
-        /** Saves unless another node stored a change of the conversation since it was read (then nothing is saved). */
-        void saveIfUnchanged(StateStore store) {
-            if (!store.saveConversationIfUnchanged(previousHash, accountId, source, conversationId, marker, hash, snapshot,
-                    conversation.reservationId(), conversation.propertyId(), Changes.lastActivity(conversation))) {
-                throw new ChangedMeanwhile();
-            }
-        }
-    }
-
-    /** The conversation's stored content moved on while this node worked on it (a webhook or poll on another node). */
-    private static final class ChangedMeanwhile extends RuntimeException {
-        ChangedMeanwhile() {
-            super(null, null, false, false);
-        }
-    }
-
     public SyncService(AccountClients accounts, StateStore store, java.time.Clock clock,
                        dev.pmsconversations.delivery.DeliveryService deliveries) {
         this.accounts = accounts;
@@ -301,7 +277,7 @@ public final class SyncService {
             exchange.setProperty(dev.pmsconversations.delivery.DeliveryService.QUEUED,
                     deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.saveIfUnchanged(store)));
             run.delivered.incrementAndGet();
-        } catch (ChangedMeanwhile e) {
+        } catch (Pending.ChangedMeanwhile e) {
             // the other node queued its own (newer or equal) event; this poll's cursor stays, the next one re-checks
             LOG.info("Conversation {} of account '{}' was changed meanwhile by another node; it is checked again at the next poll",
                     exchange.getIn().getHeader(Headers.CONVERSATION), run.accountId());

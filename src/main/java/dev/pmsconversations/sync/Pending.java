@@ -1,0 +1,28 @@
+package dev.pmsconversations.sync;
+
+import dev.pmsconversations.model.Conversation;
+import dev.pmsconversations.store.StateStore;
+
+/** Pending state write for one delivered (or re-checked) thread. */
+record Pending(String accountId, String source, String conversationId, String marker, Conversation conversation,
+               String hash, String snapshot, String previousHash) {
+    void save(StateStore store) {
+        store.saveConversation(accountId, source, conversationId, marker, hash, snapshot, conversation.reservationId(),
+                conversation.propertyId(), Changes.lastActivity(conversation));
+    }
+
+    /** Saves unless another node stored a change of the conversation since it was read (then nothing is saved). */
+    void saveIfUnchanged(StateStore store) {
+        if (!store.saveConversationIfUnchanged(previousHash, accountId, source, conversationId, marker, hash, snapshot,
+                conversation.reservationId(), conversation.propertyId(), Changes.lastActivity(conversation))) {
+            throw new ChangedMeanwhile();
+        }
+    }
+
+    /** The conversation's stored content moved on while this node worked on it (a webhook or poll on another node). */
+    static final class ChangedMeanwhile extends RuntimeException {
+        ChangedMeanwhile() {
+            super(null, null, false, false);
+        }
+    }
+}
