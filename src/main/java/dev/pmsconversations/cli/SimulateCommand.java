@@ -39,9 +39,13 @@ public final class SimulateCommand implements Callable<Integer> {
     Path accountsYaml;
 
     @Option(names = "--enforce-limits", arity = "0..1", fallbackValue = "mappings", paramLabel = "MAPPINGS",
-            description = "answer 429 beyond each source's published limit per account, as its source file in MAPPINGS "
-                    + "(default: mappings) states it (the slowest of its limits over at most 5 minutes)")
+            description = "answer 429 beyond each source's published limits, as its source file in MAPPINGS "
+                    + "(default: mappings) states them (those over at most 5 minutes; per account, or per IP: all accounts together)")
     Path limitsFrom;
+
+    @Option(names = "--latency-millis", defaultValue = "0",
+            description = "hold every answer this long, as a remote PMS's round trip does (default: ${DEFAULT-VALUE})")
+    long latencyMillis;
 
     @Override
     public Integer call() throws Exception {
@@ -53,6 +57,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return PmsConversations.BAD_INPUT;
         }
         List<String> sources = only == null ? sim.sourceKeys() : only;
+        sim.latency(java.time.Duration.ofMillis(latencyMillis));
         if (limitsFrom != null) {
             dev.pmsconversations.source.SourceRegistry registry = dev.pmsconversations.source.SourceRegistry.load(limitsFrom, false);
             for (String source : sources) {
