@@ -193,14 +193,19 @@ public final class PmsConfiguration implements CamelConfiguration {
         sync.useBreakers(config.breaker());
         sync.readInParallel(config.cluster().readsInParallel());
         // the poll workers (routes/sync-account.camel.yaml's split): an unbounded queue, as ReadSlots bounds what each
-        // poll hands them; one thread more per poll than it reads at once, for the one that waits for a slot
-        var workers = new org.apache.camel.spi.ThreadPoolProfile("pollWorkers");
-        workers.setPoolSize(config.cluster().pollWorkers());
-        workers.setMaxPoolSize(config.cluster().pollWorkers());
-        workers.setMaxQueueSize(-1);
-        workers.setAllowCoreThreadTimeOut(true);
-        workers.setKeepAliveTime(60L);
-        context.getRegistry().bind("pollWorkers", context.getExecutorServiceManager().newThreadPool(sync, "pollWorkers", workers));
+        // poll hands them; one thread more per poll than it reads at once, for the one that waits for a slot. Not one of
+        // Camel's managed pools: a stop rejects their new tasks at once (failing polls that are ending anyway) and then
+        // waits up to 10 s for their running ones; a stop ends these polls' listings (ReadSlots) and their threads are
+        // daemons, so a read still waiting on a PMS does not hold the process
+        java.util.concurrent.atomic.AtomicInteger workerCount = new java.util.concurrent.atomic.AtomicInteger();
+        var workers = new java.util.concurrent.ThreadPoolExecutor(config.cluster().pollWorkers(), config.cluster().pollWorkers(),
+                60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "pms-poll-worker-" + workerCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        workers.allowCoreThreadTimeOut(true);
+        context.getRegistry().bind("pollWorkers", workers);
         // a source file that changed since the store's conversations were mapped has them mapped again
         sources.all().values().stream().filter(d -> d.messaging()).forEach(sync.failures()::mappingVersion);
         sources.onReload(sync.failures()::mappingVersion);

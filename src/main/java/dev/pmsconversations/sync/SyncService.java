@@ -155,7 +155,9 @@ public final class SyncService {
         String cursor = store.cursor(accountId).orElse(null);
         run.fromScratch = cursor == null;
         running.put(accountId, run);
-        return new ReadSlots(new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e)), run.slots(readsInParallel));
+        org.apache.camel.CamelContext camel = exchange.getContext();
+        return new ReadSlots(new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e)), run.slots(readsInParallel),
+                () -> camel.isStopping() || camel.isStopped());
     }
 
     /**
