@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmsconversations.model.Hashes;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.store.Jdbc;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -22,7 +20,6 @@ import java.util.Optional;
  * DONE with the account made, {@link #release} back to OPEN when the credentials were refused. Every node serves them.
  */
 public final class ConnectSessions {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, source, external_ref, redirect_url, account, state, account_id, expires_at";
 
     /** @param account the account to create (name, tags, schedule, sinks, baseUrl, timeZone), credentials left out */
@@ -106,8 +103,6 @@ public final class ConnectSessions {
     }
 
     private static String random() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return RandomTokens.of(32);
     }
 }

@@ -43,7 +43,6 @@ public final class AccountApi {
     private static final int MAX_LIMIT = 200;
     private static final Set<String> CREATE_FIELDS = Set.of("id", "source", "name", "externalRef", "credentials", "schedule", "sinks",
             "tags", "baseUrl", "timeZone", "paused", "webhooks");
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Set<String> PATCH_FIELDS = Set.of("name", "externalRef", "credentials", "schedule", "sinks", "tags", "paused");
     private final StateStore store;
     private final SourceRegistry sources;
@@ -135,9 +134,7 @@ public final class AccountApi {
         }
         Map<String, String> generated = new LinkedHashMap<>();
         for (String name : setup.generate()) {
-            byte[] bytes = new byte[24];
-            RANDOM.nextBytes(bytes);
-            generated.put(name, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            generated.put(name, dev.pmsconversations.account.RandomTokens.of(24));
         }
         try {
             AccountClient.Subscription s = accounts.probe(a.config()).subscribeWebhook(receiver(a), generated);

@@ -164,12 +164,15 @@ public final class PmsConfiguration implements CamelConfiguration {
             context.getComponent("platform-http", org.apache.camel.component.platform.http.PlatformHttpComponent.class)
                     .setEngine(new ApiHttpEngine(config.api().port()));
         }
+        // the poll workers borrow a connection for each statement only (they mostly wait on the PMS): not one each
         store = new StateStore(config.store(), config.cluster().pollThreads() + 8);
         dev.pmsconversations.source.MissingRefreshTokens.warnAtStart(config.accounts(), sources, dev.pmsconversations.source.RefreshTokens.in(store));
         // accounts created at run time: in the store, credentials encrypted; every node follows them (routes/accounts.camel.yaml)
         dev.pmsconversations.account.AccountStore accountStore = new dev.pmsconversations.account.AccountStore(store.jdbc(),
                 dev.pmsconversations.account.CredentialCipher.of(config.store()));
-        var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context, store.dataSource(), store.jdbc().postgres(),
+        // Quartz (clustered on PostgreSQL) on its own connections: up to one per poll thread, the scheduler, check-in, misfires
+        var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context,
+                store.jdbc().postgres() ? store.schedulerPool(config.cluster().pollThreads() + 3) : store.dataSource(), store.jdbc().postgres(),
                 config.cluster(), config.accounts(), accountStore::liveIds);
         // an account's sinks as it is now (accounts come and go at run time): read through the clients, made below
         java.util.function.Function<String, java.util.List<String>> accountSinks = id -> {

@@ -24,6 +24,9 @@ public final class StateStore implements AutoCloseable {
             + "property_id = excluded.property_id, last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at, "
             + "failing = false";
     private final HikariDataSource dataSource;
+    /** The poll scheduler's own connections (clustered Quartz), opened on demand: see {@link #schedulerPool}. */
+    private HikariDataSource schedulerPool;
+    private final HikariConfig settings;
     private final boolean postgres;
     private final Jdbc jdbc;
     private final ReadFailures readFailures;
@@ -47,6 +50,7 @@ public final class StateStore implements AutoCloseable {
         hc.setPoolName("pms-state");
         this.postgres = config.url().startsWith("jdbc:postgresql:");
         this.dataSource = open(hc, config.url(), !url.equals(config.url()));
+        this.settings = hc;
         this.jdbc = new Jdbc(dataSource, postgres);
         this.readFailures = new ReadFailures(jdbc);
         // PostgreSQL also holds the clustered poll scheduler's tables (Quartz's JDBC job store)
@@ -119,6 +123,14 @@ public final class StateStore implements AutoCloseable {
                 rs -> rs.next() ? Optional.of(new ConversationState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)))
                         : Optional.empty(),
                 accountId, conversationId);
+    }
+
+    /**
+     * True when the account was removed at run time (its {@code pms_account} row is a tombstone): a node that has not
+     * followed the removal yet must not store for it, as the node that did may have erased its rows already.
+     */
+    public boolean accountRemoved(String accountId) {
+        return !jdbc.list("select 1 from pms_account where id = ? and removed = true", rs -> 1, accountId).isEmpty();
     }
 
     /**
@@ -276,8 +288,28 @@ public final class StateStore implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (schedulerPool != null) {
+            schedulerPool.close();
+        }
         dataSource.close();
+    }
+
+    /**
+     * Connections of the same database for the clustered poll scheduler alone. On the store's pool, Quartz's check-in
+     * could wait for a connection behind the polls' reads (up to Hikari's 30 s); a check-in more than 7.5 s late has the
+     * other nodes take this one for failed, release its running polls' triggers and poll those accounts at once.
+     */
+    public synchronized DataSource schedulerPool(int size) {
+        if (schedulerPool == null) {
+            HikariConfig hc = new HikariConfig();
+            settings.copyStateTo(hc);
+            hc.setPoolName("pms-scheduler");
+            hc.setMaximumPoolSize(size);
+            hc.setMinimumIdle(Math.min(2, size)); // the rest opened only when polls end together
+            schedulerPool = new HikariDataSource(hc);
+        }
+        return schedulerPool;
     }
 
     /** The store is unreachable or refused a statement. */

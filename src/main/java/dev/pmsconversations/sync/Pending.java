@@ -13,9 +13,21 @@ record Pending(String accountId, String source, String conversationId, String ma
 
     /** Saves unless another node stored a change of the conversation since it was read (then nothing is saved). */
     void saveIfUnchanged(StateStore store) {
+        if (store.accountRemoved(accountId)) {
+            // removed on another node, which may have erased its rows already: read after that, every message would look
+            // new, and this save would announce them all again
+            throw new AccountRemoved();
+        }
         if (!store.saveConversationIfUnchanged(previousHash, accountId, source, conversationId, marker, hash, snapshot,
                 conversation.reservationId(), conversation.propertyId(), Changes.lastActivity(conversation))) {
             throw new ChangedMeanwhile();
+        }
+    }
+
+    /** The account was removed (through any node) while this node worked on it: nothing of it is stored or queued. */
+    static final class AccountRemoved extends RuntimeException {
+        AccountRemoved() {
+            super(null, null, false, false);
         }
     }
 

@@ -22,6 +22,8 @@ public final class PollRun {
     final AtomicInteger done = new AtomicInteger();
     /** The whole listing has been read: {@link #listed} is every thread of this poll. */
     volatile boolean listComplete;
+    /** What ended the listing early (the PMS failed mid-listing, a stop), raised once the threads' reads have ended. */
+    volatile RuntimeException listingFailure;
     /** No cursor at the start: a first sync, or a resync (everything the listing reaches is read). */
     volatile boolean fromScratch;
 

@@ -157,7 +157,7 @@ public final class SyncService {
         running.put(accountId, run);
         org.apache.camel.CamelContext camel = exchange.getContext();
         return new ReadSlots(new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e)), run.slots(readsInParallel),
-                () -> camel.isStopping() || camel.isStopped());
+                () -> camel.isStopping() || camel.isStopped(), e -> run.listingFailure = e);
     }
 
     /**
@@ -279,6 +279,9 @@ public final class SyncService {
             exchange.setProperty(dev.pmsconversations.delivery.DeliveryService.QUEUED,
                     deliveries.queue(exchange.getIn().getBody(ConversationEvent.class), () -> pending.saveIfUnchanged(store)));
             run.delivered.incrementAndGet();
+        } catch (Pending.AccountRemoved e) {
+            LOG.info("Conversation {} of account '{}' not stored: the account was removed", exchange.getIn().getHeader(Headers.CONVERSATION),
+                    run.accountId());
         } catch (Pending.ChangedMeanwhile e) {
             // the other node queued its own (newer or equal) event; this poll's cursor stays, the next one re-checks
             LOG.info("Conversation {} of account '{}' was changed meanwhile by another node; it is checked again at the next poll",
@@ -329,6 +332,9 @@ public final class SyncService {
     /** Route step 4: the poll went through every page; advance the cursor if nothing was skipped. */
     public void finishPoll(Exchange exchange) {
         PollRun run = exchange.getProperty(POLL, PollRun.class);
+        if (run.listingFailure != null) {
+            throw run.listingFailure; // now that its threads' reads have ended (ReadSlots): the failure path reports it
+        }
         LogContext.account(run.accountId(), run.source()); // the threads' steps (and their deliveries) set their own
         if (run.skipped) {
             LogContext.clear();
