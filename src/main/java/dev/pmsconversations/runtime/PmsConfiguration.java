@@ -198,8 +198,9 @@ public final class PmsConfiguration implements CamelConfiguration {
         // the poll workers (routes/sync-account.camel.yaml's split): an unbounded queue, as ReadSlots bounds what each
         // poll hands them; one thread more per poll than it reads at once, for the one that waits for a slot. Not one of
         // Camel's managed pools: a stop rejects their new tasks at once (failing polls that are ending anyway) and then
-        // waits up to 10 s for their running ones; a stop ends these polls' listings (ReadSlots) and their threads are
-        // daemons, so a read still waiting on a PMS does not hold the process
+        // waits up to 10 s for their running ones; a stop ends these polls' listings (ReadSlots), each poll ends once its
+        // reads in flight have, and the threads are daemons: a read still waiting on a PMS at the shutdown timeout does
+        // not hold the process
         java.util.concurrent.atomic.AtomicInteger workerCount = new java.util.concurrent.atomic.AtomicInteger();
         var workers = new java.util.concurrent.ThreadPoolExecutor(config.cluster().pollWorkers(), config.cluster().pollWorkers(),
                 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
