@@ -7,6 +7,7 @@ import dev.pmsconversations.account.ConnectSessions;
 import dev.pmsconversations.config.RuntimeConfig;
 import dev.pmsconversations.model.Json;
 import dev.pmsconversations.source.AuthorizationCode;
+import dev.pmsconversations.source.ConnectSpec;
 import dev.pmsconversations.source.PmsHttp;
 import dev.pmsconversations.source.SourceDefinition;
 import java.net.URLEncoder;
@@ -68,7 +69,7 @@ public final class ConnectApi {
                 throw new ApiException(503, "NO_PUBLIC_URL", def.name() + " connects by OAuth: its redirect URI is <api.publicUrl>" + CALLBACK
                         + ", and api.publicUrl is not set");
             }
-            if (oauthApp(def) == null) {
+            if (config.connect().oauth().get(def.key()) == null) {
                 throw new ApiException(503, "NO_OAUTH_APP", def.name() + " connects by OAuth: set api.connect.oauth." + def.key()
                         + " (our application's clientId and clientSecret, registered with " + def.name() + ")");
             }
@@ -130,7 +131,7 @@ public final class ConnectApi {
             throw ApiException.badRequest(def.name() + " does not connect by OAuth: the page asks for its credentials");
         }
         String state = sessions.startOAuth(s);
-        redirectTo(ex, AuthorizationCode.authorizeUrl(def, baseUrl(s), oauthApp(def).clientId().reveal(), config.publicUrl() + CALLBACK, state));
+        redirectTo(ex, AuthorizationCode.authorizeUrl(def, baseUrl(s), oauthApp(def), config.publicUrl() + CALLBACK, state));
     }
 
     /**
@@ -152,12 +153,17 @@ public final class ConnectApi {
             return;
         }
         SourceDefinition def = fields.source(s.source());
-        RuntimeConfig.OAuthApp app = oauthApp(def);
+        AuthorizationCode.App app = oauthApp(def);
         try {
-            String refresh = AuthorizationCode.exchange(http, def, baseUrl(s), app.clientId().reveal(), app.clientSecret().reveal(), code,
-                    config.publicUrl() + CALLBACK);
-            ObjectNode credentials = Json.MAPPER.createObjectNode().put(def.api().auth().clientIdCredential(), app.clientId().reveal())
-                    .put(def.api().auth().clientSecretCredential(), app.clientSecret().reveal()).put(def.api().auth().credential(), refresh);
+            String granted = AuthorizationCode.exchange(http, def, baseUrl(s), app, code, config.publicUrl() + CALLBACK);
+            ConnectSpec.Exchange exchange = def.api().connect().exchange();
+            ObjectNode credentials = Json.MAPPER.createObjectNode();
+            if (exchange.refreshToken()) { // the account refreshes it with the application's id and secret
+                credentials.put(def.api().auth().clientIdCredential(), app.clientId()).put(def.api().auth().clientSecretCredential(), app.clientSecret())
+                        .put(def.api().auth().credential(), granted);
+            } else {
+                credentials.put(exchange.credential(), granted);
+            }
             String accountId = createAccount(s, credentials);
             redirectTo(ex, redirect(s, accountId, "connected", null));
         } catch (ApiException e) {
@@ -205,8 +211,10 @@ public final class ConnectApi {
         return s.account().hasNonNull("baseUrl") ? s.account().get("baseUrl").asText() : null;
     }
 
-    private RuntimeConfig.OAuthApp oauthApp(SourceDefinition def) {
-        return config.connect().oauth().get(def.key());
+    /** The operator's application at the source's PMS, its secrets revealed for the one call. */
+    private AuthorizationCode.App oauthApp(SourceDefinition def) {
+        RuntimeConfig.OAuthApp app = config.connect().oauth().get(def.key());
+        return app == null ? null : new AuthorizationCode.App(app.clientId().reveal(), app.clientSecret().reveal(), app.authorizeUrl(), app.tokenUrl());
     }
 
     private static String redirect(ConnectSessions.Session s, String accountId, String status, String error) {

@@ -45,10 +45,12 @@ public final class PollScheduler {
 
     /**
      * Configures the context's {@code quartz} component before its scheduler is created; the returned watch counts
-     * how late the polls start.
+     * how late the polls start. {@code follow} is asked to follow an account at once when its poll fires on this node
+     * before the node has followed it (created through another node a moment ago).
      */
     public static PollScheduleWatch configure(CamelContext context, DataSource store, boolean clustered, RuntimeConfig.ClusterConfig node,
-                                              List<AccountConfig> accounts, java.util.function.Supplier<java.util.Set<String>> storedAccounts) {
+                                              List<AccountConfig> accounts, java.util.function.Supplier<java.util.Set<String>> storedAccounts,
+                                              java.util.function.Consumer<String> follow) {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "pms-conversations");
         p.setProperty("org.quartz.scheduler.instanceId", node.nodeId());
@@ -82,7 +84,7 @@ public final class PollScheduler {
         PollScheduleWatch watch = new PollScheduleWatch();
         quartz.addScheduleInitTask(scheduler -> {
             scheduler.getListenerManager().addTriggerListener(watch);
-            scheduler.setJobFactory(new PollJobFactory());
+            scheduler.setJobFactory(new PollJobFactory(follow));
             removeLeftovers(scheduler, accounts, storedAccounts.get());
             spread(scheduler, accounts);
         });
@@ -147,12 +149,18 @@ public final class PollScheduler {
      * a map lookup, and fall back to camel-quartz's own search.
      */
     static final class PollJobFactory extends PropertySettingJobFactory {
+        private final java.util.function.Consumer<String> follow;
+
+        PollJobFactory(java.util.function.Consumer<String> follow) {
+            this.follow = follow;
+        }
+
         @Override
         public Job newJob(TriggerFiredBundle bundle, Scheduler scheduler) throws SchedulerException {
             Class<? extends Job> type = bundle.getJobDetail().getJobClass();
             // StatefulCamelJob only adds Quartz's annotations, which Quartz reads from the job detail's class
             // (still StatefulCamelJob), not from the instance: one job class serves both
-            return type == CamelJob.class || type == StatefulCamelJob.class ? new IndexedJob() : super.newJob(bundle, scheduler);
+            return type == CamelJob.class || type == StatefulCamelJob.class ? new IndexedJob(follow) : super.newJob(bundle, scheduler);
         }
     }
 
@@ -179,14 +187,29 @@ public final class PollScheduler {
     }
 
     static final class IndexedJob extends CamelJob {
+        private final java.util.function.Consumer<String> follow;
+
+        IndexedJob(java.util.function.Consumer<String> follow) {
+            this.follow = follow;
+        }
+
         @Override
         public void execute(JobExecutionContext fire) throws JobExecutionException {
             super.execute(onTime(fire));
         }
 
+        /**
+         * A poll that fires here for an account this node does not follow yet (created through another node since this
+         * one last looked at the store) has no route here: camel-quartz would make an endpoint without one, skip the fire
+         * and the account's first poll would wait a whole interval. The node follows the account first.
+         */
         @Override
         protected QuartzEndpoint lookupQuartzEndpoint(CamelContext camel, JobExecutionContext fire) throws JobExecutionException {
             QuartzEndpoint q = byUri(camel, fire);
+            if (q == null && POLL_GROUP.equals(fire.getTrigger().getKey().getGroup())) {
+                follow.accept(fire.getTrigger().getKey().getName());
+                q = byUri(camel, fire);
+            }
             return q != null ? q : super.lookupQuartzEndpoint(camel, fire);
         }
     }

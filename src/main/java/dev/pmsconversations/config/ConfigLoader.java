@@ -333,9 +333,9 @@ public final class ConfigLoader {
         Map<String, RuntimeConfig.OAuthApp> apps = new java.util.LinkedHashMap<>();
         if (c.has("oauth")) {
             c.get("oauth").entries().forEach((source, app) -> p.attempt(() -> {
-                p.onlyKeys(app, Set.of("clientId", "clientSecret"));
+                p.onlyKeys(app, Set.of("clientId", "clientSecret", "authorizeUrl", "tokenUrl"));
                 apps.put(source, new RuntimeConfig.OAuthApp(secrets.read(app.get("clientId"), base, p, false),
-                        secrets.read(app.get("clientSecret"), base, p, false)));
+                        secrets.read(app.get("clientSecret"), base, p, false), app.text("authorizeUrl", null), app.text("tokenUrl", null)));
             }));
         }
         return new RuntimeConfig.Connect(positive(c, "sessionTtlSeconds", 3600), Map.copyOf(apps));

@@ -109,7 +109,14 @@ public record RuntimeConfig(Path file, Path mappings, Path routes, Extensions ex
         public static final Connect DEFAULT = new Connect(3600, Map.of());
     }
 
-    public record OAuthApp(Secret clientId, Secret clientSecret) {
+    /**
+     * The operator's OAuth application at a PMS (the connect page's authorization-code flow); {@code authorizeUrl} and
+     * {@code tokenUrl}, when set, replace the source file's (a PMS's sandbox, the simulator).
+     */
+    public record OAuthApp(Secret clientId, Secret clientSecret, String authorizeUrl, String tokenUrl) {
+        public OAuthApp(Secret clientId, Secret clientSecret) {
+            this(clientId, clientSecret, null, null);
+        }
     }
 
     /** A bearer token for the API; {@code accounts == null} means every account. */

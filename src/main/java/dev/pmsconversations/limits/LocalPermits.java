@@ -16,13 +16,19 @@ final class LocalPermits implements RequestPermits {
     private final Map<Key, GrantLog[]> logs = new ConcurrentHashMap<>();
     /** Nanoseconds of a monotonic clock ({@link System#nanoTime()}; a test moves its own). */
     private final LongSupplier nanoClock;
+    private final java.util.function.BooleanSupplier stopping;
 
-    LocalPermits() {
-        this(System::nanoTime);
+    LocalPermits(java.util.function.BooleanSupplier stopping) {
+        this(System::nanoTime, stopping);
     }
 
     LocalPermits(LongSupplier nanoClock) {
+        this(nanoClock, () -> false);
+    }
+
+    private LocalPermits(LongSupplier nanoClock, java.util.function.BooleanSupplier stopping) {
         this.nanoClock = nanoClock;
+        this.stopping = stopping;
     }
 
     /** An account's reads or sends under their limits (a record: no text built per request to find it). */
@@ -42,12 +48,7 @@ final class LocalPermits implements RequestPermits {
             if (wait == 0) {
                 return;
             }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(5)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a request permit of " + keys.get(0).key(), e);
-            }
+            PermitWaitStopped.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(5)), keys.get(0).key(), stopping);
         }
     }
 

@@ -41,6 +41,11 @@ public interface RequestPermits {
 
     /** One node (H2): counted in this JVM ({@link GrantLog}). */
     static RequestPermits local() {
-        return new LocalPermits();
+        return local(() -> false);
+    }
+
+    /** As {@link #local()}; {@code stopping}: true once the runtime stops, and a wait for a permit then ends. */
+    static RequestPermits local(java.util.function.BooleanSupplier stopping) {
+        return new LocalPermits(stopping);
     }
 }

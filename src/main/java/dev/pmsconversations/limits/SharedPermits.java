@@ -15,9 +15,16 @@ import java.util.List;
 public final class SharedPermits implements RequestPermits {
 
     private final Jdbc jdbc;
+    private final java.util.function.BooleanSupplier stopping;
 
     public SharedPermits(Jdbc jdbc) {
+        this(jdbc, () -> false);
+    }
+
+    /** {@code stopping}: true once the runtime stops; a wait for a permit then ends ({@link PermitWaitStopped}). */
+    public SharedPermits(Jdbc jdbc, java.util.function.BooleanSupplier stopping) {
         this.jdbc = jdbc;
+        this.stopping = stopping;
     }
 
     /** One try: granted at {@code at} (the database's clock), or not ({@code at} null) and worth trying again in {@code waitMillis}. */
@@ -40,12 +47,8 @@ public final class SharedPermits implements RequestPermits {
             if (attempt.at() != null) {
                 return attempt.at();
             }
-            try {
-                Thread.sleep(Math.min(attempt.waitMillis(), 5_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a request permit of " + keys.get(0).key(), e);
-            }
+            PermitWaitStopped.sleep(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.min(attempt.waitMillis(), 5_000)), keys.get(0).key(),
+                    stopping);
         }
     }
 

@@ -38,6 +38,8 @@ public final class PmsConfiguration implements CamelConfiguration {
     private final Function<AccountConfig, String> quartzOptions;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private StateStore store;
+    /** Set once the store and clients exist; a poll firing before then (it cannot: routes start first) finds none. */
+    private volatile AccountFollower follower;
     private SyncService sync;
     private dev.pmsconversations.account.AccountClients clients;
     private OutboxService outbox;
@@ -173,7 +175,12 @@ public final class PmsConfiguration implements CamelConfiguration {
         // Quartz (clustered on PostgreSQL) on its own connections: up to one per poll thread, the scheduler, check-in, misfires
         var schedule = dev.pmsconversations.cluster.PollScheduler.configure(context,
                 store.jdbc().postgres() ? store.schedulerPool(config.cluster().pollThreads() + 3) : store.dataSource(), store.jdbc().postgres(),
-                config.cluster(), config.accounts(), accountStore::liveIds);
+                config.cluster(), config.accounts(), accountStore::liveIds, id -> {
+                    AccountFollower f = follower;
+                    if (f != null && accountStore.load(id).isPresent()) { // a store account (another node's file's is none of ours)
+                        f.followOne(id);
+                    }
+                });
         // an account's sinks as it is now (accounts come and go at run time): read through the clients, made below
         java.util.function.Function<String, java.util.List<String>> accountSinks = id -> {
             AccountConfig a = clients == null ? null : clients.account(id);
@@ -187,8 +194,10 @@ public final class PmsConfiguration implements CamelConfiguration {
         BrokerSinks brokers = new BrokerSinks(context, config.sinks());
         context.getRegistry().bind("brokerSinks", brokers);
         // several nodes share one PostgreSQL: the PMSs' limits are counted there, so together they stay under them
+        // a stop ends the waits for permits (the requests are not made; reads and sends are done again after)
+        java.util.function.BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
         dev.pmsconversations.limits.RequestPermits permits = store.jdbc().postgres()
-                ? new dev.pmsconversations.limits.SharedPermits(store.jdbc()) : dev.pmsconversations.limits.RequestPermits.local();
+                ? new dev.pmsconversations.limits.SharedPermits(store.jdbc(), stopping) : dev.pmsconversations.limits.RequestPermits.local(stopping);
         PmsHttp pmsHttp = new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp());
         clients = new dev.pmsconversations.account.AccountClients(sources, pmsHttp,
                 dev.pmsconversations.source.RefreshTokens.in(store), permits, config.accounts());
@@ -235,7 +244,7 @@ public final class PmsConfiguration implements CamelConfiguration {
                 config.cluster().nodeId(), new WebhookInbox(store.jdbc())::countsByStatus));
         context.getRegistry().bind("deadLetterApi", new dev.pmsconversations.api.DeadLetterApi(deliveries, store.readFailures(),
                 config.sinksByName().keySet(), clients.ids()));
-        AccountFollower follower = new AccountFollower(context, accountStore, clients, quartzOptions, sync::erase, sync::accountChanged);
+        follower = new AccountFollower(context, accountStore, clients, quartzOptions, sync::erase, sync::accountChanged);
         context.getRegistry().bind("accountFollower", follower);
         // each account's status for the whole cluster, and the lifecycle events (account.*) to its sinks
         dev.pmsconversations.account.AccountHealth health = new dev.pmsconversations.account.AccountHealth(store.jdbc(), realTime, clients,

@@ -82,7 +82,7 @@ final class BookingSyncSim extends SimSource {
      */
     public static final String APP_CLIENT_ID = "bookingsync-app-client";
     public static final String APP_CLIENT_SECRET = "bookingsync-app-secret-0123456789";
-    private final Map<String, String[]> codes = new HashMap<>();
+    private final SimConsent consentPage = new SimConsent("BookingSync", APP_CLIENT_ID);
     private final Map<String, List<ObjectNode>> hosts = new HashMap<>();
     private final Map<String, Long> accountNumbers = new HashMap<>();
     private final Map<String, long[]> hourly = new HashMap<>();
@@ -274,7 +274,7 @@ final class BookingSyncSim extends SimSource {
             return token(ex);
         }
         if (ex.path().equals("/oauth/authorize")) {
-            return ex.method().equals("GET") ? consentPage(ex) : consent(ex);
+            return consentPage.handle(ex, accounts); // the host allows our application (the connect page's OAuth flow)
         }
         String auth = ex.header("Authorization");
         Token token = auth != null && auth.startsWith("Bearer ") ? byAccess.get(auth.substring(7).trim()) : null;
@@ -541,51 +541,6 @@ final class BookingSyncSim extends SimSource {
     }
 
     /**
-     * GET /oauth/authorize?client_id&redirect_uri&response_type=code&scope&state: the page where a BookingSync user (here:
-     * picks the account) allows the partner's app; "Allow" posts the form back.
-     */
-    private SimResponse consentPage(SimExchange ex) {
-        Map<String, String> q = ex.query();
-        if (!APP_CLIENT_ID.equals(q.get("client_id")) || !"code".equals(q.get("response_type")) || q.get("redirect_uri") == null) {
-            return new SimResponse(400, "text/html; charset=utf-8", "<p>invalid_request: unknown client or response_type</p>", Map.of());
-        }
-        StringBuilder options = new StringBuilder();
-        accounts.keySet().stream().sorted().forEach(id -> options.append("<option>").append(html(id)).append("</option>"));
-        String page = "<!doctype html><html><head><meta charset=utf-8><title>Authorize application - BookingSync (simulated)</title></head><body>"
-                + "<h1>Authorize the application?</h1><p>It asks for: " + html(q.getOrDefault("scope", "")) + "</p>"
-                + "<form method=post action=authorize><label>Signed in as <select name=account>" + options + "</select></label>"
-                + hidden("client_id", q.get("client_id")) + hidden("redirect_uri", q.get("redirect_uri")) + hidden("state", q.getOrDefault("state", ""))
-                + "<button id=allow name=decision value=allow>Authorize</button> <button id=deny name=decision value=deny>Deny</button></form></body></html>";
-        return new SimResponse(200, "text/html; charset=utf-8", page, Map.of());
-    }
-
-    /** POST /oauth/authorize: back to redirect_uri with a one-time code (or error=access_denied) and the state. */
-    private SimResponse consent(SimExchange ex) {
-        Map<String, String> form = PmsSimulator.parseForm(ex.body());
-        String redirect = form.get("redirect_uri");
-        SimAccount a = accounts.get(form.getOrDefault("account", ""));
-        if (redirect == null || a == null || !APP_CLIENT_ID.equals(form.get("client_id"))) {
-            return new SimResponse(400, "text/html; charset=utf-8", "<p>invalid_request</p>", Map.of());
-        }
-        String state = java.net.URLEncoder.encode(form.getOrDefault("state", ""), java.nio.charset.StandardCharsets.UTF_8);
-        String sep = redirect.contains("?") ? "&" : "?";
-        if (!"allow".equals(form.get("decision"))) {
-            return new SimResponse(302, "text/html", "", Map.of("Location", redirect + sep + "error=access_denied&state=" + state));
-        }
-        String code = hex("code/" + a.id + "/" + (nextToken++));
-        codes.put(code, new String[] {a.id, redirect});
-        return new SimResponse(302, "text/html", "", Map.of("Location", redirect + sep + "code=" + code + "&state=" + state));
-    }
-
-    private static String hidden(String name, String value) {
-        return "<input type=hidden name=" + name + " value=\"" + html(value) + "\">";
-    }
-
-    private static String html(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /**
      * POST /oauth/token (Doorkeeper): grant_type=refresh_token rotates the refresh token (the account's own client, or the
      * partner app for an account that authorized it); grant_type=authorization_code (the app) answers the first tokens.
      */
@@ -599,7 +554,7 @@ final class BookingSyncSim extends SimSource {
         }
         Token old = null;
         if (app && "authorization_code".equals(form.get("grant_type"))) {
-            String[] granted = codes.remove(form.getOrDefault("code", ""));
+            String[] granted = consentPage.redeem(form.get("code"));
             if (granted == null || !granted[1].equals(form.get("redirect_uri"))) {
                 return oauthError(400, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.");
             }

@@ -180,8 +180,46 @@ public final class OwnerRezSim extends SimSource {
         return m;
     }
 
+    /** Our OAuth application as registered with the simulated OwnerRez (client ids start with c_, secrets with s_: S2, C4). */
+    public static final String APP_CLIENT_ID = "c_ownerrez-app-client";
+    public static final String APP_CLIENT_SECRET = "s_ownerrez-app-secret-0123456789";
+    private final SimConsent consentPage = new SimConsent("OwnerRez", APP_CLIENT_ID);
+
+    /**
+     * POST /oauth/access_token (client C4, research "OAuth app"): the app's id and secret as HTTP Basic, a form
+     * {@code grant_type=authorization_code&code=…}; a redirect_uri in it is refused with 403 (C4's note); the answer holds
+     * {@code access_token} and {@code user_id} [client]; token_type [assumed]. The token is the account's own here.
+     */
+    private SimResponse accessToken(SimExchange ex) {
+        String basic = java.util.Base64.getEncoder().encodeToString((APP_CLIENT_ID + ":" + APP_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!ex.method().equals("POST")) {
+            return error(405, "method_not_allowed", "method_not_allowed", "The requested resource does not support http method '" + ex.method() + "'.");
+        }
+        if (!("Basic " + basic).equals(ex.header("Authorization"))) {
+            return error(401, "invalid_client", "unauthorized", "Client authentication failed.");
+        }
+        Map<String, String> form = PmsSimulator.parseForm(ex.body());
+        if (form.containsKey("redirect_uri")) {
+            return error(403, "invalid_request", "forbidden", "redirect_uri is not accepted here.");
+        }
+        String[] granted = "authorization_code".equals(form.get("grant_type")) ? consentPage.redeem(form.get("code")) : null;
+        SimAccount a = granted == null ? null : accounts.get(granted[0]);
+        if (a == null) {
+            return error(400, "invalid_grant", "bad_request", "The authorization code is invalid, expired or used.");
+        }
+        ex.record(key(), a.id);
+        return SimResponse.json(200, Json.MAPPER.createObjectNode().put("access_token", a.credentials.get("accessToken"))
+                .put("token_type", "bearer").put("user_id", 400000L + Math.abs(a.id.hashCode() % 1000)).toString());
+    }
+
     @Override
     public SimResponse handle(SimExchange ex) {
+        if (ex.path().equals("/oauth/authorize")) {
+            return consentPage.handle(ex, accounts); // app.ownerrez.com's, here under the API's host
+        }
+        if (ex.path().equals("/oauth/access_token")) {
+            return accessToken(ex);
+        }
         String auth = ex.header("Authorization");
         if (auth == null || auth.isBlank()) {
             return error(401, "auth_required", "unauthorized", "No credentials were provided.");

@@ -42,6 +42,9 @@ public final class PmsSimulator implements AutoCloseable {
     /** The partner application registered with the simulated BookingSync (the connect page's OAuth flow runs with it). */
     public static final String BOOKINGSYNC_APP_CLIENT_ID = BookingSyncSim.APP_CLIENT_ID;
     public static final String BOOKINGSYNC_APP_CLIENT_SECRET = BookingSyncSim.APP_CLIENT_SECRET;
+    /** Our application as registered with the simulated OwnerRez (its authorize page and token endpoint). */
+    public static final String OWNERREZ_APP_CLIENT_ID = OwnerRezSim.APP_CLIENT_ID;
+    public static final String OWNERREZ_APP_CLIENT_SECRET = OwnerRezSim.APP_CLIENT_SECRET;
     private final Map<String, Registration> webhooks = new ConcurrentHashMap<>();
     /** Subscriptions made through the simulated webhook APIs: source/account to the subscription's id. */
     private final Map<String, String> subscriptions = new ConcurrentHashMap<>();

@@ -225,6 +225,11 @@ final class RentalWiseSim extends SimSource {
             }
             case "/rest/thread-message/send":
                 return send(ex, account, req);
+            case "/rest/webhook/create":
+                return createWebhook(ex, account, req);
+            case "/rest/webhook/delete":
+                return ex.simulator().unsubscribeWebhook(key(), account.id, req.path("id").asText())
+                        ? SimResponse.json(200, Json.MAPPER.createObjectNode().put("id", req.path("id").asLong()).toString()) : notFound("Webhook");
             case "/rest/booking/fetch": {
                 for (SimThread t : account.threads) {
                     ObjectNode b = t.related.get("booking");
@@ -272,6 +277,26 @@ final class RentalWiseSim extends SimSource {
                 req.path("subject").isTextual() ? req.path("subject").asText() : null);
         sent(ex, account, thread, req, m);
         return SimResponse.json(200, m.toString());
+    }
+
+    /**
+     * The SDK's webhook/create [client]: {name, events, url, auth_method} required; the answer is the Webhook {id, name,
+     * events, url, auth_method}. With basic_auth, auth_data {username, password} [assumed] is what the calls then carry.
+     * Laravel-style 422 for a missing field [assumed].
+     */
+    private SimResponse createWebhook(SimExchange ex, SimAccount account, JsonNode req) {
+        JsonNode data = req.path("auth_data");
+        if (!req.path("name").isTextual() || !req.path("url").isTextual() || !req.path("events").isArray()
+                || !req.path("auth_method").asText().equals("basic_auth") || !data.path("username").isTextual() || !data.path("password").isTextual()) {
+            return SimResponse.json(422, "{\"message\":\"The given data was invalid.\",\"errors\":{\"webhook\":[\"name, events, url and "
+                    + "auth_method basic_auth with auth_data {username, password} are required by this simulator.\"]}}");
+        }
+        String id = ex.simulator().subscribeWebhook(key(), account.id, req.path("url").asText(),
+                Map.of("webhookUser", data.path("username").asText(), "webhookPassword", data.path("password").asText()));
+        ObjectNode hook = Json.MAPPER.createObjectNode().put("id", Long.parseLong(id)).putNull("provider_code").put("name", req.path("name").asText());
+        hook.set("events", req.path("events"));
+        hook.put("url", req.path("url").asText()).put("auth_method", "basic_auth");
+        return SimResponse.json(201, hook.toString());
     }
 
     /** Notify-then-fetch ids, Basic auth with the webhook user and password (see the class comment). */

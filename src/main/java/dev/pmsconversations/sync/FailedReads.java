@@ -44,6 +44,13 @@ public final class FailedReads {
         PollRun run = exchange.getProperty(SyncService.POLL, PollRun.class);
         ThreadRef ref = exchange.getIn().getBody() instanceof ThreadRef t ? t : null;
         Pending pending = exchange.getProperty(SyncService.PENDING, Pending.class);
+        if (e instanceof dev.pmsconversations.limits.PermitWaitStopped) {
+            // the runtime stops: nothing was asked of the PMS, and the next poll reads the thread (its cursor stays)
+            LOG.info("Conversation {} of account '{}' not read: {}", ref != null ? ref.conversationId() : pending != null ? pending.conversationId() : "?",
+                    run.accountId(), e.getMessage());
+            run.complete = false;
+            return;
+        }
         run.errors.incrementAndGet();
         String message = e == null ? "unknown failure" : e.getMessage();
         NativeBundle bundle = exchange.getProperty("pmsNative", NativeBundle.class);

@@ -27,6 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The connect flow for hosts (issue "Connections"), end to end in headless Chromium against the simulator: an operator
@@ -44,7 +46,10 @@ class ConnectPageTest extends AccountsTestSupport {
     @Override
     protected RuntimeConfig adjust(RuntimeConfig config) {
         RuntimeConfig.Connect connect = new RuntimeConfig.Connect(600, Map.of("bookingsync", new RuntimeConfig.OAuthApp(
-                new Secret(PmsSimulator.BOOKINGSYNC_APP_CLIENT_ID, "test"), new Secret(PmsSimulator.BOOKINGSYNC_APP_CLIENT_SECRET, "test"))));
+                new Secret(PmsSimulator.BOOKINGSYNC_APP_CLIENT_ID, "test"), new Secret(PmsSimulator.BOOKINGSYNC_APP_CLIENT_SECRET, "test")),
+                // OwnerRez's authorize page is on app.ownerrez.com: the simulator's, as an operator's sandbox would be set
+                "ownerrez", new RuntimeConfig.OAuthApp(new Secret(PmsSimulator.OWNERREZ_APP_CLIENT_ID, "test"),
+                        new Secret(PmsSimulator.OWNERREZ_APP_CLIENT_SECRET, "test"), sim.baseUrl("ownerrez") + "/oauth/authorize", null)));
         return withKey(config.withApi(config.api().withPublicUrl("http://127.0.0.1:" + apiPort, connect)), "connect-test-key-0123456789abcdef");
     }
 
@@ -105,37 +110,51 @@ class ConnectPageTest extends AccountsTestSupport {
         assertThat(api.get("/connect/no-such-token/session", null).status()).isEqualTo(404);
     }
 
-    @Test
-    void anOAuthHostAuthorizesAtThePmsAndComesBackConnected() throws Exception {
-        SimAccount bookingsync = sim.source("bookingsync").seed("bs-host-9", 1, 1);
+    /**
+     * BookingSync: the refresh token in the form-authenticated exchange, kept with our application's id and secret.
+     * OwnerRez: its authorize page on another host than its API (our application's authorizeUrl here: the simulator),
+     * the exchange with HTTP Basic and without redirect_uri, the access token the account's one credential.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "bookingsync | BookingSync | scope=inbox_read+inbox_write& | [\"clientId\",\"clientSecret\",\"refreshToken\"]",
+        "ownerrez    | OwnerRez    |                              | [\"accessToken\"]"
+    })
+    void anOAuthHostAuthorizesAtThePmsAndComesBackConnected(String source, String pmsName, String scope, String keys) throws Exception {
+        SimAccount host = sim.source(source).seed(source + "-host-9", 1, 1);
         awaitFirstPolls();
         ApiClient api = new ApiClient(apiPort);
-        JsonNode session = session(api, "bookingsync", sim.baseUrl("bookingsync"));
+        JsonNode session = session(api, source, sim.baseUrl(source));
+        String clientId = source.equals("ownerrez") ? PmsSimulator.OWNERREZ_APP_CLIENT_ID : PmsSimulator.BOOKINGSYNC_APP_CLIENT_ID;
 
         try (HeadlessChromium browser = HeadlessChromium.start()) {
             browser.navigate(session.get("url").asText());
             Awaitility.await("the button").atMost(Duration.ofSeconds(10))
                     .until(() -> !browser.evaluate("document.getElementById('oauth').hidden").asBoolean());
-            assertThat(browser.evaluate("document.getElementById('authorize').textContent").asText()).isEqualTo("Continue to BookingSync");
+            assertThat(browser.evaluate("document.getElementById('authorize').textContent").asText()).isEqualTo("Continue to " + pmsName);
             browser.evaluate("document.getElementById('authorize').click()");
-            // at the (simulated) BookingSync: the host signs in as their account and allows the application
-            Awaitility.await("BookingSync's authorize page").atMost(Duration.ofSeconds(10))
+            // at the (simulated) PMS: the host signs in as their account and allows the application
+            Awaitility.await(pmsName + "'s authorize page").atMost(Duration.ofSeconds(10))
                     .until(() -> browser.evaluate("!!document.getElementById('allow')").asBoolean());
-            assertThat(browser.evaluate("location.href").asText()).contains("/bookingsync/oauth/authorize?client_id=" + PmsSimulator.BOOKINGSYNC_APP_CLIENT_ID)
-                    .contains("scope=inbox_read+inbox_write").contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A" + apiPort + "%2Foauth%2Fcallback");
-            browser.evaluate("document.querySelector('select[name=account]').value = 'bs-host-9'; document.getElementById('allow').click()");
+            String at = browser.evaluate("location.href").asText();
+            assertThat(at).contains("/" + source + "/oauth/authorize?client_id=" + clientId)
+                    .contains("&redirect_uri=http%3A%2F%2F127.0.0.1%3A" + apiPort + "%2Foauth%2Fcallback&response_type=code&" + (scope == null ? "" : scope) + "state=");
+            if (scope == null) {
+                assertThat(at).doesNotContain("scope=");
+            }
+            browser.evaluate("document.querySelector('select[name=account]').value = '" + host.id + "'; document.getElementById('allow').click()");
             Awaitility.await("back at the operator's page").atMost(Duration.ofSeconds(15)).until(() -> !landed.isEmpty());
         }
         Map<String, String> query = PmsHttp.decode(landed.get(0));
         assertThat(query).as(landed.get(0)).containsEntry("status", "connected").containsKey("accountId");
         String id = query.get("accountId");
         JsonNode account = api.get("/v2/accounts/" + id, TestRuntime.TOKEN).json().get("data");
-        assertThat(account.get("source").asText()).isEqualTo("bookingsync");
-        assertThat(account.at("/credentials/keys").toString()).isEqualTo("[\"clientId\",\"clientSecret\",\"refreshToken\"]");
-        String thread = bookingsync.threads.get(0).id;
-        Awaitility.await("the connected account polled with the tokens it got").atMost(Duration.ofSeconds(10))
+        assertThat(account.get("source").asText()).isEqualTo(source);
+        assertThat(account.at("/credentials/keys").toString()).isEqualTo(keys);
+        String thread = host.threads.get(0).id;
+        Awaitility.await("the connected account polled with the credential it got").atMost(Duration.ofSeconds(10))
                 .until(() -> events(id).stream().anyMatch(e -> e.at("/data/id").asText().equals(thread)));
-        assertThat(String.join("\n", landed)).doesNotContain(PmsSimulator.BOOKINGSYNC_APP_CLIENT_SECRET);
+        assertThat(String.join("\n", landed)).doesNotContain(PmsSimulator.BOOKINGSYNC_APP_CLIENT_SECRET, PmsSimulator.OWNERREZ_APP_CLIENT_SECRET);
     }
 
     @Test

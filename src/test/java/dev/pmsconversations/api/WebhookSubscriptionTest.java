@@ -40,7 +40,8 @@ class WebhookSubscriptionTest extends AccountsTestSupport {
         "hostaway,  wh-ha-1, webhookPassword;webhookUser",  // Basic login made by the runtime
         "lodgify,   wh-lo-1, webhookSecret",                 // signing secret issued by the PMS in its answer
         "guesty,    wh-gu-1, webhookSecret",                 // Svix secret issued by the PMS at a call of its own
-        "hostfully, wh-hf-1, webhookToken"                   // a token in the callback URL, made by the runtime
+        "hostfully, wh-hf-1, webhookToken",                  // a token in the callback URL, made by the runtime
+        "rentalwise, wh-rw-1, webhookPassword;webhookUser"   // Basic login made by the runtime, in a nested auth_data
     })
     void anAccountCreatedThroughTheApiIsSubscribedAndUnsubscribedAtThePms(String source, String id, String secretKeys) throws Exception {
         SimAccount pmsSide = sim.source(source).seed(id, 1, 1);
