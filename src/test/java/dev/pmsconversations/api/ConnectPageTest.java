@@ -130,7 +130,8 @@ class ConnectPageTest extends AccountsTestSupport {
         try (HeadlessChromium browser = HeadlessChromium.start()) {
             browser.navigate(session.get("url").asText());
             Awaitility.await("the button").atMost(Duration.ofSeconds(10))
-                    .until(() -> !browser.evaluate("document.getElementById('oauth').hidden").asBoolean());
+                    // (null until the page has loaded: evaluated right after the navigation starts)
+                    .until(() -> browser.evaluate("!!document.getElementById('oauth') && !document.getElementById('oauth').hidden").asBoolean());
             assertThat(browser.evaluate("document.getElementById('authorize').textContent").asText()).isEqualTo("Continue to " + pmsName);
             browser.evaluate("document.getElementById('authorize').click()");
             // at the (simulated) PMS: the host signs in as their account and allows the application
