@@ -195,7 +195,7 @@ public final class PmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("brokerSinks", brokers);
         // several nodes share one PostgreSQL: the PMSs' limits are counted there, so together they stay under them
         // a stop ends the waits for permits (the requests are not made; reads and sends are done again after)
-        java.util.function.BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
+        java.util.function.BooleanSupplier stopping = dev.pmsconversations.exchange.Stopping.of(context);
         dev.pmsconversations.limits.RequestPermits permits = store.jdbc().postgres()
                 ? new dev.pmsconversations.limits.SharedPermits(store.jdbc(), stopping) : dev.pmsconversations.limits.RequestPermits.local(stopping);
         PmsHttp pmsHttp = new PmsHttp(context, config.cluster().nodeId(), config.pmsHttp());

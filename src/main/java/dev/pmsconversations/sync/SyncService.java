@@ -155,9 +155,8 @@ public final class SyncService {
         String cursor = store.cursor(accountId).orElse(null);
         run.fromScratch = cursor == null;
         running.put(accountId, run);
-        org.apache.camel.CamelContext camel = exchange.getContext();
         return new ReadSlots(new ThreadIterator(run, cursor, zone(client), clock, e -> failures.pageFailed(run, e)), run.slots(readsInParallel),
-                () -> camel.isStopping() || camel.isStopped(), e -> run.listingFailure = e);
+                dev.pmsconversations.exchange.Stopping.of(exchange.getContext()), e -> run.listingFailure = e);
     }
 
     /**
@@ -368,7 +367,7 @@ public final class SyncService {
     }
 
     private void pollFailed(Exchange exchange, Exception e, PollRun run, String accountId, String message) {
-        if (exchange.getContext().isStopping()) {
+        if (dev.pmsconversations.exchange.Stopping.now(exchange.getContext())) {
             // cut off by a stop (a forced shutdown after its timeout): nothing advanced, the next poll does it again
             LOG.info("Poll cut off by the stop; handed back to the next poll ({})", message);
             if (run != null) {
