@@ -104,6 +104,9 @@ class AccountLifecycleTest extends AccountsTestSupport {
         assertThat(lifecycle()).extracting(e -> e.get("id").asText()).as("stable, distinct ids").doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(id).startsWith("acc-"));
         // the account's own sinks got them too, beside its conversation events; the filtered sink got nothing else
+        // (each sink's drain delivers on its own: the account's may come a moment after the lifecycle sink's)
+        Awaitility.await("account.removed in the account's own sink").atMost(Duration.ofSeconds(10))
+                .until(() -> events(ID).stream().anyMatch(e -> e.get("type").asText().equals("account.removed")));
         assertThat(events(ID)).extracting(e -> e.get("type").asText()).filteredOn(t -> t.startsWith("account."))
                 .containsExactly("account.connected", "account.auth_failed", "account.recovered", "account.removed");
         assertThat(Files.exists(lifecycleDir().resolve("conversations"))).as("no conversation document for an account event").isFalse();
