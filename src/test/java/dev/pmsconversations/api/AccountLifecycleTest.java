@@ -114,13 +114,45 @@ class AccountLifecycleTest extends AccountsTestSupport {
         assertThat(all).doesNotContain(KEY).doesNotContain("smoobu-key-reissued");
     }
 
+    /**
+     * No new key: the PMS refuses the account's key for a while (a host's key suspended, then restored) and then accepts
+     * the same key again: the next good poll recovers the account by itself, with one {@code account.recovered}.
+     */
+    @Test
+    void aGoodPollRecoversAnAccountWhoseKeyThePmsAcceptsAgain() throws Exception {
+        String id = "sm-life-2";
+        String key = "smoobu-key-" + id;
+        SimAccount pmsSide = sim.source("smoobu").seed(id, 1, 1);
+        awaitFirstPolls();
+        ApiClient api = new ApiClient(apiPort);
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("source", "smoobu").put("baseUrl", sim.baseUrl("smoobu"));
+        body.putObject("credentials").put("apiKey", key);
+        body.putObject("schedule").put("every", "1s");
+        ApiClient.Answer created = api.post("/v2/accounts", TestRuntime.TOKEN, body.toString(), Map.of());
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        Awaitility.await("account.connected").atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("account.connected"));
+
+        pmsSide.credentials.put("apiKey", "smoobu-key-suspended-" + id);
+        Awaitility.await("account.auth_failed").atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("account.auth_failed"));
+        assertThat(api.get("/v2/accounts/" + id, TestRuntime.TOKEN).json().at("/data/status").asText()).isEqualTo("AUTH_FAILED");
+
+        pmsSide.credentials.put("apiKey", key);
+        Awaitility.await("account.recovered by a poll").atMost(Duration.ofSeconds(15)).until(() -> types(id).contains("account.recovered"));
+        assertThat(types(id)).containsExactly("account.connected", "account.auth_failed", "account.recovered");
+        assertThat(api.get("/v2/accounts/" + id, TestRuntime.TOKEN).json().at("/data/status").asText()).isEqualTo("ACTIVE");
+    }
+
     private Path lifecycleDir() {
         return Path.of("target", "lifecycle-test", getClass().getSimpleName() + "-" + ProcessHandle.current().pid());
     }
 
     /** What the filtered sink received for the account, in order. */
     private List<JsonNode> lifecycle() throws IOException {
-        Path log = lifecycleDir().resolve("events").resolve(ID + ".ndjson");
+        return lifecycle(ID);
+    }
+
+    private List<JsonNode> lifecycle(String accountId) throws IOException {
+        Path log = lifecycleDir().resolve("events").resolve(accountId + ".ndjson");
         if (!Files.exists(log)) {
             return List.of();
         }
@@ -134,7 +166,11 @@ class AccountLifecycleTest extends AccountsTestSupport {
     }
 
     private List<String> types() throws IOException {
-        return lifecycle().stream().map(e -> e.get("type").asText()).toList();
+        return types(ID);
+    }
+
+    private List<String> types(String accountId) throws IOException {
+        return lifecycle(accountId).stream().map(e -> e.get("type").asText()).toList();
     }
 
     private List<JsonNode> conversationEvents() {
