@@ -57,8 +57,8 @@ public class StoreBatchBenchmark {
         state = new StateStore(new RuntimeConfig.StoreConfig(url, null, null, null));
         jdbc = state.jdbc();
         deliveries = new DeliveryStore(jdbc);
-        snapshot = Json.MAPPER.writeValueAsString(BenchFixture.load("hostaway").mapping()
-                .map(dev.pmsconversations.mapping.NativeBundle.fromJson(BenchFixture.load("hostaway").tree())));
+        BenchFixture fixture = BenchFixture.load("hostaway");
+        snapshot = Json.MAPPER.writeValueAsString(fixture.mapping().map(dev.pmsconversations.mapping.NativeBundle.fromJson(fixture.tree())));
         account = "bench-" + UUID.randomUUID();
     }
 
@@ -78,14 +78,12 @@ public class StoreBatchBenchmark {
         int delivered = 0;
         for (int i = 0; i < PAGE; i++) {
             String id = "c" + (next++);
-            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as stored (a timestamp keeps micros)
+            Instant now = now();
             state.conversation(account, id);
             long[] row = new long[1];
             jdbc.transaction(() -> {
                 state.accountRemoved(account);
-                state.saveConversationIfUnchanged(null, account, "hostaway", id, "m", "h" + id, snapshot, "r", "p", now);
-                row[0] = deliveries.enqueue("files", "e" + id + account, account, "hostaway", id, "conversation.created",
-                        snapshot, now).orElseThrow();
+                row[0] = saveAndQueue(id, now);
             });
             if (deliveries.claim(row[0], now, now.minusSeconds(60))) {
                 deliveries.delivered(row[0], now);
@@ -102,16 +100,13 @@ public class StoreBatchBenchmark {
         for (int i = 0; i < PAGE; i++) {
             ids.add("c" + (next++));
         }
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as stored (a timestamp keeps micros)
+        Instant now = now();
         jdbc.transaction(() -> ids.forEach(id -> state.conversation(account, id)));
         long[] rows = new long[PAGE];
         jdbc.transaction(() -> {
             state.accountRemoved(account);
             for (int i = 0; i < PAGE; i++) {
-                String id = ids.get(i);
-                state.saveConversationIfUnchanged(null, account, "hostaway", id, "m", "h" + id, snapshot, "r", "p", now);
-                rows[i] = deliveries.enqueue("files", "e" + id + account, account, "hostaway", id, "conversation.created",
-                        snapshot, now).orElseThrow();
+                rows[i] = saveAndQueue(ids.get(i), now);
             }
         });
         List<Long> claimed = new ArrayList<>(PAGE);
@@ -125,6 +120,21 @@ public class StoreBatchBenchmark {
         // (the sink's writes go here: between the claims and the delivered marks)
         jdbc.transaction(() -> claimed.forEach(row -> deliveries.delivered(row, now)));
         return allDelivered(claimed.size());
+    }
+
+    /** A new conversation's state and its queued event (in the caller's transaction); returns the row's id. */
+    private long saveAndQueue(String id, Instant now) {
+        state.saveConversationIfUnchanged(null, account, "hostaway", id, "m", "h" + id, snapshot, "r", "p", now);
+        return deliveries.enqueue("files", "e" + id + account, account, "hostaway", id, "conversation.created", snapshot, now)
+                .orElseThrow();
+    }
+
+    /**
+     * Now, as a timestamp column keeps it: a nanosecond instant stored as microseconds can round up past itself, and a
+     * claim made with the same instant would then find its row not due yet.
+     */
+    private static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** The smoke run's check: every queued row of the page was claimed and marked delivered. */
